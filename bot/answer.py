@@ -1,0 +1,125 @@
+"""Question -> Answer: ranked verbatim passages with citations, or an explicit "no answer".
+
+The no-answer rule: a passage is relevant when the question terms it contains carry at least
+`min_relevance` of the question's total idf weight (terms the corpus has never seen carry the
+largest weight, so an off-topic question cannot clear the bar on one shared common word).
+Only passages that clear the bar are returned; if none does, the answer says so.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from enum import Enum
+
+from bot.citation import Citation
+from bot.index.search import SearchIndex, StoredParagraph
+from bot.rank import rank_candidates
+from bot.text import analyze, split_sentences, term_spans
+
+Span = tuple[int, int]
+
+
+class AnswerStatus(str, Enum):
+    """How a question was answered."""
+
+    ANSWERED = "answered"
+    NO_RELEVANT_PASSAGE = "no_relevant_passage"
+    NO_SEARCH_TERMS = "no_search_terms"
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One cited paragraph, verbatim, with what matched the question."""
+
+    rank: int
+    score: float
+    relevance: float
+    citation: Citation
+    text: str
+    best_sentences: tuple[Span, ...]
+    highlights: tuple[Span, ...]
+    matched_terms: tuple[str, ...]
+
+    def sentence_text(self) -> str:
+        """The best-matching sentence(s), verbatim."""
+        return " ".join(self.text[start:end] for start, end in self.best_sentences)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The outcome for one question."""
+
+    question: str
+    status: AnswerStatus
+    passages: tuple[Passage, ...]
+    closest_articles: tuple[str, ...] = ()
+
+
+def answer(
+    index: SearchIndex,
+    question: str,
+    k: int = 3,
+    article_id: str | None = None,
+    min_relevance: float = 0.35,
+) -> Answer:
+    """Answer a question with up to k relevant passages (optionally from one article)."""
+    terms = analyze(question)
+    if not terms:
+        return Answer(question, AnswerStatus.NO_SEARCH_TERMS, ())
+    weights = _term_weights(index, terms)
+    ranked = rank_candidates(index, terms, k=k, article_id=article_id)
+    found = [(index.paragraph(doc), score) for doc, score in ranked]
+    passages = tuple(
+        _passage(paragraph, score, weights)
+        for paragraph, score in found
+        if _relevance(paragraph.text, weights) >= min_relevance
+    )
+    if not passages:
+        titles = tuple(dict.fromkeys(p.article.title for p, _ in found))[:3]
+        return Answer(question, AnswerStatus.NO_RELEVANT_PASSAGE, (), titles)
+    numbered = tuple(replace(p, rank=rank) for rank, p in enumerate(passages, start=1))
+    return Answer(question, AnswerStatus.ANSWERED, numbered)
+
+
+def _term_weights(index: SearchIndex, terms: list[str]) -> dict[str, float]:
+    """Each distinct question term's idf; unseen terms get the idf of the rarest term."""
+    n = index.paragraph_count
+    unseen = math.log(n + 0.5) - math.log(0.5) if n else 1.0
+    weights = {}
+    for term in dict.fromkeys(terms):
+        term_id = index.vocabulary.get(term)
+        df_known = term_id is not None and index.scorer.idf[term_id] != 0.0
+        weights[term] = max(float(index.scorer.idf[term_id]), 0.0) if df_known else unseen
+    return weights
+
+
+def _relevance(text: str, weights: dict[str, float]) -> float:
+    present = set(analyze(text))
+    total = sum(weights.values())
+    return sum(w for t, w in weights.items() if t in present) / total if total else 0.0
+
+
+def _passage(paragraph: StoredParagraph, score: float, weights: dict[str, float]) -> Passage:
+    present = set(analyze(paragraph.text))
+    matched = tuple(t for t in weights if t in present)
+    return Passage(
+        rank=0,
+        score=score,
+        relevance=_relevance(paragraph.text, weights),
+        citation=Citation.of(paragraph),
+        text=paragraph.text,
+        best_sentences=(best_sentence(paragraph.text, weights),),
+        highlights=tuple(term_spans(paragraph.text, matched)),
+        matched_terms=matched,
+    )
+
+
+def best_sentence(text: str, weights: dict[str, float]) -> Span:
+    """The sentence whose distinct question terms carry the most weight (first on ties)."""
+    sentences = split_sentences(text) or [(0, len(text))]
+    return max(sentences, key=lambda span: _sentence_weight(text[span[0] : span[1]], weights))
+
+
+def _sentence_weight(sentence: str, weights: dict[str, float]) -> float:
+    return sum(weights.get(term, 0.0) for term in set(analyze(sentence)))

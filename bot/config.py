@@ -1,0 +1,121 @@
+"""Settings: read once from the environment (and a `.env` file), validated in one place."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TypeVar
+
+from dotenv import dotenv_values
+
+
+T = TypeVar("T", int, float)
+
+
+class ConfigError(ValueError):
+    """A setting has a value citebot cannot use; the message names it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable about citebot. The token is kept out of `repr`."""
+
+    corpus: Path = Path("corpus")
+    db: Path = Path("citebot.db")
+    discord_token: str | None = field(default=None, repr=False)
+    admin_ids: frozenset[int] = frozenset()
+    dev_guild: int | None = None
+    results: int = 3
+    min_relevance: float = 0.35
+    max_question_chars: int = 500
+    cooldown_questions: int = 5
+    cooldown_seconds: float = 30.0
+    log_level: str = "INFO"
+
+    def with_paths(self, corpus: Path | None = None, db: Path | None = None) -> Settings:
+        """A copy with command-line overrides applied."""
+        return replace(self, corpus=corpus or self.corpus, db=db or self.db)
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None, env_file: Path | None = Path(".env")
+) -> Settings:
+    """Settings from `environ` (default: the process environment) over the `.env` file."""
+    values: dict[str, str] = {}
+    if env_file is not None and env_file.is_file():
+        values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
+    values.update(os.environ if environ is None else environ)
+    return _parse(values)
+
+
+def _parse(values: Mapping[str, str]) -> Settings:
+    def get(name: str) -> str | None:
+        value = values.get(name, "").strip()
+        return value or None
+
+    defaults = Settings()
+    return Settings(
+        corpus=Path(get("CITEBOT_CORPUS") or defaults.corpus),
+        db=Path(get("CITEBOT_DB") or defaults.db),
+        discord_token=get("DISCORD_TOKEN"),
+        admin_ids=frozenset(_ids("CITEBOT_ADMIN_IDS", get("CITEBOT_ADMIN_IDS"))),
+        dev_guild=_optional_id("CITEBOT_DEV_GUILD", get("CITEBOT_DEV_GUILD")),
+        results=_number(int, "CITEBOT_RESULTS", get("CITEBOT_RESULTS"), defaults.results, 1, 5),
+        min_relevance=_number(
+            float, "CITEBOT_MIN_RELEVANCE", get("CITEBOT_MIN_RELEVANCE"),
+            defaults.min_relevance, 0.0, 1.0,
+        ),
+        max_question_chars=_number(
+            int, "CITEBOT_MAX_QUESTION_CHARS", get("CITEBOT_MAX_QUESTION_CHARS"),
+            defaults.max_question_chars, 10, 6000,
+        ),
+        cooldown_questions=_number(
+            int, "CITEBOT_COOLDOWN_QUESTIONS", get("CITEBOT_COOLDOWN_QUESTIONS"),
+            defaults.cooldown_questions, 0, 1000,
+        ),
+        cooldown_seconds=_number(
+            float, "CITEBOT_COOLDOWN_SECONDS", get("CITEBOT_COOLDOWN_SECONDS"),
+            defaults.cooldown_seconds, 0.0, 86400.0,
+        ),
+        log_level=_log_level(get("CITEBOT_LOG_LEVEL") or defaults.log_level),
+    )
+
+
+def _ids(name: str, raw: str | None) -> list[int]:
+    if raw is None:
+        return []
+    parts = [p.strip() for p in raw.replace(";", ",").split(",") if p.strip()]
+    return [_id(name, p) for p in parts]
+
+
+def _optional_id(name: str, raw: str | None) -> int | None:
+    return None if raw is None else _id(name, raw)
+
+
+def _id(name: str, raw: str) -> int:
+    if not raw.isdigit():
+        raise ConfigError(f"{name}: {raw!r} is not a Discord id (digits only)")
+    return int(raw)
+
+
+def _number(
+    kind: type[T], name: str, raw: str | None, default: T, low: T, high: T
+) -> T:
+    if raw is None:
+        return default
+    try:
+        value = kind(raw)
+    except ValueError:
+        raise ConfigError(f"{name}: {raw!r} is not a number") from None
+    if not low <= value <= high:
+        raise ConfigError(f"{name}: {value} is outside {low}..{high}")
+    return value
+
+
+def _log_level(raw: str) -> str:
+    level = raw.upper()
+    if level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+        raise ConfigError(f"CITEBOT_LOG_LEVEL: {raw!r} is not DEBUG, INFO, WARNING or ERROR")
+    return level

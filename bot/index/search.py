@@ -1,0 +1,148 @@
+"""A loaded, immutable index: BM25 scoring plus the paragraph texts and article metadata.
+
+A `SearchIndex` pins one consistent snapshot of the database (an open read transaction on a
+WAL database), so a reindex can commit underneath it while it keeps answering from the old
+generation. Swapping in the new index is assigning a new `SearchIndex`; `close()` the old one.
+"""
+
+from __future__ import annotations
+
+import bisect
+import sqlite3
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from bot.index import store
+from bot.index.bm25 import Bm25Params, Bm25Scorer
+from bot.index.compile import Compiled
+
+
+@dataclass(frozen=True)
+class IndexedArticle:
+    """An article's metadata and where its paragraphs sit among the document numbers."""
+
+    id: str
+    title: str
+    author: str | None
+    date: str | None
+    url: str | None
+    source: str | None
+    paragraph_count: int
+    first_doc: int
+
+
+@dataclass(frozen=True)
+class StoredParagraph:
+    """One paragraph, verbatim, with its article."""
+
+    doc: int
+    article: IndexedArticle
+    position: int
+    text: str
+
+
+@dataclass(frozen=True)
+class SearchIndex:
+    """Everything needed to answer questions from one generation of the database."""
+
+    scorer: Bm25Scorer
+    compiled: Compiled
+    vocabulary: dict[str, int]
+    articles: tuple[IndexedArticle, ...]
+    generation: int
+    _conn: sqlite3.Connection
+    _by_id: dict[str, IndexedArticle] = field(init=False)
+    _starts: list[int] = field(init=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_id", {a.id: a for a in self.articles})
+        object.__setattr__(self, "_starts", [a.first_doc for a in self.articles])
+
+    @property
+    def paragraph_count(self) -> int:
+        """Number of indexed paragraphs."""
+        return self.compiled.paragraph_count
+
+    def article(self, article_id: str) -> IndexedArticle | None:
+        """The article with this id, if indexed."""
+        return self._by_id.get(article_id)
+
+    def term_ids(self, terms: list[str]) -> list[int]:
+        """Ids of query terms; terms never seen in the corpus get -1 (they score nothing)."""
+        return [self.vocabulary.get(term, -1) for term in terms]
+
+    def search(
+        self, terms: list[str], k: int, article_id: str | None = None
+    ) -> list[tuple[int, float]]:
+        """The k best (document number, BM25 score), optionally within one article."""
+        allowed = None
+        if article_id is not None:
+            article = self._by_id[article_id]
+            allowed = np.arange(article.first_doc, article.first_doc + article.paragraph_count)
+        return self.scorer.top(self.term_ids(terms), k, allowed)
+
+    def paragraph(self, doc: int) -> StoredParagraph:
+        """A paragraph by document number, read from the pinned snapshot."""
+        article = self.articles[bisect.bisect_right(self._starts, doc) - 1]
+        row_id = int(self.compiled.paragraph_ids[doc])
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT position, text FROM paragraphs WHERE id = ?", (row_id,)
+            ).fetchone()
+        return StoredParagraph(doc=doc, article=article, position=int(row[0]), text=str(row[1]))
+
+    def paragraph_at(self, article_id: str, position: int) -> StoredParagraph | None:
+        """A paragraph by article id and 0-based position, if it exists."""
+        article = self._by_id.get(article_id)
+        if article is None or not 0 <= position < article.paragraph_count:
+            return None
+        return self.paragraph(article.first_doc + position)
+
+    def close(self) -> None:
+        """End the snapshot (after the index has been swapped out)."""
+        with self._lock:
+            self._conn.close()
+
+
+def load_index(db_path: Path, params: Bm25Params | None = None) -> SearchIndex:
+    """Load the newest complete index from the database and pin its snapshot."""
+    conn = store.connect(db_path, readonly=True)
+    try:
+        conn.execute("BEGIN")
+        meta = store.read_meta(conn)
+        if "generation" not in meta:
+            raise store.StoreError(f"{db_path} holds no complete index: run `citebot index`")
+        compiled = Compiled.from_blobs(store.read_compiled(conn))
+        vocabulary = dict(conn.execute("SELECT term, id FROM terms").fetchall())
+        articles = _read_articles(conn)
+    except sqlite3.Error as exc:
+        conn.close()
+        raise store.StoreError(f"cannot read the index in {db_path}: {exc}") from exc
+    except BaseException:
+        conn.close()
+        raise
+    return SearchIndex(
+        scorer=Bm25Scorer.build(compiled.postings, params or Bm25Params()),
+        compiled=compiled,
+        vocabulary=vocabulary,
+        articles=articles,
+        generation=int(meta["generation"]),
+        _conn=conn,
+    )
+
+
+def _read_articles(conn: sqlite3.Connection) -> tuple[IndexedArticle, ...]:
+    rows = conn.execute(
+        "SELECT id, title, author, date, url, source, paragraph_count FROM articles ORDER BY id"
+    ).fetchall()
+    articles, first_doc = [], 0
+    for article_id, title, author, date, url, source, count in rows:
+        articles.append(
+            IndexedArticle(article_id, title, author, date, url, source, count, first_doc)
+        )
+        first_doc += count
+    return tuple(articles)

@@ -1,0 +1,83 @@
+"""The served index and its rebuilds, for long-running clients such as the Discord bot.
+
+Questions are answered from whichever complete index is current; a reindex runs in a worker
+thread and swaps the new index in only once it has loaded completely. A reindex requested
+while one runs joins it instead of starting a second. A failed reindex keeps the old index.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.answer import Answer, answer
+from bot.config import Settings
+from bot.index.build import ReindexSummary, reindex
+from bot.index.search import SearchIndex, load_index
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ReindexOutcome:
+    """A finished reindex: its summary, or the error that stopped it (old index kept)."""
+
+    summary: ReindexSummary | None
+    error: str | None = None
+
+
+class Library:
+    """Holds the current index; answers questions; rebuilds without interrupting answers."""
+
+    def __init__(self, settings: Settings, index: SearchIndex) -> None:
+        self._settings = settings
+        self._index = index
+        self._running: asyncio.Task[ReindexOutcome] | None = None
+
+    @classmethod
+    def open(cls, settings: Settings) -> Library:
+        """Load the index, building it first if the database does not exist."""
+        if not Path(settings.db).exists():
+            log.info("no index at %s yet: building it", settings.db)
+            reindex(settings.corpus, settings.db)
+        return cls(settings, load_index(settings.db))
+
+    @property
+    def index(self) -> SearchIndex:
+        """The complete index currently served."""
+        return self._index
+
+    def ask(self, question: str, k: int, article_id: str | None = None) -> Answer:
+        """Answer from the current index (one index for the whole answer)."""
+        return answer(self._index, question, k, article_id, self._settings.min_relevance)
+
+    @property
+    def reindexing(self) -> bool:
+        """Whether a reindex is running now."""
+        return self._running is not None and not self._running.done()
+
+    async def reindex(self) -> ReindexOutcome:
+        """Rebuild from the corpus folder, or join the rebuild already running."""
+        if self._running is None or self._running.done():
+            self._running = asyncio.create_task(self._rebuild())
+        return await asyncio.shield(self._running)
+
+    async def _rebuild(self) -> ReindexOutcome:
+        settings = self._settings
+        try:
+            summary = await asyncio.to_thread(reindex, settings.corpus, settings.db)
+            fresh = await asyncio.to_thread(load_index, settings.db)
+        except Exception as exc:
+            log.exception("reindex failed; still serving generation %s", self._index.generation)
+            return ReindexOutcome(summary=None, error=_describe(exc))
+        # The old index's snapshot is released when its last in-flight question drops it.
+        self._index = fresh
+        log.info("reindexed: generation %s, %s paragraphs", fresh.generation, summary.paragraphs)
+        return ReindexOutcome(summary=summary)
+
+
+def _describe(exc: Exception) -> str:
+    text = str(exc) or type(exc).__name__
+    return text if len(text) <= 300 else text[:299] + "…"
