@@ -1,0 +1,1 @@
+"""The BM25 index: scoring, storage in SQLite, building and loading."""
