@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
-from enum import Enum
+from enum import StrEnum
 
 from bot.citation import Citation
 from bot.index.search import SearchIndex, StoredParagraph
@@ -20,7 +20,7 @@ from bot.text import analyze, split_sentences, term_spans
 Span = tuple[int, int]
 
 
-class AnswerStatus(str, Enum):
+class AnswerStatus(StrEnum):
     """How a question was answered."""
 
     ANSWERED = "answered"

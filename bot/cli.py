@@ -13,6 +13,7 @@ from pathlib import Path
 from bot.answer import answer
 from bot.config import ConfigError, Settings, load_settings
 from bot.corpus import ArticleError
+from bot.errors import UserFacingError
 from bot.index.build import ReindexSummary, reindex
 from bot.index.search import SearchIndex, load_index
 from bot.index.store import StoreError
@@ -30,7 +31,7 @@ class ExitCode(IntEnum):
     USAGE = 2
 
 
-class CliError(Exception):
+class CliError(UserFacingError):
     """A problem to report to the user in one line, without a traceback."""
 
 
@@ -45,7 +46,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         command: Callable[[argparse.Namespace, Settings], int] = args.command
         return command(args, settings)
-    except (CliError, ConfigError, StoreError, ArticleError, OSError) as exc:
+    except (UserFacingError, ConfigError, StoreError, ArticleError, OSError) as exc:
         print(f"citebot: {exc}", file=sys.stderr)
         return ExitCode.ERROR
     except KeyboardInterrupt:

@@ -10,7 +10,6 @@ from typing import TypeVar
 
 from dotenv import dotenv_values
 
-
 T = TypeVar("T", int, float)
 
 
@@ -64,20 +63,36 @@ def _parse(values: Mapping[str, str]) -> Settings:
         dev_guild=_optional_id("CITEBOT_DEV_GUILD", get("CITEBOT_DEV_GUILD")),
         results=_number(int, "CITEBOT_RESULTS", get("CITEBOT_RESULTS"), defaults.results, 1, 5),
         min_relevance=_number(
-            float, "CITEBOT_MIN_RELEVANCE", get("CITEBOT_MIN_RELEVANCE"),
-            defaults.min_relevance, 0.0, 1.0,
+            float,
+            "CITEBOT_MIN_RELEVANCE",
+            get("CITEBOT_MIN_RELEVANCE"),
+            defaults.min_relevance,
+            0.0,
+            1.0,
         ),
         max_question_chars=_number(
-            int, "CITEBOT_MAX_QUESTION_CHARS", get("CITEBOT_MAX_QUESTION_CHARS"),
-            defaults.max_question_chars, 10, 6000,
+            int,
+            "CITEBOT_MAX_QUESTION_CHARS",
+            get("CITEBOT_MAX_QUESTION_CHARS"),
+            defaults.max_question_chars,
+            10,
+            6000,
         ),
         cooldown_questions=_number(
-            int, "CITEBOT_COOLDOWN_QUESTIONS", get("CITEBOT_COOLDOWN_QUESTIONS"),
-            defaults.cooldown_questions, 0, 1000,
+            int,
+            "CITEBOT_COOLDOWN_QUESTIONS",
+            get("CITEBOT_COOLDOWN_QUESTIONS"),
+            defaults.cooldown_questions,
+            0,
+            1000,
         ),
         cooldown_seconds=_number(
-            float, "CITEBOT_COOLDOWN_SECONDS", get("CITEBOT_COOLDOWN_SECONDS"),
-            defaults.cooldown_seconds, 0.0, 86400.0,
+            float,
+            "CITEBOT_COOLDOWN_SECONDS",
+            get("CITEBOT_COOLDOWN_SECONDS"),
+            defaults.cooldown_seconds,
+            0.0,
+            86400.0,
         ),
         log_level=_log_level(get("CITEBOT_LOG_LEVEL") or defaults.log_level),
     )
@@ -100,9 +115,7 @@ def _id(name: str, raw: str) -> int:
     return int(raw)
 
 
-def _number(
-    kind: type[T], name: str, raw: str | None, default: T, low: T, high: T
-) -> T:
+def _number(kind: type[T], name: str, raw: str | None, default: T, low: T, high: T) -> T:
     if raw is None:
         return default
     try:

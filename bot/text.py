@@ -63,7 +63,8 @@ def normalize_token(token: str) -> str | None:
         return None
     if lowered[0].isdigit():
         return _NUMBER_SEPARATORS.sub("", lowered)
-    return _stemmer.stem(lowered)
+    stem: str = _stemmer.stem(lowered)
+    return stem
 
 
 def analyze(text: str) -> list[str]:

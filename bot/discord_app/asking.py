@@ -1,0 +1,74 @@
+"""What /ask, DMs and mentions share: the checks on a question, and composing the reply."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass
+
+import discord
+
+from bot.answer import AnswerStatus, answer
+from bot.config import Settings
+from bot.cooldown import Cooldown
+from bot.discord_app.render import no_answer_embed
+from bot.discord_app.views import AnswerView
+from bot.library import Library
+
+log = logging.getLogger(__name__)
+
+PAGES = 3
+USAGE_HINT = "Ask me a question about the articles, e.g. `@citebot Who delivered the response?`"
+
+
+@dataclass(frozen=True)
+class Reply:
+    """An embed, and the pager view when the answer has passages."""
+
+    embed: discord.Embed
+    view: AnswerView | None
+
+
+def refusal(settings: Settings, cooldown: Cooldown, user_id: int, question: str) -> str | None:
+    """Why this question is not answered now (empty, too long, cooling down), or None."""
+    if not question.strip():
+        return USAGE_HINT
+    if len(question) > settings.max_question_chars:
+        return (
+            f"That question is {len(question)} characters long; please keep it under "
+            f"{settings.max_question_chars}."
+        )
+    wait = cooldown.retry_after(user_id)
+    if wait > 0:
+        return f"You're asking quickly: try again in {max(1, round(wait))} s."
+    return None
+
+
+async def compose(
+    library: Library,
+    settings: Settings,
+    question: str,
+    *,
+    user_id: int,
+    per_page: int,
+    article_id: str | None,
+    via: str,
+) -> Reply:
+    """Answer in a worker thread (large indexes take milliseconds) and build the reply."""
+    started = time.perf_counter()
+    index = library.index
+    result = await asyncio.to_thread(
+        answer, index, question, per_page * PAGES, article_id, settings.min_relevance
+    )
+    log.info(
+        "question via=%s status=%s passages=%d in %.1f ms",
+        via,
+        result.status.value,
+        len(result.passages),
+        (time.perf_counter() - started) * 1000,
+    )
+    if result.status is not AnswerStatus.ANSWERED:
+        return Reply(no_answer_embed(result), None)
+    view = AnswerView(result, index, owner_id=user_id, per_page=per_page)
+    return Reply(view.embed(), view)

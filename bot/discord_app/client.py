@@ -1,0 +1,78 @@
+"""The Discord client: minimal intents, mentions disabled everywhere, one error handler."""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+from discord import app_commands
+
+from bot.config import Settings, load_settings
+from bot.cooldown import Cooldown
+from bot.discord_app.commands import register_commands
+from bot.discord_app.messages import APOLOGY, handle_message
+from bot.discord_app.render import notice_embed
+from bot.library import Library
+
+log = logging.getLogger(__name__)
+
+
+def intents() -> discord.Intents:
+    """Only what the bot needs: no privileged message-content intent (DMs and mentions
+    carry their content without it)."""
+    wanted = discord.Intents.none()
+    wanted.guilds = True
+    wanted.guild_messages = True
+    wanted.dm_messages = True
+    return wanted
+
+
+class CitebotClient(discord.Client):
+    """citebot on Discord: slash commands, DMs and mentions, served from one Library."""
+
+    def __init__(self, settings: Settings, library: Library) -> None:
+        super().__init__(intents=intents(), allowed_mentions=discord.AllowedMentions.none())
+        self.settings = settings
+        self.library = library
+        self.cooldown = Cooldown(settings.cooldown_questions, settings.cooldown_seconds)
+        self.owner_ids: frozenset[int] = frozenset()
+        self.tree = app_commands.CommandTree(self)
+        self.tree.on_error = self._on_command_error  # type: ignore[method-assign]
+        register_commands(self)
+
+    async def setup_hook(self) -> None:
+        """Learn the application's owners; sync commands to the dev server if one is set."""
+        app = await self.application_info()
+        owners = {member.id for member in app.team.members} if app.team else {app.owner.id}
+        self.owner_ids = frozenset(owners)
+        if self.settings.dev_guild is not None:
+            guild = discord.Object(id=self.settings.dev_guild)
+            self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+            log.info("synced %d commands to the development server", len(synced))
+
+    async def on_ready(self) -> None:
+        """Log who we are (never the token)."""
+        log.info("connected as %s to %d servers", self.user, len(self.guilds))
+
+    async def on_message(self, message: discord.Message) -> None:
+        """DMs and mentions are questions."""
+        await handle_message(self, message)
+
+    async def _on_command_error(
+        self, interaction: discord.Interaction, error: app_commands.AppCommandError
+    ) -> None:
+        log.error("command failed", exc_info=error)
+        try:
+            if interaction.response.is_done():
+                await interaction.followup.send(embed=notice_embed(APOLOGY), ephemeral=True)
+            else:
+                await interaction.response.send_message(embed=notice_embed(APOLOGY), ephemeral=True)
+        except discord.HTTPException:
+            log.warning("could not tell the user about the failure")
+
+
+def create_client(settings: Settings | None = None) -> CitebotClient:
+    """The bot, wired: settings (default: from the environment), library, client."""
+    settings = settings or load_settings()
+    return CitebotClient(settings, Library.open(settings))

@@ -1,0 +1,140 @@
+"""Slash commands: parse -> core -> render -> respond. Registered on the client's tree."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+
+from bot.citation import Citation
+from bot.discord_app.access import REFUSAL, is_bot_admin
+from bot.discord_app.articles import article_choices, resolve_article
+from bot.discord_app.asking import compose, refusal
+from bot.discord_app.pages import articles_embed, help_embed, reindex_embed, reindex_failed_embed
+from bot.discord_app.render import notice_embed, paragraph_embed
+from bot.index.search import IndexedArticle, StoredParagraph
+
+if TYPE_CHECKING:
+    from bot.discord_app.client import CitebotClient
+
+log = logging.getLogger(__name__)
+
+EVERYWHERE = {"guilds": True, "dms": True, "private_channels": True}
+
+
+def register_commands(bot: CitebotClient) -> None:
+    """Add /ask, /articles, /source, /reindex and /help to the bot's command tree."""
+    tree = bot.tree
+
+    async def article_autocomplete(
+        interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return [
+            app_commands.Choice(name=name, value=value)
+            for name, value in article_choices(bot.library.index, current)
+        ]
+
+    @tree.command(name="ask", description="Ask a question; get passages quoted from the articles")
+    @app_commands.allowed_contexts(**EVERYWHERE)
+    @app_commands.describe(
+        question="What you want to know",
+        article="Only search this article",
+        results="Passages per page (1-5)",
+        private="Only you see the answer",
+    )
+    @app_commands.autocomplete(article=article_autocomplete)
+    async def ask(
+        interaction: discord.Interaction,
+        question: app_commands.Range[str, 1, 6000],
+        article: str | None = None,
+        results: app_commands.Range[int, 1, 5] | None = None,
+        private: bool = False,
+    ) -> None:
+        problem = refusal(bot.settings, bot.cooldown, interaction.user.id, question)
+        article_id = None
+        if problem is None and article:
+            article_id = resolve_article(bot.library.index, article)
+            problem = None if article_id else f"No indexed article matches {article[:100]!r}."
+        if problem is not None:
+            await interaction.response.send_message(embed=notice_embed(problem), ephemeral=True)
+            return
+        await interaction.response.defer(thinking=True, ephemeral=private)
+        reply = await compose(
+            bot.library,
+            bot.settings,
+            question,
+            user_id=interaction.user.id,
+            per_page=results or bot.settings.results,
+            article_id=article_id,
+            via="slash",
+        )
+        if reply.view is None:
+            await interaction.edit_original_response(embed=reply.embed)
+            return
+        reply.view.interaction = interaction
+        await interaction.edit_original_response(embed=reply.embed, view=reply.view)
+
+    @tree.command(name="articles", description="List the articles I can answer from")
+    @app_commands.allowed_contexts(**EVERYWHERE)
+    @app_commands.describe(page="Page number")
+    async def articles(
+        interaction: discord.Interaction, page: app_commands.Range[int, 1, 10000] = 1
+    ) -> None:
+        await interaction.response.send_message(
+            embed=articles_embed(bot.library.index.articles, page), ephemeral=True
+        )
+
+    @tree.command(name="source", description="Show one paragraph of an article with its citation")
+    @app_commands.allowed_contexts(**EVERYWHERE)
+    @app_commands.describe(article="The article", paragraph="Paragraph number (¶)")
+    @app_commands.autocomplete(article=article_autocomplete)
+    async def source(
+        interaction: discord.Interaction,
+        article: str,
+        paragraph: app_commands.Range[int, 1, 100000],
+    ) -> None:
+        index = bot.library.index
+        article_id = resolve_article(index, article)
+        stored = index.paragraph_at(article_id, paragraph - 1) if article_id else None
+        if stored is None:
+            problem = _missing_paragraph(index.article(article_id) if article_id else None)
+            await interaction.response.send_message(embed=notice_embed(problem), ephemeral=True)
+            return
+        await interaction.response.send_message(embed=_source_embed(stored))
+
+    @tree.command(name="reindex", description="Reload the articles folder (bot admins only)")
+    @app_commands.default_permissions(manage_guild=True)
+    @app_commands.allowed_contexts(**EVERYWHERE)
+    async def reindex(interaction: discord.Interaction) -> None:
+        if not is_bot_admin(interaction.user.id, bot.settings.admin_ids, bot.owner_ids):
+            log.info("reindex refused for a user not on the allow-list")
+            await interaction.response.send_message(embed=notice_embed(REFUSAL), ephemeral=True)
+            return
+        await interaction.response.defer(thinking=True, ephemeral=True)
+        await interaction.edit_original_response(embed=await run_reindex(bot))
+
+    @tree.command(name="help", description="What I do, my commands, and how to read a citation")
+    @app_commands.allowed_contexts(**EVERYWHERE)
+    async def help_command(interaction: discord.Interaction) -> None:
+        await interaction.response.send_message(embed=help_embed(), ephemeral=True)
+
+
+async def run_reindex(bot: CitebotClient) -> discord.Embed:
+    """Rebuild (or join the running rebuild) and describe the outcome."""
+    outcome = await bot.library.reindex()
+    if outcome.summary is None:
+        return reindex_failed_embed(outcome.error or "unknown error")
+    return reindex_embed(outcome.summary)
+
+
+def _missing_paragraph(article: IndexedArticle | None) -> str:
+    if article is None:
+        return "No indexed article matches that. Pick one from the suggestions or see /articles."
+    return f"That article has paragraphs 1 to {article.paragraph_count}."
+
+
+def _source_embed(stored: StoredParagraph) -> discord.Embed:
+    citation = Citation.of(stored)
+    return paragraph_embed(citation, [(citation.paragraph, stored.text)], citation.paragraph)

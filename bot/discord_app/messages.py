@@ -1,0 +1,91 @@
+"""DMs and mentions: a DM is a question (or `reindex` from an admin); in a server only
+messages that mention the bot are questions. Bots, the bot itself included, are ignored."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import TYPE_CHECKING
+
+import discord
+
+from bot.discord_app.access import REFUSAL, is_bot_admin
+from bot.discord_app.asking import USAGE_HINT, compose, refusal
+from bot.discord_app.commands import run_reindex
+from bot.discord_app.render import notice_embed
+
+if TYPE_CHECKING:
+    from bot.discord_app.client import CitebotClient
+
+log = logging.getLogger(__name__)
+
+REINDEX_WORD = "reindex"
+APOLOGY = "Sorry, something went wrong while answering. Please try again in a moment."
+
+
+def question_from(message: discord.Message, bot_id: int) -> str | None:
+    """The question in a message, or None when the message is not for the bot."""
+    if message.guild is None:
+        return message.content.strip()
+    if bot_id not in message.raw_mentions:
+        return None
+    return re.sub(rf"<@!?{bot_id}>", " ", message.content).strip()
+
+
+async def handle_message(bot: CitebotClient, message: discord.Message) -> None:
+    """Answer a DM or a mention; reply with an apology if anything unexpected fails."""
+    if message.author.bot or bot.user is None:
+        return
+    question = question_from(message, bot.user.id)
+    if question is None:
+        return
+    try:
+        await _respond(bot, message, question)
+    except Exception:
+        log.exception("failed to answer a message")
+        await _send(message, notice_embed(APOLOGY))
+
+
+async def _respond(bot: CitebotClient, message: discord.Message, question: str) -> None:
+    if message.guild is None and question.casefold() == REINDEX_WORD:
+        await _reindex_by_dm(bot, message)
+        return
+    if not question:
+        await _send(message, notice_embed(USAGE_HINT))
+        return
+    problem = refusal(bot.settings, bot.cooldown, message.author.id, question)
+    if problem is not None:
+        await _send(message, notice_embed(problem))
+        return
+    via = "dm" if message.guild is None else "mention"
+    reply = await compose(
+        bot.library,
+        bot.settings,
+        question,
+        user_id=message.author.id,
+        per_page=bot.settings.results,
+        article_id=None,
+        via=via,
+    )
+    sent = await _send(message, reply.embed, reply.view)
+    if reply.view is not None:
+        reply.view.message = sent
+
+
+async def _reindex_by_dm(bot: CitebotClient, message: discord.Message) -> None:
+    if not is_bot_admin(message.author.id, bot.settings.admin_ids, bot.owner_ids):
+        await _send(message, notice_embed(REFUSAL))
+        return
+    await _send(message, notice_embed("Reindexing… I'll reply when it's done."))
+    await _send(message, await run_reindex(bot))
+
+
+async def _send(
+    message: discord.Message, embed: discord.Embed, view: discord.ui.View | None = None
+) -> discord.Message:
+    """Reply to the message; fall back to a plain send where replies are not allowed."""
+    view = view or discord.utils.MISSING
+    try:
+        return await message.reply(embed=embed, view=view, mention_author=False)
+    except discord.Forbidden:
+        return await message.channel.send(embed=embed, view=view)

@@ -1,0 +1,119 @@
+"""Answer -> Discord embeds that always fit Discord's limits, with article text escaped.
+
+Budgets are fixed up front (field values ≤ 1024, all embed text ≤ 6000) and long passages are
+cut on sentence boundaries, so Discord never has to reject an answer.
+"""
+
+from __future__ import annotations
+
+import discord
+
+from bot.answer import Answer, AnswerStatus, Passage
+from bot.citation import Citation, human_date, shorten
+from bot.snippet import excerpt, trim_words
+
+COLOUR = discord.Colour.blurple()
+TITLE_LIMIT = 256
+FIELD_NAME_LIMIT = 256
+FIELD_VALUE_LIMIT = 1024
+DESCRIPTION_LIMIT = 4096
+# Discord's total is 6000; keep a margin for the title and footer.
+EMBED_TEXT_BUDGET = 5600
+
+
+def safe(text: str) -> str:
+    """Article or user text made inert: no markdown effects, no mention syntax."""
+    escaped = discord.utils.escape_markdown(text, as_needed=False)
+    return discord.utils.escape_mentions(escaped).replace("<#", "<\u200b#")
+
+
+def quote(passage: Passage, limit: int) -> str:
+    """The passage as an escaped quote with its best sentence in bold, within `limit`."""
+    best = passage.best_sentences[0] if passage.best_sentences else (0, len(passage.text))
+    budget = limit
+    while budget > 20:
+        piece = excerpt(passage.text, best, budget)
+        focus = f"**{safe(piece.focus)}**" if piece.focus.strip() else safe(piece.focus)
+        text = safe(piece.before) + focus + safe(piece.after)
+        if len(text) <= limit:
+            return text
+        # Escaping added characters: try again with a smaller raw budget.
+        budget -= max(len(text) - limit, 10)
+    return safe(trim_words(passage.text, max(limit // 3, 1)))[:limit]
+
+
+def citation_line(citation: Citation, number: int) -> str:
+    """`[1] Title… — Author, 26 Jan 2022, ¶7` with the title linked when the url is known."""
+    title = safe(shorten(citation.title, 80)).replace("[", "(").replace("]", ")")
+    details = [safe(d) for d in (citation.author, human_date(citation.date)) if d]
+    details.append(f"¶{citation.paragraph}")
+    linked = f"[{title}]({citation.url})" if _linkable(citation.url) else title
+    return f"[{number}] {linked} — {', '.join(details)}"
+
+
+def _linkable(url: str | None) -> bool:
+    # A masked link breaks on spaces and closing parentheses; show the title unlinked then.
+    return url is not None and url.startswith(("https://", "http://")) and not set(url) & {" ", ")"}
+
+
+def answer_embed(question: str, passages: list[Passage], page: int, pages: int) -> discord.Embed:
+    """One page of an answer: each passage quoted, then its citation."""
+    embed = discord.Embed(title=safe(trim_words(question, 200)), colour=COLOUR)
+    per_passage = (EMBED_TEXT_BUDGET - len(embed.title or "")) // max(len(passages), 1)
+    for passage in passages:
+        cite = citation_line(passage.citation, passage.rank)
+        if len(cite) > FIELD_VALUE_LIMIT // 2:
+            cite = citation_line(_short_citation(passage.citation), passage.rank)
+        room = min(FIELD_VALUE_LIMIT, per_passage) - len(cite) - 3
+        embed.add_field(
+            name=f"[{passage.rank}]", value=f"{quote(passage, room)}\n{cite}", inline=False
+        )
+    embed.set_footer(text=f"Page {page}/{pages} · passages quoted verbatim from the articles")
+    return embed
+
+
+def _short_citation(citation: Citation) -> Citation:
+    """A citation with long metadata cut, for articles with absurdly long author names."""
+    return Citation(
+        citation.article_id,
+        shorten(citation.title, 60),
+        shorten(citation.author, 60) if citation.author else None,
+        citation.date if citation.date and len(citation.date) < 40 else None,
+        citation.url if citation.url and len(citation.url) < 300 else None,
+        citation.paragraph,
+    )
+
+
+def no_answer_embed(answer: Answer) -> discord.Embed:
+    """The reply when nothing in the articles answers the question."""
+    if answer.status is AnswerStatus.NO_SEARCH_TERMS:
+        text = "That question has no searchable words. Ask about something in the articles."
+    else:
+        text = "Nothing in the articles answers this."
+        if answer.closest_articles:
+            titles = "\n".join(f"• {safe(shorten(t, 120))}" for t in answer.closest_articles)
+            text += f"\n\nClosest articles:\n{titles}"
+    return discord.Embed(
+        title=safe(trim_words(answer.question, 200)) or "No answer",
+        description=text,
+        colour=discord.Colour.light_grey(),
+    )
+
+
+def notice_embed(text: str) -> discord.Embed:
+    """A short notice (errors, refusals, hints)."""
+    return discord.Embed(description=text[:DESCRIPTION_LIMIT], colour=discord.Colour.orange())
+
+
+def paragraph_embed(
+    citation: Citation, paragraphs: list[tuple[int, str]], focus: int
+) -> discord.Embed:
+    """A cited paragraph with its neighbours; the cited one in bold."""
+    budget = (DESCRIPTION_LIMIT - 200) // max(len(paragraphs), 1)
+    parts = []
+    for number, text in paragraphs:
+        body = safe(trim_words(text, budget - 20))
+        parts.append(f"¶{number}  **{body}**" if number == focus else f"¶{number}  {body}")
+    embed = discord.Embed(description="\n\n".join(parts)[:DESCRIPTION_LIMIT], colour=COLOUR)
+    embed.add_field(name="Source", value=citation_line(_short_citation(citation), 1)[4:])
+    return embed

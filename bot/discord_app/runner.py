@@ -1,0 +1,67 @@
+"""`citebot run` and `citebot sync`: start the bot, or register its slash commands."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import discord
+
+from bot.config import Settings
+from bot.discord_app.client import CitebotClient, create_client
+from bot.errors import UserFacingError
+
+log = logging.getLogger(__name__)
+
+NO_TOKEN = "DISCORD_TOKEN is not set: put it in the environment or in .env (see README)"
+BAD_TOKEN = "Discord rejected DISCORD_TOKEN: check the bot token in the Developer Portal"
+
+
+class RunError(UserFacingError):
+    """The bot cannot start; the message says why in one line."""
+
+
+def run_bot(settings: Settings) -> int:
+    """Run until interrupted; a missing or rejected token is one clear line and exit 1."""
+    token = _token(settings)
+    client = create_client(settings)
+    try:
+        asyncio.run(_start(client, token))
+    except discord.LoginFailure:
+        raise RunError(BAD_TOKEN) from None
+    except discord.PrivilegedIntentsRequired:
+        raise RunError("Discord refused the requested intents") from None
+    return 0
+
+
+async def _start(client: discord.Client, token: str) -> None:
+    async with client:
+        await client.start(token)
+
+
+def sync_commands(settings: Settings, guild_id: int | None) -> int:
+    """Register the slash commands globally (up to an hour to appear) or to one server."""
+    token = _token(settings)
+    client = create_client(settings)
+    try:
+        count = asyncio.run(_sync(client, token, guild_id))
+    except discord.LoginFailure:
+        raise RunError(BAD_TOKEN) from None
+    where = f"server {guild_id}" if guild_id else "all servers (may take up to an hour)"
+    print(f"synced {count} commands to {where}")
+    return 0
+
+
+async def _sync(client: CitebotClient, token: str, guild_id: int | None) -> int:
+    async with client:
+        await client.login(token)
+        guild = discord.Object(id=guild_id) if guild_id else None
+        if guild is not None:
+            client.tree.copy_global_to(guild=guild)
+        return len(await client.tree.sync(guild=guild))
+
+
+def _token(settings: Settings) -> str:
+    if not settings.discord_token:
+        raise RunError(NO_TOKEN)
+    return settings.discord_token
