@@ -1,0 +1,130 @@
+"""Parse plain text pasted from a news web page into an Article, dropping site furniture."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, replace
+
+from bot.corpus.blocks import text_units
+from bot.corpus.byline import Byline, is_place, parse_byline, wire_dateline
+from bot.corpus.dates import parse_date_line
+from bot.corpus.furniture import is_caption, is_furniture, tail_start, word_count
+from bot.corpus.model import Article, ArticleError
+
+log = logging.getLogger(__name__)
+
+# Bylines, dates and standfirsts sit in the first few lines under the headline.
+_HEADER_WINDOW = 8
+_MAX_STANDFIRSTS = 2
+_MAX_TITLE_WORDS = 40
+
+
+@dataclass(frozen=True)
+class Header:
+    """What the lines under the headline say about the article, and where the body starts."""
+
+    end: int
+    standfirst: str | None = None
+    author: str | None = None
+    place: str | None = None
+    date: str | None = None
+
+
+def parse_pastein(article_id: str, text: str, fallback_title: str) -> Article:
+    """Parse a pasted web page (or a plain note) into title, metadata and body paragraphs."""
+    units = _drop_leading_furniture(text_units(text))
+    if not units:
+        raise ArticleError("no body text")
+    title = units[0].lstrip("#").strip()
+    if word_count(title) > _MAX_TITLE_WORDS or not title:
+        # A long first paragraph is body text, not a headline.
+        title, units = fallback_title, ["", *units]
+    header = read_header(units)
+    body = clean_body(units[header.end :])
+    if not body:
+        raise ArticleError("no body text")
+    header, source = _with_wire_dateline(header, body[0])
+    return Article(
+        id=article_id,
+        title=title,
+        paragraphs=tuple(body),
+        author=header.author,
+        date=header.date,
+        source=source,
+        place=header.place,
+        standfirst=header.standfirst,
+    )
+
+
+def _drop_leading_furniture(units: list[str]) -> list[str]:
+    start = 0
+    while start < len(units) and is_furniture(units[start]):
+        start += 1
+    return units[start:]
+
+
+def read_header(units: list[str]) -> Header:
+    """Find standfirst, byline, place and date among the lines after the title (units[0])."""
+    window = units[1 : 1 + _HEADER_WINDOW]
+    dates = [parse_date_line(unit) for unit in window]
+    bylines = [_byline(unit, any(dates)) for unit in window]
+    meta = [i for i in range(len(window)) if dates[i] or bylines[i]]
+    if not meta:
+        return Header(end=1)
+    lead = [unit for unit in window[: meta[0]] if not is_furniture(unit)]
+    if len(lead) > _MAX_STANDFIRSTS:
+        log.debug("date or byline too far below the title to be a header")
+        return Header(end=1)
+    end = _meta_run_end(window, meta[0], meta)
+    byline = next((b for b in bylines[:end] if b), None)
+    place = byline.place if byline else None
+    if byline and place is None:
+        after = bylines.index(byline) + 1
+        if after < end and not dates[after] and is_place(window[after]):
+            place = window[after]
+    return Header(
+        end=end + 1,
+        standfirst=lead[0] if lead else None,
+        author=byline.author if byline else None,
+        place=place,
+        date=next((d for d in dates[:end] if d), None),
+    )
+
+
+def _meta_run_end(window: list[str], first: int, meta: list[int]) -> int:
+    """Give the end of the header lines: meta lines with only non-prose lines between them.
+
+    A date further down, after a paragraph of prose, belongs to the body.
+    """
+    end = first + 1
+    for index in range(first + 1, len(window)):
+        line = window[index]
+        if index in meta:
+            end = index + 1
+        elif is_place(line) and index == end:
+            end = index + 1  # "New York" under the byline
+        elif not (is_furniture(line) or is_caption(line)):
+            break
+    return end
+
+
+def _byline(unit: str, has_date: bool) -> Byline | None:
+    byline = parse_byline(unit)
+    # A bare "Firstname Lastname" line is only a byline next to a date line.
+    if byline and (byline.prefixed or has_date):
+        return byline
+    return None
+
+
+def clean_body(units: list[str]) -> list[str]:
+    """Cut the trailing furniture block, then drop furniture and caption lines."""
+    kept = units[: tail_start(units)]
+    return [unit for unit in kept if not is_furniture(unit) and not is_caption(unit)]
+
+
+def _with_wire_dateline(header: Header, first: str) -> tuple[Header, str | None]:
+    dateline = wire_dateline(first)
+    if dateline is None:
+        return header, None
+    place, agency = dateline
+    return replace(header, place=header.place or place), agency

@@ -1,0 +1,60 @@
+"""Shared fixtures: small real corpora on disk and real SQLite indexes built from them."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.index.build import reindex
+from bot.index.search import SearchIndex, load_index
+
+REPO = Path(__file__).resolve().parent.parent
+BUNDLED_CORPUS = REPO / "corpus"
+
+WriteArticle = Callable[..., Path]
+
+
+def front_matter_article(title: str, paragraphs: list[str], **meta: str) -> str:
+    """An article file in the front matter format."""
+    header = "\n".join(f"{key}: {value}" for key, value in {"title": title, **meta}.items())
+    return f"---\n{header}\n---\n\n" + "\n\n".join(paragraphs) + "\n"
+
+
+@pytest.fixture
+def corpus_dir(tmp_path: Path) -> Path:
+    """An empty corpus folder."""
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    return folder
+
+
+@pytest.fixture
+def write_article(corpus_dir: Path) -> WriteArticle:
+    """Write `corpus/<name>.txt` in front matter format; returns its path."""
+
+    def write(name: str, title: str, paragraphs: list[str], **meta: str) -> Path:
+        path = corpus_dir / f"{name}.txt"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(front_matter_article(title, paragraphs, **meta), encoding="utf-8")
+        return path
+
+    return write
+
+
+@pytest.fixture
+def bundled_corpus(tmp_path: Path) -> Path:
+    """A copy of the repository's bundled corpus."""
+    return Path(shutil.copytree(BUNDLED_CORPUS, tmp_path / "bundled"))
+
+
+@pytest.fixture
+def bundled_index(bundled_corpus: Path, tmp_path: Path) -> Iterator[SearchIndex]:
+    """The bundled corpus, indexed into a real SQLite file and loaded."""
+    db = tmp_path / "bundled.db"
+    reindex(bundled_corpus, db)
+    index = load_index(db)
+    yield index
+    index.close()
