@@ -67,7 +67,9 @@ class Vocabulary:
     def ids(self, terms: list[str]) -> list[int]:
         """Ids of the terms, adding unseen ones."""
         found = self._ids.get
-        return [term_id if (term_id := found(term)) is not None else self._add(term) for term in terms]
+        return [
+            term_id if (term_id := found(term)) is not None else self._add(term) for term in terms
+        ]
 
     def _add(self, term: str) -> int:
         term_id = len(self._ids)
@@ -101,9 +103,23 @@ def reindex(corpus: Path, db_path: Path, progress: Progress | None = None) -> Re
         changed=changed,
         removed=removed,
         unchanged=len(scan.present) - len(scan.fresh),
-        skipped=tuple(skipped) + scan.skipped,
+        skipped=tuple(
+            sorted((*map(_relative(corpus), skipped), *scan.skipped), key=lambda s: s.path)
+        ),
         seconds=time.monotonic() - started,
     )
+
+
+def _relative(corpus: Path) -> Callable[[SkippedFile], SkippedFile]:
+    """Skipped-file paths as the operator sees them: relative to the corpus folder."""
+
+    def relative(skipped: SkippedFile) -> SkippedFile:
+        path = Path(skipped.path)
+        if path.is_absolute() and path.is_relative_to(corpus.absolute()):
+            path = path.relative_to(corpus.absolute())
+        return SkippedFile(str(path), skipped.reason)
+
+    return relative
 
 
 def _scan(

@@ -1,0 +1,173 @@
+"""The command line, in process and once as a real subprocess."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+
+
+@pytest.fixture(autouse=True)
+def isolated_environment(monkeypatch, tmp_path):
+    """No stray .env or CITEBOT_* settings from the machine running the tests."""
+    monkeypatch.chdir(tmp_path)
+    for name in list(os.environ):
+        if name.startswith("CITEBOT_") or name == "DISCORD_TOKEN":
+            monkeypatch.delenv(name)
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_index_reports_articles_paragraphs_and_changes(capsys, bundled_corpus, tmp_path):
+    db = str(tmp_path / "x.db")
+    code, out, _ = run(capsys, "index", "--corpus", str(bundled_corpus), "--db", db)
+    assert code == 0
+    assert "1 articles, 19 paragraphs (1 added, 0 changed, 0 removed, 0 unchanged)" in out
+    code, out, _ = run(capsys, "index", "--corpus", str(bundled_corpus), "--db", db)
+    assert "(0 added, 0 changed, 0 removed, 1 unchanged)" in out
+
+
+def test_index_lists_skipped_files_with_reasons(capsys, bundled_corpus, tmp_path):
+    (bundled_corpus / "broken.txt").write_bytes(b"\x00\x01\x02binary")
+    (bundled_corpus / "notes.pdf").write_bytes(b"%PDF")
+    code, out, _ = run(capsys, "index", "--corpus", str(bundled_corpus), "--db", "x.db")
+    assert code == 0
+    assert "skipped broken.txt: binary file" in out
+    assert "skipped notes.pdf: unsupported file type .pdf" in out
+
+
+def test_ask_builds_the_index_on_first_use_and_prints_citations(capsys, bundled_corpus):
+    code, out, err = run(
+        capsys, "ask", "Who delivered the US response in Moscow?", "--corpus", str(bundled_corpus)
+    )
+    assert code == 0
+    assert "1 articles" in err
+    assert "John Sullivan" in out
+    assert (
+        "[1] US made no concessions to Russia over Ukraine… — Alex Woodward, 26 Jan 2022, ¶7" in out
+    )
+    assert Path("citebot.db").is_file()
+
+
+def test_ask_json_has_the_documented_fields(capsys, bundled_corpus):
+    code, out, _ = run(
+        capsys,
+        "ask",
+        "How many troops has Russia amassed?",
+        "--json",
+        "--corpus",
+        str(bundled_corpus),
+    )
+    result = json.loads(out)
+    assert result["status"] == "answered"
+    passage = result["passages"][0]
+    assert set(passage) >= {
+        "rank",
+        "score",
+        "article_id",
+        "title",
+        "author",
+        "date",
+        "url",
+        "paragraph",
+        "text",
+        "best_sentences",
+        "matched_terms",
+        "highlights",
+        "citation",
+    }
+    assert "100,000 troops" in passage["text"]
+
+
+def test_ask_reads_one_question_per_line_from_stdin(capsys, monkeypatch, bundled_corpus):
+    questions = "Who delivered the US response?\nWhat is the recipe for banana bread?\n\n"
+    monkeypatch.setattr(sys, "stdin", io.StringIO(questions))
+    code, out, _ = run(capsys, "ask", "--json", "--corpus", str(bundled_corpus))
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert [line["status"] for line in lines] == ["answered", "no_relevant_passage"]
+
+
+def test_ask_restricted_to_an_unknown_article_is_one_clear_error(capsys, bundled_corpus):
+    code, _, err = run(
+        capsys, "ask", "troops", "--article", "nope", "--corpus", str(bundled_corpus)
+    )
+    assert code == 1
+    assert err.splitlines()[-1] == "citebot: no indexed article has the id 'nope' (see `citebot articles`)"
+
+
+def test_empty_question_is_one_clear_error(capsys, bundled_corpus):
+    code, _, err = run(capsys, "ask", "   ", "--corpus", str(bundled_corpus))
+    assert (code, err.strip()) == (1, "citebot: the question is empty")
+
+
+def test_missing_corpus_folder_is_one_clear_error(capsys, tmp_path):
+    code, _, err = run(capsys, "index", "--corpus", str(tmp_path / "nowhere"), "--db", "x.db")
+    assert code == 1
+    assert err.startswith("citebot: corpus folder") and "Traceback" not in err
+
+
+def test_unreadable_database_is_one_clear_error(capsys, bundled_corpus, tmp_path):
+    bad = tmp_path / "bad.db"
+    bad.write_bytes(b"this is not a database" * 100)
+    code, _, err = run(capsys, "ask", "troops", "--db", str(bad), "--corpus", str(bundled_corpus))
+    assert code == 1
+    assert err.startswith("citebot: ") and "Traceback" not in err
+
+
+def test_articles_lists_id_title_date_and_paragraph_count(capsys, bundled_corpus):
+    code, out, _ = run(capsys, "articles", "--corpus", str(bundled_corpus))
+    assert out.splitlines()[-1].split("\t") == [
+        "us-no-concessions-to-russia-over-ukraine",
+        "US made no concessions to Russia over Ukraine in formal response to Putin demands,"
+        " Blinken says",
+        "2022-01-26T21:28",
+        "19 paragraphs",
+    ]
+
+
+def test_run_without_token_is_one_clear_line(capsys, bundled_corpus):
+    code, _, err = run(capsys, "run", "--corpus", str(bundled_corpus))
+    assert code == 1
+    assert err.strip().startswith("citebot: DISCORD_TOKEN is not set")
+
+
+def test_bad_setting_is_one_clear_line(capsys, monkeypatch):
+    monkeypatch.setenv("CITEBOT_RESULTS", "lots")
+    code, _, err = run(capsys, "articles")
+    assert (code, err.strip()) == (1, "citebot: CITEBOT_RESULTS: 'lots' is not a number")
+
+
+def test_installed_console_script_answers_in_a_subprocess(bundled_corpus, tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CITEBOT_")}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bot",
+            "ask",
+            "Who delivered the US response in Moscow?",
+            "--corpus",
+            str(bundled_corpus),
+            "--db",
+            str(tmp_path / "sub.db"),
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["passages"][0]["paragraph"] == 7
