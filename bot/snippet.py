@@ -47,13 +47,18 @@ def _lead(start: int) -> str:
 
 
 def _grow(sentences: list[Span], start: int, end: int, limit: int, size: int) -> Span:
-    """Add whole sentences after, then before, the focus while the budget allows."""
-    for s, e in sentences:
-        if s >= end and (e - start) + 2 <= limit:
-            end = e
-    for s, e in reversed(sentences):
-        if e <= start and (end - s) + 2 <= limit:
-            start = s
+    """Add whole sentences alternately after and before the focus while the budget allows."""
+    after = [span for span in sentences if span[0] >= end]
+    before = [span for span in reversed(sentences) if span[1] <= start]
+    while after or before:
+        if after and after[0][1] - start + 2 <= limit:
+            end = after.pop(0)[1]
+        else:
+            after = []
+        if before and end - before[0][0] + 2 <= limit:
+            start = before.pop(0)[0]
+        else:
+            before = []
     return start, end
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import discord
 
-from bot.citation import human_date, shorten
-from bot.discord_app.render import COLOUR, DESCRIPTION_LIMIT, safe
+from bot.citation import human_date
+from bot.discord_app.render import COLOUR, DESCRIPTION_LIMIT, safe_trim
 from bot.index.build import ReindexSummary
 from bot.index.search import IndexedArticle
 
@@ -24,7 +24,7 @@ def articles_embed(articles: tuple[IndexedArticle, ...], page: int) -> discord.E
     page = min(max(page, 1), pages)
     start = (page - 1) * ARTICLES_PER_PAGE
     lines = [
-        f"**{safe(shorten(a.title, 150))}**\n`{safe(shorten(a.id, 80))}` · "
+        f"**{safe_trim(a.title, 150)}**\n{safe_trim(a.id, 80)} · "
         f"{human_date(a.date) or 'undated'} · {a.paragraph_count} paragraphs"
         for a in articles[start : start + ARTICLES_PER_PAGE]
     ]
@@ -83,7 +83,7 @@ def reindex_embed(summary: ReindexSummary) -> discord.Embed:
     ]
     if summary.skipped:
         skipped = [
-            f"• `{safe(shorten(s.path, 80))}`: {safe(shorten(s.reason, 120))}"
+            f"• {safe_trim(s.path, 80)}: {safe_trim(s.reason, 120)}"
             for s in summary.skipped[:MAX_LISTED_CHANGES]
         ]
         more = len(summary.skipped) - MAX_LISTED_CHANGES
@@ -97,7 +97,7 @@ def reindex_embed(summary: ReindexSummary) -> discord.Embed:
 def _changes(label: str, ids: tuple[str, ...]) -> str:
     if not ids:
         return f"{label}: 0"
-    shown = ", ".join(f"`{safe(shorten(i, 60))}`" for i in ids[:MAX_LISTED_CHANGES])
+    shown = ", ".join(f"{safe_trim(i, 60)}" for i in ids[:MAX_LISTED_CHANGES])
     more = f" and {len(ids) - MAX_LISTED_CHANGES} more" if len(ids) > MAX_LISTED_CHANGES else ""
     return f"{label}: {len(ids)} ({shown}{more})"
 
@@ -106,6 +106,6 @@ def reindex_failed_embed(error: str) -> discord.Embed:
     """A reindex that failed; the previous index is still serving."""
     return discord.Embed(
         title="Reindex failed",
-        description=f"{safe(shorten(error, 1500))}\n\nThe previous index is still serving.",
+        description=f"{safe_trim(error, 1500)}\n\nThe previous index is still serving.",
         colour=discord.Colour.red(),
     )

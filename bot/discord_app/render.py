@@ -6,6 +6,8 @@ cut on sentence boundaries, so Discord never has to reject an answer.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import discord
 
 from bot.answer import Answer, AnswerStatus, Passage
@@ -27,25 +29,42 @@ def safe(text: str) -> str:
     return discord.utils.escape_mentions(escaped).replace("<#", "<\u200b#")
 
 
+def fit(render: Callable[[int], str], limit: int) -> str:
+    """The longest rendering within `limit`: `render(n)` cuts the raw text to n characters,
+    and escaping may lengthen it, so search for the largest n that still fits."""
+    low, high, best = 1, limit, ""
+    while low <= high:
+        middle = (low + high) // 2
+        candidate = render(middle)
+        if len(candidate) <= limit:
+            best, low = candidate, middle + 1
+        else:
+            high = middle - 1
+    return best
+
+
+def safe_trim(text: str, limit: int) -> str:
+    """`text` made inert and cut at a word boundary to fit `limit` characters."""
+    return fit(lambda n: safe(trim_words(text, n)), limit)
+
+
 def quote(passage: Passage, limit: int) -> str:
     """The passage as an escaped quote with its best sentence in bold, within `limit`."""
     best = passage.best_sentences[0] if passage.best_sentences else (0, len(passage.text))
-    budget = limit
-    while budget > 20:
+
+    def render(budget: int) -> str:
         piece = excerpt(passage.text, best, budget)
         focus = f"**{safe(piece.focus)}**" if piece.focus.strip() else safe(piece.focus)
-        text = safe(piece.before) + focus + safe(piece.after)
-        if len(text) <= limit:
-            return text
-        # Escaping added characters: try again with a smaller raw budget.
-        budget -= max(len(text) - limit, 10)
-    return safe(trim_words(passage.text, max(limit // 3, 1)))[:limit]
+        return safe(piece.before) + focus + safe(piece.after)
+
+    whole = render(len(passage.text))
+    return whole if len(whole) <= limit else fit(render, limit)
 
 
 def citation_line(citation: Citation, number: int) -> str:
     """`[1] Title… — Author, 26 Jan 2022, ¶7` with the title linked when the url is known."""
-    title = safe(shorten(citation.title, 80)).replace("[", "(").replace("]", ")")
-    details = [safe(d) for d in (citation.author, human_date(citation.date)) if d]
+    title = safe_trim(citation.title, 100).replace("[", "(").replace("]", ")")
+    details = [safe_trim(d, 100) for d in (citation.author, human_date(citation.date)) if d]
     details.append(f"¶{citation.paragraph}")
     linked = f"[{title}]({citation.url})" if _linkable(citation.url) else title
     return f"[{number}] {linked} — {', '.join(details)}"
@@ -58,7 +77,7 @@ def _linkable(url: str | None) -> bool:
 
 def answer_embed(question: str, passages: list[Passage], page: int, pages: int) -> discord.Embed:
     """One page of an answer: each passage quoted, then its citation."""
-    embed = discord.Embed(title=safe(trim_words(question, 200)), colour=COLOUR)
+    embed = discord.Embed(title=safe_trim(question, 200), colour=COLOUR)
     per_passage = (EMBED_TEXT_BUDGET - len(embed.title or "")) // max(len(passages), 1)
     for passage in passages:
         cite = citation_line(passage.citation, passage.rank)
@@ -91,10 +110,10 @@ def no_answer_embed(answer: Answer) -> discord.Embed:
     else:
         text = "Nothing in the articles answers this."
         if answer.closest_articles:
-            titles = "\n".join(f"• {safe(shorten(t, 120))}" for t in answer.closest_articles)
+            titles = "\n".join(f"• {safe_trim(t, 120)}" for t in answer.closest_articles)
             text += f"\n\nClosest articles:\n{titles}"
     return discord.Embed(
-        title=safe(trim_words(answer.question, 200)) or "No answer",
+        title=safe_trim(answer.question, 200) or "No answer",
         description=text,
         colour=discord.Colour.light_grey(),
     )
@@ -112,7 +131,7 @@ def paragraph_embed(
     budget = (DESCRIPTION_LIMIT - 200) // max(len(paragraphs), 1)
     parts = []
     for number, text in paragraphs:
-        body = safe(trim_words(text, budget - 20))
+        body = safe_trim(text, budget - 20)
         parts.append(f"¶{number}  **{body}**" if number == focus else f"¶{number}  {body}")
     embed = discord.Embed(description="\n\n".join(parts)[:DESCRIPTION_LIMIT], colour=COLOUR)
     embed.add_field(name="Source", value=citation_line(_short_citation(citation), 1)[4:])
