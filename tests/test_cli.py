@@ -103,7 +103,10 @@ def test_ask_restricted_to_an_unknown_article_is_one_clear_error(capsys, bundled
         capsys, "ask", "troops", "--article", "nope", "--corpus", str(bundled_corpus)
     )
     assert code == 1
-    assert err.splitlines()[-1] == "citebot: no indexed article has the id 'nope' (see `citebot articles`)"
+    assert (
+        err.splitlines()[-1]
+        == "citebot: no indexed article has the id 'nope' (see `citebot articles`)"
+    )
 
 
 def test_empty_question_is_one_clear_error(capsys, bundled_corpus):

@@ -1,5 +1,7 @@
 """The analyzer: one function for passages and questions."""
 
+import itertools
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -80,4 +82,4 @@ def test_analyzer_is_idempotent_on_its_own_output(text):
 def test_sentence_spans_cover_text_in_order(text):
     spans = split_sentences(text)
     assert all(0 <= s <= e <= len(text) for s, e in spans)
-    assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:], strict=False))
+    assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans))
