@@ -1,0 +1,37 @@
+"""A fake Discord (REST + gateway) for end-to-end tests of discord.py bots."""
+
+from .limits import ApiError
+from .payloads import (
+    ADMINISTRATOR,
+    MANAGE_GUILD,
+    FakeChannel,
+    FakeGuild,
+    FakeMember,
+    FakeRole,
+    FakeUser,
+    Snowflakes,
+    World,
+    default_world,
+)
+from .records import InteractionRecord, RecordedRequest, SentMessage, latency_report
+from .server import DEFAULT, FakeDiscord
+
+__all__ = [
+    "ADMINISTRATOR",
+    "DEFAULT",
+    "MANAGE_GUILD",
+    "ApiError",
+    "FakeChannel",
+    "FakeDiscord",
+    "FakeGuild",
+    "FakeMember",
+    "FakeRole",
+    "FakeUser",
+    "InteractionRecord",
+    "RecordedRequest",
+    "SentMessage",
+    "Snowflakes",
+    "World",
+    "default_world",
+    "latency_report",
+]
