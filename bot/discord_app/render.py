@@ -11,7 +11,7 @@ from collections.abc import Callable
 import discord
 
 from bot.answer import Answer, AnswerStatus, Passage
-from bot.citation import Citation, human_date, shorten
+from bot.citation import TITLE_CHARS, Citation, human_date, shorten
 from bot.snippet import excerpt, trim_words
 
 COLOUR = discord.Colour.blurple()
@@ -63,7 +63,7 @@ def quote(passage: Passage, limit: int) -> str:
 
 def citation_line(citation: Citation, number: int) -> str:
     """`[1] Title… — Author, 26 Jan 2022, ¶7` with the title linked when the url is known."""
-    title = safe_trim(citation.title, 100).replace("[", "(").replace("]", ")")
+    title = safe_trim(shorten(citation.title, TITLE_CHARS), 100).replace("[", "(").replace("]", ")")
     details = [safe_trim(d, 100) for d in (citation.author, human_date(citation.date)) if d]
     details.append(f"¶{citation.paragraph}")
     linked = f"[{title}]({citation.url})" if _linkable(citation.url) else title
