@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from support import front_matter_article
 
 from bot.index.build import reindex
 from bot.index.search import SearchIndex, load_index
@@ -15,12 +16,6 @@ REPO = Path(__file__).resolve().parent.parent
 BUNDLED_CORPUS = REPO / "corpus"
 
 WriteArticle = Callable[..., Path]
-
-
-def front_matter_article(title: str, paragraphs: list[str], **meta: str) -> str:
-    """An article file in the front matter format."""
-    header = "\n".join(f"{key}: {value}" for key, value in {"title": title, **meta}.items())
-    return f"---\n{header}\n---\n\n" + "\n\n".join(paragraphs) + "\n"
 
 
 @pytest.fixture

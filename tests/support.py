@@ -1,0 +1,9 @@
+"""Helpers shared by tests (importable because pytest puts tests/ on sys.path)."""
+
+from __future__ import annotations
+
+
+def front_matter_article(title: str, paragraphs: list[str], **meta: str) -> str:
+    """An article file in the front matter format."""
+    header = "\n".join(f"{key}: {value}" for key, value in {"title": title, **meta}.items())
+    return f"---\n{header}\n---\n\n" + "\n\n".join(paragraphs) + "\n"
