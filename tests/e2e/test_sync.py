@@ -1,0 +1,58 @@
+"""Command registration: `citebot sync` and the development-server sync at start-up."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from fake_discord.harness import run_client
+
+from bot.config import Settings
+from bot.discord_app import create_client
+from bot.discord_app.runner import _sync
+
+COMMANDS = {"ask", "articles", "source", "reindex", "help"}
+
+
+def settings_for(fake, corpus: Path, tmp_path: Path, **extra) -> Settings:
+    return Settings(corpus=corpus, db=tmp_path / "sync.db", discord_token=fake.token, **extra)
+
+
+async def test_sync_registers_every_command_globally_with_valid_definitions(
+    fake_discord, bundled_corpus, tmp_path
+):
+    client = create_client(settings_for(fake_discord, bundled_corpus, tmp_path))
+    count = await _sync(client, fake_discord.token, None)
+    synced = {c["name"]: c for c in fake_discord.synced_commands()}
+    assert count == len(COMMANDS) and set(synced) == COMMANDS
+    ask_options = {o["name"]: o for o in synced["ask"]["options"]}
+    assert ask_options["question"]["required"] and ask_options["question"]["max_length"] == 6000
+    assert ask_options["article"]["autocomplete"]
+    assert (ask_options["results"]["min_value"], ask_options["results"]["max_value"]) == (1, 5)
+    # Hidden from members without Manage Server (0x20) by default; checked at run time too.
+    assert int(synced["reindex"]["default_member_permissions"]) == 1 << 5
+
+
+async def test_sync_to_one_server_leaves_global_commands_alone(
+    fake_discord, bundled_corpus, tmp_path
+):
+    client = create_client(settings_for(fake_discord, bundled_corpus, tmp_path))
+    await _sync(client, fake_discord.token, fake_discord.guild.id)
+    assert {c["name"] for c in fake_discord.synced_commands(fake_discord.guild.id)} == COMMANDS
+    assert fake_discord.synced_commands() == []
+
+
+async def test_run_syncs_to_the_dev_server_only_when_configured(
+    fake_discord, bundled_corpus, tmp_path
+):
+    plain = create_client(settings_for(fake_discord, bundled_corpus, tmp_path))
+    async with run_client(plain, fake_discord):
+        pass
+    assert fake_discord.requests_to("PUT */commands") == []
+    dev = create_client(
+        settings_for(fake_discord, bundled_corpus, tmp_path, dev_guild=fake_discord.guild.id)
+    )
+    async with run_client(dev, fake_discord, timeout=10):
+        await asyncio.sleep(0)
+    assert {c["name"] for c in fake_discord.synced_commands(fake_discord.guild.id)} == COMMANDS
+    assert fake_discord.synced_commands() == []
