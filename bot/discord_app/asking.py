@@ -13,12 +13,14 @@ from bot.answer import AnswerStatus, answer
 from bot.config import Settings
 from bot.cooldown import Cooldown
 from bot.discord_app.render import no_answer_embed
-from bot.discord_app.views import AnswerView
+from bot.discord_app.views import VIEW_TIMEOUT, AnswerView
 from bot.library import Library
 
 log = logging.getLogger(__name__)
 
 PAGES = 3
+# Seconds the answer's buttons stay live; a module constant so tests can shorten it.
+ANSWER_TIMEOUT = VIEW_TIMEOUT
 USAGE_HINT = "Ask me a question about the articles, e.g. `@citebot Who delivered the response?`"
 
 
@@ -70,5 +72,5 @@ async def compose(
     )
     if result.status is not AnswerStatus.ANSWERED:
         return Reply(no_answer_embed(result), None)
-    view = AnswerView(result, index, owner_id=user_id, per_page=per_page)
+    view = AnswerView(result, index, owner_id=user_id, per_page=per_page, timeout=ANSWER_TIMEOUT)
     return Reply(view.embed(), view)

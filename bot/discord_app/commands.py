@@ -13,7 +13,7 @@ from bot.discord_app.access import REFUSAL, is_bot_admin
 from bot.discord_app.articles import article_choices, resolve_article
 from bot.discord_app.asking import compose, refusal
 from bot.discord_app.pages import articles_embed, help_embed, reindex_embed, reindex_failed_embed
-from bot.discord_app.render import notice_embed, paragraph_embed
+from bot.discord_app.render import notice_embed, paragraph_embed, safe_trim
 from bot.index.search import IndexedArticle, StoredParagraph
 
 if TYPE_CHECKING:
@@ -56,7 +56,9 @@ def register_commands(bot: CitebotClient) -> None:
         article_id = None
         if problem is None and article:
             article_id = resolve_article(bot.library.index, article)
-            problem = None if article_id else f"No indexed article matches {article[:100]!r}."
+            problem = (
+                None if article_id else f"No indexed article matches “{safe_trim(article, 100)}”."
+            )
         if problem is not None:
             await interaction.response.send_message(embed=notice_embed(problem), ephemeral=True)
             return

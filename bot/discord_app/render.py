@@ -26,7 +26,10 @@ EMBED_TEXT_BUDGET = 5600
 def safe(text: str) -> str:
     """Article or user text made inert: no markdown effects, no mention syntax."""
     escaped = discord.utils.escape_markdown(text, as_needed=False)
-    return discord.utils.escape_mentions(escaped).replace("<#", "<\u200b#")
+    # escape_mentions only knows ids of 17-20 digits; Discord still renders `<@&123>` as a
+    # (deleted) role and `<#1>` as a channel, so break every `<@` and `<#` as well.
+    inert = discord.utils.escape_mentions(escaped)
+    return inert.replace("<#", "<\u200b#").replace("<@", "<\u200b@")
 
 
 def fit(render: Callable[[int], str], limit: int) -> str:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Collection
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,8 +15,14 @@ import pytest
 if str(Path(__file__).parent) not in sys.path:
     sys.path.insert(0, str(Path(__file__).parent))
 
+from bot_fixtures import rejected, write_lighthouses
 from fake_discord import FakeDiscord
-from fake_discord.harness import point_discord_at
+from fake_discord.harness import point_discord_at, run_client
+
+from bot.config import Settings
+from bot.discord_app import CitebotClient, create_client
+
+StartBot = Callable[..., contextlib.AbstractAsyncContextManager[CitebotClient]]
 
 
 @pytest.fixture
@@ -23,3 +31,39 @@ async def fake_discord(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDis
     async with FakeDiscord() as fake:
         point_discord_at(fake, monkeypatch)
         yield fake
+
+
+@pytest.fixture
+def start_bot(fake_discord: FakeDiscord, tmp_path: Path) -> StartBot:
+    """Runs the real bot (`create_client(settings)`) against the fake until the block ends.
+
+    On a clean exit it checks that Discord rejected nothing the bot sent, except the
+    `(status, route key)` pairs listed in `expected_errors` (injected faults)."""
+
+    @contextlib.asynccontextmanager
+    async def start(
+        corpus: Path, *, expected_errors: Collection[tuple[int, str]] = (), **overrides: Any
+    ) -> AsyncIterator[CitebotClient]:
+        settings = Settings(
+            corpus=corpus,
+            db=tmp_path / "citebot.db",
+            discord_token=fake_discord.token,
+            **overrides,
+        )
+        client = create_client(settings)
+        # discord.py waits guild_ready_timeout (2 s) after the last GUILD_CREATE before READY;
+        # the fake sends every guild at once, so waiting is pointless here.
+        client._connection.guild_ready_timeout = 0.05
+        async with run_client(client, fake_discord):
+            yield client
+        unexpected = [e for e in rejected(fake_discord.requests) if e not in expected_errors]
+        assert not unexpected, f"Discord rejected requests: {unexpected}"
+
+    return start
+
+
+@pytest.fixture
+def lighthouses(corpus_dir: Path, write_article: Callable[..., Path]) -> Path:
+    """A corpus where "Who was the lighthouse keeper?" has three pages of passages."""
+    write_lighthouses(write_article)
+    return corpus_dir
