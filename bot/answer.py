@@ -67,13 +67,13 @@ def answer(
     terms = analyze(question)
     if not terms:
         return Answer(question, AnswerStatus.NO_SEARCH_TERMS, ())
-    weights = _term_weights(index, terms)
+    weights = term_weights(index, terms)
     ranked = rank_candidates(index, terms, k=k, article_id=article_id)
     found = [(index.paragraph(doc), score) for doc, score in ranked]
     passages = tuple(
         _passage(paragraph, score, weights)
         for paragraph, score in found
-        if _relevance(paragraph.text, weights) >= min_relevance
+        if relevance(paragraph.text, weights) >= min_relevance
     )
     if not passages:
         titles = tuple(dict.fromkeys(p.article.title for p, _ in found))[:3]
@@ -82,7 +82,7 @@ def answer(
     return Answer(question, AnswerStatus.ANSWERED, numbered)
 
 
-def _term_weights(index: SearchIndex, terms: list[str]) -> dict[str, float]:
+def term_weights(index: SearchIndex, terms: list[str]) -> dict[str, float]:
     """Each distinct question term's idf; unseen terms get the idf of the rarest term."""
     n = index.paragraph_count
     unseen = math.log(n + 0.5) - math.log(0.5) if n else 1.0
@@ -94,7 +94,7 @@ def _term_weights(index: SearchIndex, terms: list[str]) -> dict[str, float]:
     return weights
 
 
-def _relevance(text: str, weights: dict[str, float]) -> float:
+def relevance(text: str, weights: dict[str, float]) -> float:
     present = set(analyze(text))
     total = sum(weights.values())
     return sum(w for t, w in weights.items() if t in present) / total if total else 0.0
@@ -106,7 +106,7 @@ def _passage(paragraph: StoredParagraph, score: float, weights: dict[str, float]
     return Passage(
         rank=0,
         score=score,
-        relevance=_relevance(paragraph.text, weights),
+        relevance=relevance(paragraph.text, weights),
         citation=Citation.of(paragraph),
         text=paragraph.text,
         best_sentences=(best_sentence(paragraph.text, weights),),
