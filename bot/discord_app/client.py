@@ -63,11 +63,16 @@ class CitebotClient(discord.Client):
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
     ) -> None:
         log.error("command failed", exc_info=error)
+        apology = notice_embed(APOLOGY)
+        deferred = discord.InteractionResponseType.deferred_channel_message
         try:
-            if interaction.response.is_done():
-                await interaction.followup.send(embed=notice_embed(APOLOGY), ephemeral=True)
+            if interaction.response.type is deferred:
+                # Replace the "thinking…" message rather than leave it spinning.
+                await interaction.edit_original_response(embed=apology)
+            elif interaction.response.is_done():
+                await interaction.followup.send(embed=apology, ephemeral=True)
             else:
-                await interaction.response.send_message(embed=notice_embed(APOLOGY), ephemeral=True)
+                await interaction.response.send_message(embed=apology, ephemeral=True)
         except discord.HTTPException:
             log.warning("could not tell the user about the failure")
 
