@@ -32,7 +32,7 @@ def best_relevance(index: SearchIndex, question: Question) -> float:
     if not terms:
         return 0.0
     weights = term_weights(index, terms)
-    ranked = rank_candidates(index, terms, 3)
+    ranked = rank_candidates(index, terms, 3, question=question.question)
     return max((relevance(index.paragraph(d).text, weights) for d, _ in ranked), default=0.0)
 
 

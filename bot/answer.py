@@ -68,7 +68,7 @@ def answer(
     if not terms:
         return Answer(question, AnswerStatus.NO_SEARCH_TERMS, ())
     weights = term_weights(index, terms)
-    ranked = rank_candidates(index, terms, k=k, article_id=article_id)
+    ranked = rank_candidates(index, terms, k=k, article_id=article_id, question=question)
     found = [(index.paragraph(doc), score) for doc, score in ranked]
     passages = tuple(
         _passage(paragraph, score, weights)

@@ -165,7 +165,9 @@ def _gold_doc(index: SearchIndex, question: Question) -> int | None:
 
 def _ranking(index: SearchIndex, question: Question, scope: Scope) -> list[int]:
     article_id = question.article if scope == "article" else None
-    return [doc for doc, _ in rank_candidates(index, analyze(question.question), DEPTH, article_id)]
+    terms = analyze(question.question)
+    ranked = rank_candidates(index, terms, DEPTH, article_id, question=question.question)
+    return [doc for doc, _ in ranked]
 
 
 def _gold_rank(index: SearchIndex, question: Question, ranked: list[int]) -> int | None:

@@ -4,41 +4,70 @@ The first stage is BM25Okapi, exactly rank-bm25's scores, and picks at most `RER
 candidates, so the second stage costs the same on a million paragraphs as on a thousand.
 The second stage orders them by
 
-    score = bm25 / best bm25 among the candidates + sentence share + phrase share
+    score = bm25 / best bm25 among the candidates
+          + sentence share + surface share + phrase share + window share
+          + KIND_WEIGHT * kind share
 
-(see `bot.rerank.evidence`): equal weights on principle, and the best of a grid fitted on
-half of the tuning set's articles (benchmarks/quality.py records the measurements).
+(see `bot.rerank.evidence`): equal weights on principle, the answer-kind evidence weighed
+lightly; benchmarks/quality.py records the measurements, fitted on half of the tuning set's
+articles and checked on the other half. Surface and kind evidence need the question's text;
+without it they count nothing and ranking falls back to the other features.
 """
 
 from __future__ import annotations
 
 from bot.index.search import SearchIndex
-from bot.rerank.evidence import paragraph_terms, phrase_share, question_pairs, sentence_share
+from bot.rerank.evidence import (
+    ParagraphTerms,
+    kind_share,
+    paragraph_terms,
+    phrase_share,
+    sentence_share,
+    surface_share,
+    window_share,
+)
+from bot.rerank.question import QuestionEvidence
 
 # Enough that the gold paragraph is almost always among the candidates (Hit@100 0.99 on
 # the tuning set), few enough to keep the second stage within a few milliseconds.
 RERANK_DEPTH = 100
 
+# A wanted kind of word (a number for "how many") is a hint, not proof: at full weight it
+# lets any sentence with a number outrank the one that paraphrases the question.
+KIND_WEIGHT = 0.3
+
 
 def rank_candidates(
-    index: SearchIndex, terms: list[str], k: int, article_id: str | None = None
+    index: SearchIndex,
+    terms: list[str],
+    k: int,
+    article_id: str | None = None,
+    question: str | None = None,
 ) -> list[tuple[int, float]]:
     """The k best (document number, score) for the question terms, best first."""
     first = index.search(terms, max(k, RERANK_DEPTH), article_id)
     weights = question_weights(index, terms)
-    total = sum(weights.values())
-    if not first or total <= 0:
+    if not first or sum(weights.values()) <= 0:
         return first[:k]
+    evidence = QuestionEvidence.of(terms, weights, question)
     top = first[0][1]
-    pairs = question_pairs(terms)
-    rescored = []
-    for doc, bm25 in first:
-        paragraph = paragraph_terms(index.paragraph(doc).text)
-        evidence = sentence_share(paragraph, weights, total)
-        evidence += phrase_share(paragraph, pairs, weights, total)
-        rescored.append((doc, bm25 / top + evidence))
+    rescored = [
+        (doc, bm25 / top + evidence_score(paragraph_terms(index.paragraph(doc).text), evidence))
+        for doc, bm25 in first
+    ]
     rescored.sort(key=lambda pair: (-pair[1], pair[0]))
     return rescored[:k]
+
+
+def evidence_score(paragraph: ParagraphTerms, question: QuestionEvidence) -> float:
+    """The second-stage evidence of one candidate paragraph (0 .. 4 + KIND_WEIGHT)."""
+    return (
+        sentence_share(paragraph, question)
+        + surface_share(paragraph, question)
+        + phrase_share(paragraph, question)
+        + window_share(paragraph, question)
+        + KIND_WEIGHT * kind_share(paragraph, question)
+    )
 
 
 def question_weights(index: SearchIndex, terms: list[str]) -> dict[str, float]:

@@ -50,12 +50,36 @@ ABBREVIATIONS: frozenset[str] = frozenset(
 
 _tokenizer = RegexpTokenizer(_TOKEN_PATTERN)
 _stemmer = SnowballStemmer("english")
+_token_re = re.compile(_TOKEN_PATTERN)
 _sentence_splitter = PunktSentenceTokenizer(PunktParameters())
 _sentence_splitter._params.abbrev_types = set(ABBREVIATIONS)
 _NUMBER_SEPARATORS = re.compile(r"(?<=\d),(?=\d)")
 
 
-@lru_cache(maxsize=200_000)
+def _agreeing_characters() -> str:
+    """Characters that nltk's tokenizer (the `regex` engine) and stdlib `re` class alike.
+
+    nltk routes the pattern through the third-party `regex` engine, about 4x slower than `re`
+    and with different Unicode tables (it counts combining marks and superscripts as word
+    characters). Both engines agree on which characters are digits and word characters for
+    ASCII, Latin-1, Latin Extended and general punctuation, so text made only of those is
+    tokenized by `re` with identical results, checked character by character here.
+    """
+    candidates = [chr(c) for c in [*range(0x250), *range(0x2000, 0x20C0)]]
+    probes = ("{}", "1,{}", "{}1")
+    return "".join(
+        c
+        for c in candidates
+        if all(_tokenizer.tokenize(p.format(c)) == _token_re.findall(p.format(c)) for p in probes)
+    )
+
+
+_stdlib_safe = re.compile(f"[{re.escape(_agreeing_characters())}]*")
+
+
+# Sized for the distinct surface words of a million-paragraph corpus: an LRU smaller than
+# that vocabulary evicts the tail it keeps needing and re-stems ~8% of all tokens.
+@lru_cache(maxsize=1 << 20)
 def normalize_token(token: str) -> str | None:
     """One surface token -> its index term, or None for a stop word (cached: hot path)."""
     lowered = token.lower()
@@ -67,22 +91,45 @@ def normalize_token(token: str) -> str | None:
     return stem
 
 
+def tokens(text: str) -> list[str]:
+    """The surface tokens of a text (stdlib `re` where it provably agrees with nltk's)."""
+    if _stdlib_safe.fullmatch(text):
+        return _token_re.findall(text)
+    return list(_tokenizer.tokenize(text))
+
+
+def analyze_uncached(text: str) -> list[str]:
+    """`analyze` without the per-text cache: for bulk indexing, where every text is new."""
+    return [term for term in map(normalize_token, tokens(text)) if term]
+
+
+@lru_cache(maxsize=4096)
+def _cached_terms(text: str) -> tuple[str, ...]:
+    return tuple(analyze_uncached(text))
+
+
 def analyze(text: str) -> list[str]:
     """Text -> index terms: tokenize, lower-case, drop stop words, Snowball-stem."""
-    terms = (normalize_token(token) for token in _tokenizer.tokenize(text))
-    return [term for term in terms if term]
+    # Answering analyzes each hit paragraph several times (relevance, matches, sentences).
+    return list(_cached_terms(text))
 
 
 def term_spans(text: str, terms: Iterable[str]) -> list[tuple[int, int]]:
     """Character spans of the words in `text` whose index term is one of `terms`."""
     wanted = set(terms)
-    return [
-        (start, end)
-        for start, end in _tokenizer.span_tokenize(text)
-        if normalize_token(text[start:end]) in wanted
-    ]
+    if _stdlib_safe.fullmatch(text):
+        spans = [m.span() for m in _token_re.finditer(text)]
+    else:
+        spans = list(_tokenizer.span_tokenize(text))
+    return [(start, end) for start, end in spans if normalize_token(text[start:end]) in wanted]
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """Sentence spans of a paragraph (Punkt with our abbreviation list)."""
-    return list(_sentence_splitter.span_tokenize(text))
+    return list(_cached_sentences(text))
+
+
+@lru_cache(maxsize=1024)
+def _cached_sentences(text: str) -> tuple[tuple[int, int], ...]:
+    # Punkt is pure Python and slow; answers split the same hit paragraphs repeatedly.
+    return tuple(_sentence_splitter.span_tokenize(text))

@@ -1,14 +1,21 @@
 """What a paragraph shows for a question beyond its BM25 score, as shares of the question.
 
-Both features are shares of the question's idf weight (the same weights the no-answer rule
-uses), so they are comparable across questions and explainable in the passage shown:
+Every feature is a share of the question's idf weight (the same weights the no-answer rule
+uses), so features are comparable across questions and explainable in the passage shown:
 
 - `sentence`: the weight of the distinct question terms found together in the paragraph's
   best sentence, the sentence `answer()` already highlights. Crowd-written questions
   paraphrase one sentence, so a paragraph that spreads the terms over many sentences is
   weaker evidence than one that has them in one place.
+- `surface`: the same, counting only terms whose word appears exactly as the question wrote
+  it ("Georgians", not just the stem "georgian"): the stemmer conflates forms the question
+  distinguishes.
 - `phrase`: the weight of the question's consecutive term pairs ("civil war", "new york")
   that occur next to each other, in order, in the paragraph.
+- `window`: the weight of the distinct question terms within any `WINDOW` consecutive
+  index terms, across sentence boundaries.
+- `kind`: the best sentence share among sentences that also hold a word of the kind the
+  question asks for (see `bot.rerank.answer_type`).
 """
 
 from __future__ import annotations
@@ -17,16 +24,30 @@ import itertools
 from dataclasses import dataclass
 from functools import lru_cache
 
-from bot.text import analyze, split_sentences
+from bot.rerank.answer_type import AnswerKind, kind_words
+from bot.rerank.question import QuestionEvidence
+from bot.text import normalize_token, split_sentences, tokens
 
-Weights = dict[str, float]
+# Index terms (stop words removed) a question's terms may spread over and still count as
+# one statement: about a clause of running text.
+WINDOW = 12
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence's index terms, lower-cased words, and words that could be answers."""
+
+    terms: frozenset[str]
+    words: frozenset[str]
+    kinds: dict[AnswerKind, frozenset[str]]
 
 
 @dataclass(frozen=True)
 class ParagraphTerms:
-    """A paragraph's index terms, sentence by sentence, and its adjacent term pairs."""
+    """A paragraph's sentences, its index terms in order, and its adjacent term pairs."""
 
-    sentences: tuple[frozenset[str], ...]
+    sentences: tuple[Sentence, ...]
+    terms: tuple[str, ...]
     pairs: frozenset[tuple[str, str]]
 
 
@@ -34,31 +55,59 @@ class ParagraphTerms:
 def paragraph_terms(text: str) -> ParagraphTerms:
     """The analysed paragraph (cached by text: candidates recur across questions)."""
     spans = split_sentences(text) or [(0, len(text))]
-    sentences = [analyze(text[start:end]) for start, end in spans]
-    terms = [term for sentence in sentences for term in sentence]
-    return ParagraphTerms(
-        sentences=tuple(frozenset(s) for s in sentences),
-        pairs=frozenset(itertools.pairwise(terms)),
-    )
+    sentences, terms = [], []
+    for start, end in spans:
+        words = tokens(text[start:end])
+        sentence_terms = [t for t in map(normalize_token, words) if t]
+        terms += sentence_terms
+        sentences.append(
+            Sentence(frozenset(sentence_terms), frozenset(map(str.lower, words)), kind_words(words))
+        )
+    return ParagraphTerms(tuple(sentences), tuple(terms), frozenset(itertools.pairwise(terms)))
 
 
-def question_pairs(terms: list[str]) -> list[tuple[str, str]]:
-    """The question's consecutive distinct term pairs, in order, without repeats."""
-    return list(dict.fromkeys((a, b) for a, b in itertools.pairwise(terms) if a != b))
-
-
-def sentence_share(paragraph: ParagraphTerms, weights: Weights, total: float) -> float:
+def sentence_share(paragraph: ParagraphTerms, question: QuestionEvidence) -> float:
     """The best sentence's share of the question's weight."""
-    best = max(
-        sum(w for term, w in weights.items() if term in sentence)
-        for sentence in paragraph.sentences
+    return max(question.share(s.terms) for s in paragraph.sentences)
+
+
+def surface_share(paragraph: ParagraphTerms, question: QuestionEvidence) -> float:
+    """The best sentence's share counting only words written as in the question."""
+    return max(question.surface_share(s.words) for s in paragraph.sentences)
+
+
+def kind_share(paragraph: ParagraphTerms, question: QuestionEvidence) -> float:
+    """The best share among sentences with a new word of the kind the question asks for."""
+    if question.kind is AnswerKind.NONE:
+        return 0.0
+    return max(
+        (question.share(s.terms) for s in paragraph.sentences if _has_new(s, question)),
+        default=0.0,
     )
-    return best / total
 
 
-def phrase_share(
-    paragraph: ParagraphTerms, pairs: list[tuple[str, str]], weights: Weights, total: float
-) -> float:
+def _has_new(sentence: Sentence, question: QuestionEvidence) -> bool:
+    """Whether the sentence has a word of the wanted kind that the question does not."""
+    return any(
+        word not in question.words and normalize_token(word) not in question.weights
+        for word in sentence.kinds[question.kind]
+    )
+
+
+def phrase_share(paragraph: ParagraphTerms, question: QuestionEvidence) -> float:
     """The share of the question's weight in pairs that the paragraph has adjacent, in order."""
-    found = sum((weights[a] + weights[b]) / 2 for a, b in pairs if (a, b) in paragraph.pairs)
-    return found / total
+    weights = question.weights
+    found = sum(
+        (weights[a] + weights[b]) / 2 for a, b in question.pairs if (a, b) in paragraph.pairs
+    )
+    return found / question.total
+
+
+def window_share(paragraph: ParagraphTerms, question: QuestionEvidence) -> float:
+    """The largest share of the question's weight within `WINDOW` consecutive terms."""
+    hits = [(p, t) for p, t in enumerate(paragraph.terms) if t in question.weights]
+    best = 0.0
+    for first, (start, _) in enumerate(hits):
+        inside = {t for p, t in hits[first:] if p - start < WINDOW}
+        best = max(best, question.share(inside))
+    return best

@@ -1,0 +1,79 @@
+"""The kind of answer a question asks for, and the words in a sentence that could be one.
+
+Crowd-written questions name what they want: "how many" wants a number, "when" a date,
+"who" and "where" a name. A sentence that holds the question's terms and also a word of
+that kind (one the question does not already contain) is likelier to be the answer. The
+evidence is light on purpose: it only reorders candidates whose terms already match.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+
+
+class AnswerKind(StrEnum):
+    """What a question asks for; NONE when its wording does not say."""
+
+    NUMBER = "number"
+    DATE = "date"
+    NAME = "name"
+    NONE = "none"
+
+
+# First match wins: "how many years" wants a number, "what year" a date.
+_KIND_PATTERNS = (
+    (
+        AnswerKind.NUMBER,
+        r"\bhow (many|much|long|old|far|large|big|tall|high|often|fast)\b"
+        r"|\bwhat (percentage|percent|proportion|number|amount|fraction)\b",
+    ),
+    (
+        AnswerKind.DATE,
+        r"\bwhen\b|\b(what|which) (year|years|century|decade|date|month|day)\b|\bwhat time\b",
+    ),
+    (AnswerKind.NAME, r"\bwho\b|\bwhom\b|\bwhose\b|\bwhere\b"),
+)
+_KINDS = tuple((kind, re.compile(pattern)) for kind, pattern in _KIND_PATTERNS)
+
+NUMBER_WORDS = frozenset(
+    """
+    one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen
+    sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety
+    hundred thousand million billion trillion dozen dozens hundreds thousands millions
+    billions half quarter percent
+    """.split()
+)
+DATE_WORDS = frozenset(
+    """
+    january february march april may june july august september october november december
+    century centuries decade
+    """.split()
+)
+# Capitalised words that start clauses rather than name anything.
+_NOT_NAMES = frozenset(
+    "the a an in on it he she they this his her its their there these those".split()
+)
+
+
+def answer_kind(question: str) -> AnswerKind:
+    """The kind of answer the question's wording asks for."""
+    lowered = question.lower()
+    return next((kind for kind, pattern in _KINDS if pattern.search(lowered)), AnswerKind.NONE)
+
+
+def kind_words(words: list[str]) -> dict[AnswerKind, frozenset[str]]:
+    """A sentence's surface words (in order) that could answer each kind, lower-cased."""
+    numbers = {w.lower() for w in words if w[0].isdigit() or w.lower() in NUMBER_WORDS}
+    dates = {w.lower() for w in words if w[0].isdigit() or w.lower() in DATE_WORDS}
+    names = {
+        w.lower()
+        for position, w in enumerate(words)
+        if position > 0 and w[0].isupper() and w.lower() not in _NOT_NAMES
+    }
+    return {
+        AnswerKind.NUMBER: frozenset(numbers),
+        AnswerKind.DATE: frozenset(dates),
+        AnswerKind.NAME: frozenset(names),
+        AnswerKind.NONE: frozenset(),
+    }

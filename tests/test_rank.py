@@ -1,0 +1,116 @@
+"""Re-ranking evidence on small real indexes: answer kind, surface words, word windows."""
+
+from pathlib import Path
+
+import pytest
+
+from bot.index.build import reindex
+from bot.index.search import load_index
+from bot.rank import rank_candidates
+from bot.rerank.answer_type import AnswerKind, answer_kind
+from bot.text import analyze
+
+# Filler paragraphs keep each question term in fewer than half of the paragraphs, so
+# rank-bm25's idf gives it a positive weight.
+FILLER = [
+    "Gardeners plant tulips in autumn for colour in spring.",
+    "The orchestra rehearsed the symphony twice before the concert.",
+    "Bakers knead dough slowly so that the bread rises evenly.",
+    "Sailors read the stars to keep their course at night.",
+]
+
+
+def build(tmp_path: Path, paragraphs: list[str]):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    text = "---\ntitle: Test\nsource: test\n---\n\n" + "\n\n".join(paragraphs + FILLER) + "\n"
+    (corpus / "test.txt").write_text(text)
+    reindex(corpus, tmp_path / "index.db")
+    return load_index(tmp_path / "index.db")
+
+
+def first_position(index, question: str, with_text: bool = True) -> int:
+    text = question if with_text else None
+    doc, _ = rank_candidates(index, analyze(question), 1, question=text)[0]
+    return index.paragraph(doc).position
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("How many bridges cross the river?", AnswerKind.NUMBER),
+        ("What percentage of voters stayed home?", AnswerKind.NUMBER),
+        ("In what year was the bridge opened?", AnswerKind.DATE),
+        ("When did the bridge open?", AnswerKind.DATE),
+        ("Who designed the bridge?", AnswerKind.NAME),
+        ("where is the bridge", AnswerKind.NAME),
+        ("Why was the bridge closed?", AnswerKind.NONE),
+    ],
+)
+def test_question_wording_names_the_kind_of_answer(question, kind):
+    assert answer_kind(question) is kind
+
+
+def test_how_many_question_prefers_the_sentence_with_a_number(tmp_path):
+    index = build(
+        tmp_path,
+        [
+            "Red bridges of stone cross the river in the old town.",
+            "Eleven bridges of stone cross the river in the old town.",
+        ],
+    )
+    try:
+        assert first_position(index, "How many stone bridges cross the river?") == 1
+        # Without the question's wording the two paragraphs tie and document order wins.
+        assert first_position(index, "How many stone bridges cross the river?", False) == 0
+    finally:
+        index.close()
+
+
+def test_who_question_prefers_the_sentence_with_a_new_name(tmp_path):
+    index = build(
+        tmp_path,
+        [
+            "The harbour lighthouse design was by local builders, admired by visitors.",
+            "The harbour lighthouse design was by Margaret Hale, admired by visitors.",
+        ],
+    )
+    try:
+        question = "who was the design of the harbour lighthouse by?"
+        assert first_position(index, question) == 1
+        assert first_position(index, question, with_text=False) == 0
+    finally:
+        index.close()
+
+
+def test_words_written_as_in_the_question_outrank_other_forms_of_the_stem(tmp_path):
+    index = build(
+        tmp_path,
+        [
+            "Georgian traded timber with merchants of the coast.",
+            "Georgians traded timber with merchants of the coast.",
+        ],
+    )
+    try:
+        assert analyze("Georgian") == analyze("Georgians")  # the stemmer conflates them
+        assert first_position(index, "What did Georgians trade?") == 1
+        assert first_position(index, "What did Georgian trade?") == 0
+    finally:
+        index.close()
+
+
+def test_question_terms_close_together_outrank_the_same_terms_spread_out(tmp_path):
+    spread = (
+        "Copper was mined near the valley. Later, after wars, floods, famines, migrations,"
+        " reforms, elections, treaties, strikes, fires, plagues and harvests, the furnace"
+        " closed."
+    )
+    close = (
+        "Copper furnace workers lived by the valley. Later, wars, floods, famines,"
+        " migrations, reforms, elections, treaties, strikes, fires, plagues, harvests came."
+    )
+    index = build(tmp_path, [spread, close])
+    try:
+        assert first_position(index, "copper furnace") == 1
+    finally:
+        index.close()
