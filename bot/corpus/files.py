@@ -21,14 +21,17 @@ class _Scan:
     """Mutable state of one folder walk (never leaves this module)."""
 
     root: Path
+    start: Path
     found: list[Path] = field(default_factory=list)
     skipped: list[SkippedFile] = field(default_factory=list)
     seen_dirs: set[tuple[int, int]] = field(default_factory=set)
     seen_files: dict[tuple[int, int], Path] = field(default_factory=dict)
 
     def skip(self, path: Path, reason: str) -> None:
-        log.debug("skipping %s: %s", path, reason)
-        self.skipped.append(SkippedFile(str(path), reason))
+        # Reported relative to the corpus folder: that is how the operator knows the file.
+        shown = path.relative_to(self.start) if path.is_relative_to(self.start) else path
+        log.debug("skipping %s: %s", shown, reason)
+        self.skipped.append(SkippedFile(str(shown), reason))
 
 
 def find_article_files(root: Path) -> tuple[list[Path], list[SkippedFile]]:
@@ -37,7 +40,7 @@ def find_article_files(root: Path) -> tuple[list[Path], list[SkippedFile]]:
         raise FileNotFoundError(f"corpus folder not found: {root}")
     if not root.is_dir():
         raise NotADirectoryError(f"corpus path is not a folder: {root}")
-    scan = _Scan(root=root.resolve())
+    scan = _Scan(root=root.resolve(), start=root)
     st = root.stat()
     scan.seen_dirs.add((st.st_dev, st.st_ino))
     _walk(scan, root)

@@ -88,12 +88,13 @@ class SearchIndex:
     def paragraph(self, doc: int) -> StoredParagraph:
         """A paragraph by document number, read from the pinned snapshot."""
         article = self.articles[bisect.bisect_right(self._starts, doc) - 1]
-        row_id = int(self.compiled.paragraph_ids[doc])
+        position = doc - article.first_doc
         with self._lock:
             row = self._conn.execute(
-                "SELECT position, text FROM paragraphs WHERE id = ?", (row_id,)
+                "SELECT text FROM paragraphs WHERE article_id = ? AND position = ?",
+                (article.id, position),
             ).fetchone()
-        return StoredParagraph(doc=doc, article=article, position=int(row[0]), text=str(row[1]))
+        return StoredParagraph(doc=doc, article=article, position=position, text=str(row[0]))
 
     def paragraph_at(self, article_id: str, position: int) -> StoredParagraph | None:
         """A paragraph by article id and 0-based position, if it exists."""
@@ -116,7 +117,8 @@ def load_index(db_path: Path, params: Bm25Params | None = None) -> SearchIndex:
         meta = store.read_meta(conn)
         if "generation" not in meta:
             raise store.StoreError(f"{db_path} holds no complete index: run `citebot index`")
-        compiled = Compiled.from_blobs(store.read_compiled(conn))
+        store.check_schema(conn, db_path)
+        compiled = Compiled.load(conn)
         vocabulary = dict(conn.execute("SELECT term, id FROM terms").fetchall())
         articles = _read_articles(conn)
     except sqlite3.Error as exc:

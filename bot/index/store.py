@@ -2,6 +2,9 @@
 
 Everything needed to serve questions lives here, so a restart serves without re-reading the
 corpus. Arrays are stored as little-endian binary blobs (numpy `tobytes`), never pickled.
+Each article's term counts are one row (`analyses`), so compiling a million paragraphs reads
+a hundred thousand rows, not a million; compiled arrays are split into chunks because SQLite
+caps a blob at 1e9 bytes.
 """
 
 from __future__ import annotations
@@ -14,7 +17,8 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
+CHUNK_BYTES = 64 * 1024 * 1024
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -30,18 +34,25 @@ CREATE TABLE IF NOT EXISTS articles (
     paragraph_count INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS paragraphs (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    id INTEGER PRIMARY KEY,
     article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
     position INTEGER NOT NULL,
     text TEXT NOT NULL,
-    length INTEGER NOT NULL,
-    term_ids BLOB NOT NULL,
-    tfs BLOB NOT NULL,
     UNIQUE (article_id, position)
 );
+CREATE TABLE IF NOT EXISTS analyses (
+    article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    lengths BLOB NOT NULL,
+    counts BLOB NOT NULL,
+    term_ids BLOB NOT NULL,
+    tfs BLOB NOT NULL
+);
 CREATE TABLE IF NOT EXISTS terms (id INTEGER PRIMARY KEY, term TEXT NOT NULL UNIQUE);
-CREATE TABLE IF NOT EXISTS compiled (name TEXT PRIMARY KEY, data BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS compiled (
+    name TEXT NOT NULL, chunk INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (name, chunk)
+);
 """
+_TABLES = ("meta", "files", "articles", "paragraphs", "analyses", "terms", "compiled")
 
 UINT32 = np.dtype("<u4")
 
@@ -64,7 +75,6 @@ def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
             conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
-            conn.executescript(_SCHEMA)
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute("PRAGMA busy_timeout=30000")
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
@@ -83,6 +93,26 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")
+
+
+def ensure_schema(conn: sqlite3.Connection) -> None:
+    """Create the tables; drop an older schema's first (inside the caller's transaction)."""
+    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    if "meta" in tables:
+        version = conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+        if version is not None and version[0] != SCHEMA_VERSION:
+            for table in _TABLES:
+                conn.execute(f"DROP TABLE IF EXISTS {table}")
+    for statement in _SCHEMA.split(";"):
+        if statement.strip():
+            conn.execute(statement)
+
+
+def check_schema(conn: sqlite3.Connection, path: Path) -> None:
+    """Refuse a database written by another schema version."""
+    found = read_meta(conn).get("schema")
+    if found != SCHEMA_VERSION:
+        raise StoreError(f"{path} holds no complete index of this version: run `citebot index`")
 
 
 def to_blob(values: npt.ArrayLike) -> bytes:
@@ -105,12 +135,26 @@ def write_meta(conn: sqlite3.Connection, values: dict[str, str]) -> None:
     conn.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", values.items())
 
 
-def read_compiled(conn: sqlite3.Connection) -> dict[str, bytes]:
-    """The compiled arrays by name."""
-    return dict(conn.execute("SELECT name, data FROM compiled").fetchall())
+def read_array(conn: sqlite3.Connection, name: str, dtype: str) -> npt.NDArray[np.generic]:
+    """One compiled array, its chunks copied into place (never two full copies at once)."""
+    size = conn.execute(
+        "SELECT coalesce(sum(length(data)), 0) FROM compiled WHERE name = ?", (name,)
+    ).fetchone()[0]
+    out = np.empty(int(size), dtype=np.uint8)
+    filled = 0
+    for (data,) in conn.execute("SELECT data FROM compiled WHERE name = ? ORDER BY chunk", (name,)):
+        out[filled : filled + len(data)] = np.frombuffer(data, dtype=np.uint8)
+        filled += len(data)
+    return out.view(np.dtype(dtype))
 
 
-def write_compiled(conn: sqlite3.Connection, arrays: dict[str, bytes]) -> None:
-    """Replace the compiled arrays."""
+def write_compiled(conn: sqlite3.Connection, arrays: dict[str, npt.NDArray[np.generic]]) -> None:
+    """Replace the compiled arrays, each in chunks of at most CHUNK_BYTES."""
     conn.execute("DELETE FROM compiled")
-    conn.executemany("INSERT INTO compiled VALUES (?, ?)", arrays.items())
+    for name, array in arrays.items():
+        raw = np.ascontiguousarray(array).data.cast("B")
+        starts = range(0, max(len(raw), 1), CHUNK_BYTES)
+        conn.executemany(
+            "INSERT INTO compiled VALUES (?, ?, ?)",
+            ((name, i, raw[start : start + CHUNK_BYTES]) for i, start in enumerate(starts)),
+        )

@@ -1,0 +1,117 @@
+"""Parse and analyze new articles, in worker processes when there are many.
+
+Workers return each article's paragraphs as counts over the article's own term list (in order
+of first appearance); the parent maps those terms to global ids in article order, so the
+database is the same whatever the number of workers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import sys
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from bot.corpus import Article, ArticleError, parse_article, read_article_file
+from bot.text import analyze_uncached
+
+U32 = npt.NDArray[np.uint32]
+
+# Below this many bytes of new articles, starting worker processes costs more than it saves.
+PARALLEL_MIN_BYTES = 4 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Job:
+    """One new or changed article file to parse and analyze."""
+
+    article_id: str
+    path: Path
+    relative: str
+    size: int
+
+
+@dataclass(frozen=True)
+class AnalyzedArticle:
+    """An article and its paragraphs' term counts over `terms` (local ids)."""
+
+    article: Article
+    relative: str
+    digest: str
+    terms: tuple[str, ...]
+    lengths: U32
+    counts: U32
+    term_ids: U32
+    tfs: U32
+
+
+@dataclass(frozen=True)
+class Failed:
+    """A file that could not be read or parsed (an ArticleError, not a crash)."""
+
+    job: Job
+    reason: str
+
+
+def analyze_article(article: Article, relative: str, digest: str) -> AnalyzedArticle:
+    """Count each paragraph's terms, numbering terms in order of first appearance."""
+    local: dict[str, int] = {}
+    ids: list[int] = []
+    lengths: list[int] = []
+    for text in article.paragraphs:
+        terms = analyze_uncached(text)
+        lengths.append(len(terms))
+        ids.extend(local.setdefault(term, len(local)) for term in terms)
+    # One sort per article instead of a Counter per paragraph: key = paragraph, then term.
+    width = max(len(local), 1)
+    paragraph = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
+    keys, tfs = np.unique(paragraph * width + np.array(ids, dtype=np.int64), return_counts=True)
+    return AnalyzedArticle(
+        article=article,
+        relative=relative,
+        digest=digest,
+        terms=tuple(local),
+        lengths=np.array(lengths, dtype=np.uint32),
+        counts=np.bincount(keys // width, minlength=len(lengths)).astype(np.uint32),
+        term_ids=(keys % width).astype(np.uint32),
+        tfs=tfs.astype(np.uint32),
+    )
+
+
+def run_job(job: Job) -> AnalyzedArticle | Failed:
+    """Read, hash, parse and analyze one file (the hash is of the bytes actually parsed)."""
+    try:
+        data = read_article_file(job.path)
+        digest = hashlib.sha256(data).hexdigest()
+        article = parse_article(job.article_id, data, job.path.suffix)
+    except ArticleError as exc:
+        return Failed(job, str(exc))
+    return analyze_article(article, job.relative, digest)
+
+
+def _start_method() -> str:
+    """fork when it is safe (it starts fast and needs no importable __main__), else spawn.
+
+    The Discord bot reindexes from a worker thread, and forking a threaded process can copy
+    a lock held by another thread into the child.
+    """
+    return "fork" if sys.platform == "linux" and threading.active_count() == 1 else "spawn"
+
+
+def run_jobs(jobs: list[Job], workers: int | None = None) -> Iterator[AnalyzedArticle | Failed]:
+    """Results in job order; in a process pool when the new text is large enough."""
+    if workers is None:
+        big = sum(job.size for job in jobs) >= PARALLEL_MIN_BYTES
+        workers = min(os.cpu_count() or 1, 8) if big else 1
+    if workers <= 1 or len(jobs) < 2:
+        yield from map(run_job, jobs)
+        return
+    with multiprocessing.get_context(_start_method()).Pool(workers) as pool:
+        yield from pool.imap(run_job, jobs, chunksize=8)

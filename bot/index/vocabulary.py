@@ -1,0 +1,31 @@
+"""The term dictionary as stored: term -> id, ids assigned in order of first appearance."""
+
+from __future__ import annotations
+
+import sqlite3
+
+
+class Vocabulary:
+    """Term -> id, loaded from the database and extended as new terms appear."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._ids: dict[str, int] = dict(conn.execute("SELECT term, id FROM terms").fetchall())
+        self._new: list[tuple[int, str]] = []
+
+    def ids(self, terms: list[str]) -> list[int]:
+        """Ids of the terms, adding unseen ones."""
+        found = self._ids.get
+        return [
+            term_id if (term_id := found(term)) is not None else self._add(term) for term in terms
+        ]
+
+    def _add(self, term: str) -> int:
+        term_id = len(self._ids)
+        self._ids[term] = term_id
+        self._new.append((term_id, term))
+        return term_id
+
+    def save(self, conn: sqlite3.Connection) -> None:
+        """Insert the terms added since loading."""
+        conn.executemany("INSERT INTO terms (id, term) VALUES (?, ?)", self._new)
+        self._new = []

@@ -1,0 +1,229 @@
+"""The SQLite store: round trips, incremental updates, failed reindexes and snapshots."""
+
+import sqlite3
+from pathlib import Path
+
+import numpy as np
+import pytest
+from rank_bm25 import BM25Okapi
+
+from bot.answer import AnswerStatus, answer
+from bot.index import analysis, store
+from bot.index.build import reindex
+from bot.index.compile import Compiled
+from bot.index.search import load_index
+from bot.text import analyze
+
+ARTICLES = {
+    "troops": [
+        "Russia has amassed 100,000 troops near the border with Ukraine.",
+        "Diplomats met in Geneva to discuss the crisis.",
+    ],
+    "glaciers": [
+        "The Plomo glacier does not reach ten kilometres in length.",
+        "Glaciers in the Andes were ten times longer in glacial times.",
+        "Snowlines were lower during the last glacial period.",
+    ],
+    "markets": [
+        "Oil prices rose sharply after the announcement.",
+        "Investors sold shares in European banks.",
+    ],
+    "harvest": ["Farmers expect a record wheat harvest this summer."],
+}
+
+
+def write(corpus: Path, name: str, paragraphs: list[str]) -> Path:
+    path = corpus / f"{name}.txt"
+    body = "\n\n".join(paragraphs)
+    path.write_text(f'---\ntitle: "{name.title()}"\n---\n\n{body}\n', encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for name, paragraphs in ARTICLES.items():
+        write(folder, name, paragraphs)
+    return folder
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "index" / "citebot.sqlite"
+
+
+def all_paragraphs() -> list[str]:
+    return [p for name in sorted(ARTICLES) for p in ARTICLES[name]]
+
+
+def test_round_trip_serves_verbatim_paragraphs_with_rank_bm25_scores(corpus, db):
+    summary = reindex(corpus, db)
+    index = load_index(db)
+    assert (
+        (summary.articles, summary.paragraphs)
+        == (4, 8)
+        == (len(index.articles), index.paragraph_count)
+    )
+    terms = analyze("Where were the glaciers longer?")
+    hits = index.search(terms, k=3)
+    assert index.paragraph(hits[0][0]).text == ARTICLES["glaciers"][1]
+    expected = BM25Okapi([analyze(p) for p in all_paragraphs()]).get_scores(terms)
+    for doc, score in hits:
+        assert score == pytest.approx(expected[doc], rel=1e-9)
+    at = index.paragraph_at("glaciers", 2)
+    assert at is not None and at.text == ARTICLES["glaciers"][2] and at.position == 2
+    assert index.paragraph_at("glaciers", 3) is None
+    assert index.article("troops").title == "Troops"
+    index.close()
+
+
+def test_unchanged_files_are_not_parsed_again(corpus, db, monkeypatch):
+    reindex(corpus, db)
+    parsed: list[str] = []
+    real_parse = analysis.parse_article
+
+    def counting_parse(article_id, data, suffix):
+        parsed.append(article_id)
+        return real_parse(article_id, data, suffix)
+
+    monkeypatch.setattr(analysis, "parse_article", counting_parse)
+    write(corpus, "markets", ["Oil prices fell after the glacier report."])
+    summary = reindex(corpus, db)
+    assert parsed == ["markets"]
+    assert summary.changed == ("markets",) and summary.unchanged == 3
+    index = load_index(db)
+    assert index.paragraph_at("markets", 0).text == "Oil prices fell after the glacier report."
+    assert index.paragraph_at("markets", 1) is None
+    assert index.generation == 2
+    index.close()
+
+
+def test_removed_article_leaves_the_index(corpus, db):
+    reindex(corpus, db)
+    (corpus / "harvest.txt").unlink()
+    assert reindex(corpus, db).removed == ("harvest",)
+    index = load_index(db)
+    assert index.article("harvest") is None and index.paragraph_count == 7
+    assert index.search(analyze("wheat harvest"), k=3) == []
+    index.close()
+
+
+def crash_in_analysis(monkeypatch):
+    real = analysis.analyze_article
+
+    def crash_on_second(article, relative, digest):
+        if article.id == "markets":
+            raise RuntimeError("simulated crash halfway through the reindex")
+        return real(article, relative, digest)
+
+    monkeypatch.setattr(analysis, "analyze_article", crash_on_second)
+
+
+def disk_full_while_saving(monkeypatch):
+    def full(self, conn):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(Compiled, "save", full)
+
+
+@pytest.mark.parametrize("failure", [crash_in_analysis, disk_full_while_saving])
+def test_failed_reindex_keeps_the_previous_index(corpus, db, monkeypatch, failure):
+    reindex(corpus, db)
+    write(corpus, "glaciers", ["Completely different text about volcanoes."])
+    write(corpus, "markets", ["Markets changed too."])
+    failure(monkeypatch)
+    with pytest.raises((RuntimeError, sqlite3.OperationalError)):
+        reindex(corpus, db)
+    index = load_index(db)
+    assert index.generation == 1
+    assert index.paragraph_at("glaciers", 1).text == ARTICLES["glaciers"][1]
+    assert index.search(analyze("volcanoes"), k=3) == []
+    index.close()
+    monkeypatch.undo()
+    assert set(reindex(corpus, db).changed) == {"glaciers", "markets"}
+
+
+def test_loaded_index_keeps_serving_its_generation_while_a_reindex_commits(corpus, db):
+    reindex(corpus, db)
+    old = load_index(db)
+    write(corpus, "glaciers", ["Volcanoes erupted in Iceland."])
+    reindex(corpus, db)
+    assert old.generation == 1
+    assert old.paragraph_at("glaciers", 1).text == ARTICLES["glaciers"][1]
+    hits = old.search(analyze("Andes glaciers longer"), k=1)
+    assert old.paragraph(hits[0][0]).text == ARTICLES["glaciers"][1]
+    new = load_index(db)
+    assert new.generation == 2 and new.paragraph_at("glaciers", 1) is None
+    old.close()
+    new.close()
+
+
+def test_empty_corpus_gives_an_empty_index_that_answers_nothing(tmp_path, db):
+    (tmp_path / "empty").mkdir()
+    assert reindex(tmp_path / "empty", db).paragraphs == 0
+    index = load_index(db)
+    assert index.paragraph_count == 0 and index.articles == ()
+    assert index.search(["troop"], k=3) == []
+    assert answer(index, "How many troops?").status == AnswerStatus.NO_RELEVANT_PASSAGE
+    index.close()
+
+
+def test_term_in_every_paragraph_scores_like_rank_bm25(tmp_path, db):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    texts = ["Ukraine talks began.", "Ukraine border troops.", "Ukraine grain exports."]
+    write(folder, "only", texts)
+    reindex(folder, db)
+    index = load_index(db)
+    expected = BM25Okapi([analyze(t) for t in texts]).get_scores(["ukrain"])
+    scores = index.scorer.scores(index.term_ids(["ukrain"]))
+    np.testing.assert_allclose(scores, expected, rtol=1e-12)
+    assert [doc for doc, _ in index.search(["ukrain"], k=3)] == [0, 1, 2]  # ties: by order
+    index.close()
+
+
+def test_question_of_only_stop_words_searches_nothing(corpus, db):
+    reindex(corpus, db)
+    index = load_index(db)
+    assert index.search(analyze("What was it that they did?"), k=3) == []
+    assert answer(index, "What was it that they did?").status == AnswerStatus.NO_SEARCH_TERMS
+    index.close()
+
+
+def dump(db: Path) -> dict[str, list[tuple[object, ...]]]:
+    conn = sqlite3.connect(db)
+    tables = ("terms", "paragraphs", "analyses", "compiled", "files")
+    result = {t: conn.execute(f"SELECT * FROM {t} ORDER BY 1, 2").fetchall() for t in tables}
+    conn.close()
+    return result
+
+
+def test_worker_processes_write_the_same_database_as_one_process(corpus, tmp_path):
+    reindex(corpus, tmp_path / "one.sqlite", workers=1)
+    reindex(corpus, tmp_path / "two.sqlite", workers=2)
+    assert dump(tmp_path / "one.sqlite") == dump(tmp_path / "two.sqlite")
+
+
+def test_compiled_arrays_round_trip_across_many_chunks(corpus, db, monkeypatch):
+    monkeypatch.setattr(store, "CHUNK_BYTES", 8)
+    reindex(corpus, db)
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT count(*) FROM compiled WHERE name = 'docs'").fetchone()[0] > 2
+    conn.close()
+    index = load_index(db)
+    hits = index.search(analyze("wheat harvest farmers"), k=1)
+    assert index.paragraph(hits[0][0]).text == ARTICLES["harvest"][0]
+    index.close()
+
+
+def test_index_of_an_older_schema_is_rebuilt_not_misread(corpus, db):
+    reindex(corpus, db)
+    conn = sqlite3.connect(db)
+    conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema'")
+    conn.commit()
+    conn.close()
+    with pytest.raises(store.StoreError):
+        load_index(db)
+    assert len(reindex(corpus, db).added) == 4
+    load_index(db).close()
