@@ -90,7 +90,7 @@ def test_sigkill_at_random_moments_leaves_old_or_new_index_never_a_mix(tmp_path:
     full_run = timed_update(corpus, db, tmp_path)
     rng = random.Random(2026)
     outcomes = []
-    for _ in range(KILLS):
+    for kill in range(KILLS):
         target = 2 if served == 1 else 1
         write_corpus(corpus, target)
         process = subprocess.Popen(
@@ -99,7 +99,9 @@ def test_sigkill_at_random_moments_leaves_old_or_new_index_never_a_mix(tmp_path:
             stderr=subprocess.DEVNULL,
             env={**os.environ, "CITEBOT_LOG_LEVEL": "ERROR"},
         )
-        time.sleep(rng.uniform(0.05, full_run * 1.3))
+        # Stratified moments: every stretch of the run, the short commit at the end included,
+        # gets its share of kills, each at a random point within its stretch.
+        time.sleep(full_run * 1.2 * (kill + rng.random()) / KILLS)
         process.send_signal(signal.SIGKILL)
         process.wait()
         assert integrity(db) == "ok"
