@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import discord
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -133,7 +135,24 @@ def test_any_text_renders_within_discord_limits(texts, question, title, author):
     )
 
 
-@given(hostile_text)
-def test_safe_text_never_contains_a_live_mention(text):
+def unescaped(rendered: str) -> str:
+    """The characters of `rendered` that are not escaped by a preceding backslash."""
+    out, i = [], 0
+    while i < len(rendered):
+        if rendered[i] == "\\":
+            i += 2
+            continue
+        out.append(rendered[i])
+        i += 1
+    return "".join(out)
+
+
+@given(hostile_text | st.text(alphabet="*_~|`>\\<@#&!0123456789 [](): everyonehr", max_size=200))
+def test_safe_text_has_no_live_mention_and_no_unescaped_markdown(text):
     rendered = safe(text)
     assert "@everyone" not in rendered and "@here" not in rendered
+    assert "<@" not in rendered and "<#" not in rendered
+    live = unescaped(rendered)
+    assert not set(live) & set("*_~|`\\")
+    assert not any(line.lstrip().startswith("> ") for line in live.splitlines())  # no quote
+    assert re.search(r"\[[^\]]*\]\([^)]*\)", live) is None  # no masked link can form
