@@ -72,5 +72,5 @@ async def compose(
     )
     if result.status is not AnswerStatus.ANSWERED:
         return Reply(no_answer_embed(result), None)
-    view = AnswerView(result, index, owner_id=user_id, per_page=per_page, timeout=ANSWER_TIMEOUT)
+    view = AnswerView(result, library, owner_id=user_id, per_page=per_page, timeout=ANSWER_TIMEOUT)
     return Reply(view.embed(), view)

@@ -15,11 +15,13 @@ import discord
 from bot.answer import Answer, Passage
 from bot.discord_app.render import answer_embed, paragraph_embed
 from bot.index.search import SearchIndex
+from bot.library import Library
 
 log = logging.getLogger(__name__)
 
 VIEW_TIMEOUT = 300.0
 NOT_YOURS = "Only the person who asked can page through this answer. Ask your own with /ask."
+STALE = "That article changed since this answer: ask again to see the current text."
 
 
 class AnswerView(discord.ui.View):
@@ -28,14 +30,16 @@ class AnswerView(discord.ui.View):
     def __init__(
         self,
         answer: Answer,
-        index: SearchIndex,
+        library: Library,
         owner_id: int,
         per_page: int,
         timeout: float = VIEW_TIMEOUT,
     ) -> None:
         super().__init__(timeout=timeout)
         self.answer = answer
-        self.index = index
+        # The library, not the index the answer came from: holding that index would keep a
+        # replaced one (all its arrays and its SQLite snapshot) alive for the view's lifetime.
+        self.library = library
         self.owner_id = owner_id
         self.per_page = per_page
         self.page = 0
@@ -96,9 +100,11 @@ class AnswerView(discord.ui.View):
         self, passage: Passage
     ) -> Callable[[discord.Interaction], Coroutine[Any, Any, None]]:
         async def context(interaction: discord.Interaction) -> None:
-            await interaction.response.send_message(
-                embed=context_embed(self.index, passage), ephemeral=True
-            )
+            embed = context_embed(self.library.index, passage)
+            if embed is None:
+                await interaction.response.send_message(STALE, ephemeral=True)
+                return
+            await interaction.response.send_message(embed=embed, ephemeral=True)
 
         return context
 
@@ -116,10 +122,13 @@ class AnswerView(discord.ui.View):
             log.debug("could not disable buttons of an expired answer: %s", exc)
 
 
-def context_embed(index: SearchIndex, passage: Passage) -> discord.Embed:
-    """The cited paragraph with the paragraphs before and after it."""
+def context_embed(index: SearchIndex, passage: Passage) -> discord.Embed | None:
+    """The cited paragraph with its neighbours, or None if the index no longer has it as cited."""
     citation = passage.citation
     position = citation.paragraph - 1
+    cited = index.paragraph_at(citation.article_id, position)
+    if cited is None or cited.text != passage.text:
+        return None
     neighbours = []
     for p in (position - 1, position, position + 1):
         stored = index.paragraph_at(citation.article_id, p)

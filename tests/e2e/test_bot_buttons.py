@@ -19,7 +19,7 @@ from bot_fixtures import (
 from fake_discord import FakeDiscord, FakeUser, SentMessage
 
 from bot.discord_app import asking
-from bot.discord_app.views import NOT_YOURS
+from bot.discord_app.views import NOT_YOURS, STALE
 
 
 def ranks(message: SentMessage) -> list[str]:
@@ -130,3 +130,27 @@ async def test_buttons_are_disabled_when_the_answer_times_out(
         )
     assert ranks(message) == ["[1]", "[2]", "[3]"]  # only the buttons changed
     assert list(message.edits[-1]) != [] and "embeds" not in message.edits[-1]
+
+
+async def test_context_after_a_reindex_uses_the_new_index_while_the_paragraph_is_unchanged(
+    fake_discord, start_bot, lighthouses
+):
+    async with start_bot(lighthouses) as client:
+        message = await ask(fake_discord, fake_discord.alice)
+        old = client.library.index
+        await client.library.reindex()  # nothing changed on disk: same paragraphs
+        assert client.library.index is not old
+        shown = await click(fake_discord, message, "Context [1]", fake_discord.alice)
+    assert "Keepers of the light" in shown.original.embeds[0]["fields"][0]["value"]
+
+
+async def test_context_of_a_paragraph_changed_by_a_reindex_asks_to_ask_again(
+    fake_discord, start_bot, lighthouses
+):
+    async with start_bot(lighthouses) as client:
+        message = await ask(fake_discord, fake_discord.alice)
+        article = lighthouses / "lighthouses.txt"
+        article.write_text(article.read_text().replace("trimmed the wick", "polished the lens"))
+        await client.library.reindex()
+        shown = await click(fake_discord, message, "Context [1]", fake_discord.alice)
+    assert shown.original.content == STALE and shown.original.ephemeral
