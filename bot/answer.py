@@ -15,6 +15,7 @@ from enum import StrEnum
 from bot.citation import Citation
 from bot.index.search import SearchIndex, StoredParagraph
 from bot.rank import rank_candidates
+from bot.rerank.evidence import ParagraphTerms, paragraph_terms
 from bot.text import analyze, split_sentences, term_spans
 
 Span = tuple[int, int]
@@ -69,11 +70,12 @@ def answer(
         return Answer(question, AnswerStatus.NO_SEARCH_TERMS, ())
     weights = term_weights(index, terms)
     ranked = rank_candidates(index, terms, k=k, article_id=article_id, question=question)
-    found = [(index.paragraph(doc), score) for doc, score in ranked]
+    paragraphs = index.paragraphs([doc for doc, _ in ranked])
+    found = [(p, score) for p, (_, score) in zip(paragraphs, ranked, strict=True)]
     passages = tuple(
-        _passage(paragraph, score, weights)
+        passage
         for paragraph, score in found
-        if relevance(paragraph.text, weights) >= min_relevance
+        if (passage := _passage(paragraph, score, weights)).relevance >= min_relevance
     )
     if not passages:
         titles = tuple(dict.fromkeys(p.article.title for p, _ in found))[:3]
@@ -95,24 +97,35 @@ def term_weights(index: SearchIndex, terms: list[str]) -> dict[str, float]:
 
 
 def relevance(text: str, weights: dict[str, float]) -> float:
+    """The share of the question's weight carried by the terms present in the text."""
     present = set(analyze(text))
     total = sum(weights.values())
     return sum(w for t, w in weights.items() if t in present) / total if total else 0.0
 
 
 def _passage(paragraph: StoredParagraph, score: float, weights: dict[str, float]) -> Passage:
-    present = set(analyze(paragraph.text))
+    # The re-ranker has just analysed this paragraph: its cached terms and sentences give
+    # relevance and the best sentence without tokenizing or splitting the text again.
+    analysed = paragraph_terms(paragraph.text)
+    present = set(analysed.terms)
     matched = tuple(t for t in weights if t in present)
+    total = sum(weights.values())
     return Passage(
         rank=0,
         score=score,
-        relevance=relevance(paragraph.text, weights),
+        relevance=sum(weights[t] for t in matched) / total if total else 0.0,
         citation=Citation.of(paragraph),
         text=paragraph.text,
-        best_sentences=(best_sentence(paragraph.text, weights),),
+        best_sentences=(_best_span(analysed, weights),),
         highlights=tuple(term_spans(paragraph.text, matched)),
         matched_terms=matched,
     )
+
+
+def _best_span(analysed: ParagraphTerms, weights: dict[str, float]) -> Span:
+    """`best_sentence` from an analysed paragraph."""
+    best = max(analysed.sentences, key=lambda s: sum(weights.get(t, 0.0) for t in s.terms))
+    return best.span
 
 
 def best_sentence(text: str, weights: dict[str, float]) -> Span:

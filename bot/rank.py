@@ -28,9 +28,10 @@ from bot.rerank.evidence import (
 )
 from bot.rerank.question import QuestionEvidence
 
-# Enough that the gold paragraph is almost always among the candidates (Hit@100 0.99 on
-# the tuning set), few enough to keep the second stage within a few milliseconds.
-RERANK_DEPTH = 100
+# The second stage's cost is linear in the depth. On squadshifts-new-wiki (corpus Hit@1 /
+# MRR@10) depth 100 and 50 give 0.838 / 0.883, 30 gives 0.838 / 0.882, 20 gives 0.837 /
+# 0.882: candidates below 30 almost never reach the top.
+RERANK_DEPTH = 30
 
 # A wanted kind of word (a number for "how many") is a hint, not proof: at full weight it
 # lets any sentence with a number outrank the one that paraphrases the question.
@@ -51,9 +52,10 @@ def rank_candidates(
         return first[:k]
     evidence = QuestionEvidence.of(terms, weights, question)
     top = first[0][1]
+    texts = [p.text for p in index.paragraphs([doc for doc, _ in first])]
     rescored = [
-        (doc, bm25 / top + evidence_score(paragraph_terms(index.paragraph(doc).text), evidence))
-        for doc, bm25 in first
+        (doc, bm25 / top + evidence_score(paragraph_terms(text), evidence))
+        for (doc, bm25), text in zip(first, texts, strict=True)
     ]
     rescored.sort(key=lambda pair: (-pair[1], pair[0]))
     return rescored[:k]

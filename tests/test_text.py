@@ -83,3 +83,14 @@ def test_sentence_spans_cover_text_in_order(text):
     spans = split_sentences(text)
     assert all(0 <= s <= e <= len(text) for s, e in spans)
     assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans))
+
+
+def test_sentences_keep_closing_quotes_and_skip_initials_and_numbers_mid_sentence():
+    text = 'J. K. Rowling wrote in 1997. it sold. "It is done." He left (in 2001.) Then? Yes!'
+    assert [text[s:e] for s, e in split_sentences(text)] == [
+        "J. K. Rowling wrote in 1997. it sold.",
+        '"It is done."',
+        "He left (in 2001.)",
+        "Then?",
+        "Yes!",
+    ]

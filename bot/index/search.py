@@ -8,6 +8,7 @@ generation. Swapping in the new index is assigning a new `SearchIndex`; `close()
 from __future__ import annotations
 
 import bisect
+import functools
 import sqlite3
 import threading
 from dataclasses import dataclass, field
@@ -87,14 +88,32 @@ class SearchIndex:
 
     def paragraph(self, doc: int) -> StoredParagraph:
         """A paragraph by document number, read from the pinned snapshot."""
-        article = self.articles[bisect.bisect_right(self._starts, doc) - 1]
-        position = doc - article.first_doc
+        article, position = self._locate(doc)
         with self._lock:
             row = self._conn.execute(
                 "SELECT text FROM paragraphs WHERE article_id = ? AND position = ?",
                 (article.id, position),
             ).fetchone()
         return StoredParagraph(doc=doc, article=article, position=position, text=str(row[0]))
+
+    def paragraphs(self, docs: list[int]) -> list[StoredParagraph]:
+        """Paragraphs by document number, in the order given, read in one query per 256."""
+        keys = [self._locate(doc) for doc in docs]
+        texts: dict[tuple[str, int], str] = {}
+        for first in range(0, len(keys), _BATCH):
+            chunk = keys[first : first + _BATCH]
+            params = [x for article, position in chunk for x in (article.id, position)]
+            with self._lock:
+                rows = self._conn.execute(_batch_query(len(chunk)), params).fetchall()
+            texts.update(((a, p), str(t)) for a, p, t in rows)
+        return [
+            StoredParagraph(doc, article, position, texts[article.id, position])
+            for doc, (article, position) in zip(docs, keys, strict=True)
+        ]
+
+    def _locate(self, doc: int) -> tuple[IndexedArticle, int]:
+        article = self.articles[bisect.bisect_right(self._starts, doc) - 1]
+        return article, doc - article.first_doc
 
     def paragraph_at(self, article_id: str, position: int) -> StoredParagraph | None:
         """A paragraph by article id and 0-based position, if it exists."""
@@ -107,6 +126,22 @@ class SearchIndex:
         """End the snapshot (after the index has been swapped out)."""
         with self._lock:
             self._conn.close()
+
+
+# Keys per batch query: well under SQLite's bound-parameter limit, and one query for the
+# re-ranker's candidates.
+_BATCH = 256
+
+
+@functools.lru_cache(maxsize=64)
+def _batch_query(size: int) -> str:
+    # CROSS JOIN keeps the keys as the outer loop: one primary-key lookup each. The
+    # row-value form `(article_id, position) IN (VALUES ...)` scans the whole table.
+    keys = ",".join(["(?,?)"] * size)
+    return (
+        f"SELECT k.column1, k.column2, p.text FROM (VALUES {keys}) AS k CROSS JOIN paragraphs"
+        " AS p ON p.article_id = k.column1 AND p.position = k.column2"
+    )
 
 
 def load_index(db_path: Path, params: Bm25Params | None = None) -> SearchIndex:

@@ -62,18 +62,17 @@ def answer_kind(question: str) -> AnswerKind:
     return next((kind for kind, pattern in _KINDS if pattern.search(lowered)), AnswerKind.NONE)
 
 
-def kind_words(words: list[str]) -> dict[AnswerKind, frozenset[str]]:
-    """A sentence's surface words (in order) that could answer each kind, lower-cased."""
-    numbers = {w.lower() for w in words if w[0].isdigit() or w.lower() in NUMBER_WORDS}
-    dates = {w.lower() for w in words if w[0].isdigit() or w.lower() in DATE_WORDS}
-    names = {
-        w.lower()
-        for position, w in enumerate(words)
-        if position > 0 and w[0].isupper() and w.lower() not in _NOT_NAMES
-    }
-    return {
-        AnswerKind.NUMBER: frozenset(numbers),
-        AnswerKind.DATE: frozenset(dates),
-        AnswerKind.NAME: frozenset(names),
-        AnswerKind.NONE: frozenset(),
-    }
+def kind_words(words: tuple[str, ...], kind: AnswerKind) -> frozenset[str]:
+    """A sentence's surface words (in order) that could answer this kind, lower-cased."""
+    lowered = [w.lower() for w in words]
+    if kind is AnswerKind.NUMBER:
+        return frozenset(w for w in lowered if w[0].isdigit() or w in NUMBER_WORDS)
+    if kind is AnswerKind.DATE:
+        return frozenset(w for w in lowered if w[0].isdigit() or w in DATE_WORDS)
+    if kind is AnswerKind.NAME:
+        return frozenset(
+            low
+            for position, (w, low) in enumerate(zip(words, lowered, strict=True))
+            if position > 0 and w[0].isupper() and low not in _NOT_NAMES
+        )
+    return frozenset()

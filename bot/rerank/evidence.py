@@ -26,7 +26,7 @@ from functools import lru_cache
 
 from bot.rerank.answer_type import AnswerKind, kind_words
 from bot.rerank.question import QuestionEvidence
-from bot.text import normalize_token, split_sentences, tokens
+from bot.text import normalize_token, split_sentences, token_spans
 
 # Index terms (stop words removed) a question's terms may spread over and still count as
 # one statement: about a clause of running text.
@@ -35,11 +35,12 @@ WINDOW = 12
 
 @dataclass(frozen=True)
 class Sentence:
-    """One sentence's index terms, lower-cased words, and words that could be answers."""
+    """One sentence: its span, index terms, surface words, and those lower-cased."""
 
+    span: tuple[int, int]
     terms: frozenset[str]
+    surface: tuple[str, ...]
     words: frozenset[str]
-    kinds: dict[AnswerKind, frozenset[str]]
 
 
 @dataclass(frozen=True)
@@ -51,18 +52,26 @@ class ParagraphTerms:
     pairs: frozenset[tuple[str, str]]
 
 
-@lru_cache(maxsize=1 << 16)
+# Small on purpose: it serves one question's candidates to `answer()` and candidates that
+# recur across nearby questions; 65,536 entries held ~1 GB, and a big heap of cached
+# objects also makes each garbage collection slower.
+@lru_cache(maxsize=2048)
 def paragraph_terms(text: str) -> ParagraphTerms:
     """The analysed paragraph (cached by text: candidates recur across questions)."""
     spans = split_sentences(text) or [(0, len(text))]
-    sentences, terms = [], []
-    for start, end in spans:
-        words = tokens(text[start:end])
-        sentence_terms = [t for t in map(normalize_token, words) if t]
+    # Tokenized once and dealt to sentences by offset: no word crosses a sentence end.
+    words = token_spans(text)
+    sentences, terms, next_word = [], [], 0
+    for index, (start, end) in enumerate(spans):
+        last = index == len(spans) - 1
+        first_word = next_word
+        while next_word < len(words) and (last or words[next_word][0] < end):
+            next_word += 1
+        surface = tuple(text[a:b] for a, b in words[first_word:next_word])
+        sentence_terms = [t for t in map(normalize_token, surface) if t]
         terms += sentence_terms
-        sentences.append(
-            Sentence(frozenset(sentence_terms), frozenset(map(str.lower, words)), kind_words(words))
-        )
+        lowered = frozenset(map(str.lower, surface))
+        sentences.append(Sentence((start, end), frozenset(sentence_terms), surface, lowered))
     return ParagraphTerms(tuple(sentences), tuple(terms), frozenset(itertools.pairwise(terms)))
 
 
@@ -88,9 +97,11 @@ def kind_share(paragraph: ParagraphTerms, question: QuestionEvidence) -> float:
 
 def _has_new(sentence: Sentence, question: QuestionEvidence) -> bool:
     """Whether the sentence has a word of the wanted kind that the question does not."""
+    if not sentence.terms & question.weights.keys():
+        return False  # shares nothing with the question: it cannot raise the best share
     return any(
         word not in question.words and normalize_token(word) not in question.weights
-        for word in sentence.kinds[question.kind]
+        for word in kind_words(sentence.surface, question.kind)
     )
 
 
