@@ -23,7 +23,7 @@ from bot.index.search import SearchIndex, load_index
 from bot.rank import rank_candidates
 from bot.text import analyze
 
-THRESHOLDS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
+THRESHOLDS = (0.2, 0.25, 0.3, 0.35, 0.36, 0.37, 0.38, 0.39, 0.4, 0.45, 0.5, 0.55, 0.6)
 
 
 def best_relevance(index: SearchIndex, question: Question) -> float:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from bot.citation import Citation
+from bot.config import DEFAULT_MIN_RELEVANCE
 from bot.index.search import SearchIndex, StoredParagraph
 from bot.rank import rank_candidates
 from bot.rerank.evidence import ParagraphTerms, paragraph_terms
@@ -62,7 +63,7 @@ def answer(
     question: str,
     k: int = 3,
     article_id: str | None = None,
-    min_relevance: float = 0.35,
+    min_relevance: float = DEFAULT_MIN_RELEVANCE,
 ) -> Answer:
     """Answer a question with up to k relevant passages (optionally from one article)."""
     terms = analyze(question)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from bot.answer import relevance, term_weights
+from bot.config import DEFAULT_MIN_RELEVANCE
 from bot.index.search import SearchIndex
 from bot.rank import rank_candidates
 from bot.text import analyze
@@ -141,7 +142,7 @@ def run_evaluation(
     index: SearchIndex,
     questions: Sequence[Question],
     scope: Scope = "corpus",
-    min_relevance: float = 0.35,
+    min_relevance: float = DEFAULT_MIN_RELEVANCE,
 ) -> EvalReport:
     """Rank every question as answers do and record where its gold paragraph came."""
     known = [q for q in questions if _gold_doc(index, q) is not None]

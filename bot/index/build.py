@@ -83,8 +83,13 @@ def reindex(
             store.ensure_schema(conn)
             known = dict(conn.execute("SELECT article_id, sha256 FROM files").fetchall())
             plan = _plan(corpus, paths, known, counter)
+            complete = "generation" in store.read_meta(conn)
             result = _apply(conn, plan, known, workers, counter)
-            articles, paragraphs = _finish(conn)
+            # Nothing changed: the compiled postings on disk are already this corpus's, and
+            # recompiling a large index would only cost time.
+            articles, paragraphs = (
+                _finish(conn) if result.changes or not complete else _counts(conn)
+            )
     finally:
         conn.close()
     return ReindexSummary(
@@ -138,6 +143,11 @@ class _Applied:
     removed: tuple[str, ...]
     skipped: tuple[SkippedFile, ...]
     dropped: int
+
+    @property
+    def changes(self) -> bool:
+        """Whether any article was added, changed or removed."""
+        return bool(self.added or self.changed or self.removed)
 
 
 def _apply(
@@ -217,6 +227,13 @@ def _insert_article(
     conn.execute(
         "INSERT INTO files VALUES (?, ?, ?)", (article.id, analyzed.relative, analyzed.digest)
     )
+
+
+def _counts(conn: sqlite3.Connection) -> tuple[int, int]:
+    """Articles and paragraphs in the index as it stands."""
+    articles = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+    paragraphs = conn.execute("SELECT count(*) FROM paragraphs").fetchone()[0]
+    return int(articles), int(paragraphs)
 
 
 def _finish(conn: sqlite3.Connection) -> tuple[int, int]:

@@ -99,6 +99,20 @@ def test_unchanged_files_are_not_parsed_again(corpus, db, monkeypatch):
     index.close()
 
 
+def test_reindex_with_nothing_changed_keeps_the_index_as_it_is(corpus, db, monkeypatch):
+    first = reindex(corpus, db)
+    before = dump(db)
+    monkeypatch.setattr("bot.index.build.compile_postings", None)  # must not be needed
+    again = reindex(corpus, db)
+    assert (again.articles, again.paragraphs) == (first.articles, first.paragraphs)
+    assert (again.added, again.changed, again.removed) == ((), (), ())
+    assert again.unchanged == first.articles
+    assert dump(db) == before
+    index = load_index(db)
+    assert index.generation == 1
+    index.close()
+
+
 def test_removed_article_leaves_the_index(corpus, db):
     reindex(corpus, db)
     (corpus / "harvest.txt").unlink()
