@@ -16,7 +16,7 @@ from bot.citation import Citation
 from bot.config import DEFAULT_MIN_RELEVANCE
 from bot.index.search import SearchIndex, StoredParagraph
 from bot.rank import rank_candidates
-from bot.rerank.evidence import ParagraphTerms, paragraph_terms
+from bot.rerank.evidence import paragraph_terms
 from bot.text import analyze, split_sentences, term_spans
 
 Span = tuple[int, int]
@@ -117,16 +117,10 @@ def _passage(paragraph: StoredParagraph, score: float, weights: dict[str, float]
         relevance=sum(weights[t] for t in matched) / total if total else 0.0,
         citation=Citation.of(paragraph),
         text=paragraph.text,
-        best_sentences=(_best_span(analysed, weights),),
+        best_sentences=(best_sentence(paragraph.text, weights),),
         highlights=tuple(term_spans(paragraph.text, matched)),
         matched_terms=matched,
     )
-
-
-def _best_span(analysed: ParagraphTerms, weights: dict[str, float]) -> Span:
-    """`best_sentence` from an analysed paragraph."""
-    best = max(analysed.sentences, key=lambda s: sum(weights.get(t, 0.0) for t in s.terms))
-    return best.span
 
 
 def best_sentence(text: str, weights: dict[str, float]) -> Span:

@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from nltk.stem.snowball import SnowballStemmer
 from nltk.tokenize import RegexpTokenizer
+from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 
 # Numbers keep their thousands separators and decimals ("100,000", "8.5") so they stay one
 # searchable token; every other run of letters/digits is a word. Apostrophes, curly quotes,
@@ -50,6 +51,16 @@ ABBREVIATIONS: frozenset[str] = frozenset(
 _tokenizer = RegexpTokenizer(_TOKEN_PATTERN)
 _stemmer = SnowballStemmer("english")
 _token_re = re.compile(_TOKEN_PATTERN)
+
+
+def _punkt() -> PunktSentenceTokenizer:
+    """Untrained Punkt (no data package) that knows our abbreviations."""
+    params = PunktParameters()
+    params.abbrev_types = set(ABBREVIATIONS)
+    return PunktSentenceTokenizer(params)
+
+
+_sentence_splitter = _punkt()
 _NUMBER_SEPARATORS = re.compile(r"(?<=\d),(?=\d)")
 
 
@@ -126,7 +137,24 @@ def term_spans(text: str, terms: Iterable[str]) -> list[tuple[int, int]]:
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
-    """Sentence spans of a paragraph (untrained Punkt's rules, with our abbreviation list)."""
+    """Sentence spans of a paragraph, as shown to people: nltk's Punkt with our abbreviations."""
+    return list(_punkt_spans(text))
+
+
+@lru_cache(maxsize=1024)
+def _punkt_spans(text: str) -> tuple[tuple[int, int], ...]:
+    # Cached: an answer's passages are rendered, paged and quoted from repeatedly.
+    return tuple(_sentence_splitter.span_tokenize(text))
+
+
+def scoring_sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans for ranking features: Punkt's rules in one regex, ten times faster.
+
+    The re-ranker splits every candidate of every question, where Punkt (pure Python,
+    ~0.5 ms a paragraph) was its largest cost. The regex reproduces untrained Punkt with our
+    abbreviation list; on the tuning corpus it splits 8 of 1,662 paragraphs differently.
+    What people see (the highlighted best sentence) always comes from `split_sentences`.
+    """
     spans, start = [], 0
     for match in _SENTENCE_END.finditer(text):
         if _ends_sentence(match["word"].lstrip("-,&#"), match["mark"], match["next"]):

@@ -26,7 +26,7 @@ from functools import lru_cache
 
 from bot.rerank.answer_type import AnswerKind, kind_words
 from bot.rerank.question import QuestionEvidence
-from bot.text import normalize_token, split_sentences, token_spans
+from bot.text import normalize_token, scoring_sentences, token_spans
 
 # Index terms (stop words removed) a question's terms may spread over and still count as
 # one statement: about a clause of running text.
@@ -58,7 +58,7 @@ class ParagraphTerms:
 @lru_cache(maxsize=2048)
 def paragraph_terms(text: str) -> ParagraphTerms:
     """The analysed paragraph (cached by text: candidates recur across questions)."""
-    spans = split_sentences(text) or [(0, len(text))]
+    spans = scoring_sentences(text) or [(0, len(text))]
     # Tokenized once and dealt to sentences by offset: no word crosses a sentence end.
     words = token_spans(text)
     sentences, terms, next_word = [], [], 0
