@@ -120,11 +120,6 @@ def to_blob(values: npt.ArrayLike) -> bytes:
     return np.asarray(values, dtype=UINT32).tobytes()
 
 
-def from_blob(blob: bytes) -> npt.NDArray[np.uint32]:
-    """The inverse of `to_blob` (a read-only view, no copy)."""
-    return np.frombuffer(blob, dtype=UINT32)
-
-
 def read_meta(conn: sqlite3.Connection) -> dict[str, str]:
     """All key/value metadata of the index."""
     return dict(conn.execute("SELECT key, value FROM meta").fetchall())
