@@ -8,6 +8,7 @@ Only passages that clear the bar are returned; if none does, the answer says so.
 
 from __future__ import annotations
 
+import bisect
 import math
 from dataclasses import dataclass, replace
 from enum import StrEnum
@@ -15,9 +16,10 @@ from enum import StrEnum
 from bot.citation import Citation
 from bot.config import DEFAULT_MIN_RELEVANCE
 from bot.index.search import SearchIndex, StoredParagraph
-from bot.rank import rank_candidates
+from bot.paragraph import ParagraphAnalysis, analyse_paragraph
+from bot.rank import rank_paragraphs
 from bot.rerank.evidence import paragraph_terms
-from bot.text import analyze, split_sentences, term_spans
+from bot.text import analyze, split_sentences, token_spans
 
 Span = tuple[int, int]
 
@@ -70,9 +72,7 @@ def answer(
     if not terms:
         return Answer(question, AnswerStatus.NO_SEARCH_TERMS, ())
     weights = term_weights(index, terms)
-    ranked = rank_candidates(index, terms, k=k, article_id=article_id, question=question)
-    paragraphs = index.paragraphs([doc for doc, _ in ranked])
-    found = [(p, score) for p, (_, score) in zip(paragraphs, ranked, strict=True)]
+    found = rank_paragraphs(index, terms, k=k, article_id=article_id, question=question)
     passages = tuple(
         passage
         for paragraph, score in found
@@ -105,29 +105,43 @@ def relevance(text: str, weights: dict[str, float]) -> float:
 
 
 def _passage(paragraph: StoredParagraph, score: float, weights: dict[str, float]) -> Passage:
-    # The re-ranker has just analysed this paragraph: its cached terms and sentences give
-    # relevance and the best sentence without tokenizing or splitting the text again.
-    analysed = paragraph_terms(paragraph.text)
-    present = set(analysed.terms)
+    # The re-ranker has just analysed this paragraph, and the index stored its tokens'
+    # terms: relevance, highlights and the best sentence need no tokenizing or stemming.
+    text, analysis = paragraph.text, paragraph.analysis
+    present = set(paragraph_terms(text, analysis).terms)
     matched = tuple(t for t in weights if t in present)
     total = sum(weights.values())
+    tokens = _token_terms(text, analysis)
     return Passage(
         rank=0,
         score=score,
         relevance=sum(weights[t] for t in matched) / total if total else 0.0,
         citation=Citation.of(paragraph),
-        text=paragraph.text,
-        best_sentences=(best_sentence(paragraph.text, weights),),
-        highlights=tuple(term_spans(paragraph.text, matched)),
+        text=text,
+        best_sentences=(best_sentence(text, tokens, weights),),
+        highlights=tuple(span for span, term in tokens if term in matched),
         matched_terms=matched,
     )
 
 
-def best_sentence(text: str, weights: dict[str, float]) -> Span:
+def _token_terms(text: str, analysis: ParagraphAnalysis) -> list[tuple[Span, str | None]]:
+    """Each token's span and index term, from the stored analysis where it fits the text."""
+    spans = token_spans(text)
+    if len(spans) != len(analysis.terms):  # an index built by a tokenizer that differs
+        analysis = analyse_paragraph(text)
+    return list(zip(spans, analysis.terms, strict=True))
+
+
+def best_sentence(
+    text: str, tokens: list[tuple[Span, str | None]], weights: dict[str, float]
+) -> Span:
     """The sentence whose distinct question terms carry the most weight (first on ties)."""
     sentences = split_sentences(text) or [(0, len(text))]
-    return max(sentences, key=lambda span: _sentence_weight(text[span[0] : span[1]], weights))
-
-
-def _sentence_weight(sentence: str, weights: dict[str, float]) -> float:
-    return sum(weights.get(term, 0.0) for term in set(analyze(sentence)))
+    found: list[set[str]] = [set() for _ in sentences]
+    ends = [end for _, end in sentences]
+    for (start, _), term in tokens:
+        if term in weights:
+            # The sentence this token starts in (sentences are in order; none overlap).
+            found[min(bisect.bisect_right(ends, start), len(ends) - 1)].add(term)
+    scores = [sum(weights[term] for term in terms) for terms in found]
+    return sentences[scores.index(max(scores))]

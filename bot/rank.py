@@ -16,7 +16,7 @@ without it they count nothing and ranking falls back to the other features.
 
 from __future__ import annotations
 
-from bot.index.search import SearchIndex
+from bot.index.search import SearchIndex, StoredParagraph
 from bot.rerank.evidence import (
     ParagraphTerms,
     kind_share,
@@ -46,18 +46,31 @@ def rank_candidates(
     question: str | None = None,
 ) -> list[tuple[int, float]]:
     """The k best (document number, score) for the question terms, best first."""
+    ranked = rank_paragraphs(index, terms, k, article_id, question)
+    return [(paragraph.doc, score) for paragraph, score in ranked]
+
+
+def rank_paragraphs(
+    index: SearchIndex,
+    terms: list[str],
+    k: int,
+    article_id: str | None = None,
+    question: str | None = None,
+) -> list[tuple[StoredParagraph, float]]:
+    """The k best paragraphs and their scores, best first (read once, for the answer too)."""
     first = index.search(terms, max(k, RERANK_DEPTH), article_id)
     weights = question_weights(index, terms)
     if not first or sum(weights.values()) <= 0:
-        return first[:k]
+        paragraphs = index.paragraphs([doc for doc, _ in first[:k]])
+        return [(p, score) for p, (_, score) in zip(paragraphs, first[:k], strict=True)]
     evidence = QuestionEvidence.of(terms, weights, question)
     top = first[0][1]
-    texts = [p.text for p in index.paragraphs([doc for doc, _ in first])]
+    candidates = index.paragraphs([doc for doc, _ in first])
     rescored = [
-        (doc, bm25 / top + evidence_score(paragraph_terms(text), evidence))
-        for (doc, bm25), text in zip(first, texts, strict=True)
+        (p, bm25 / top + evidence_score(paragraph_terms(p.text, p.analysis), evidence))
+        for (_, bm25), p in zip(first, candidates, strict=True)
     ]
-    rescored.sort(key=lambda pair: (-pair[1], pair[0]))
+    rescored.sort(key=lambda pair: (-pair[1], pair[0].doc))
     return rescored[:k]
 
 

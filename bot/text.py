@@ -8,7 +8,6 @@ downloaded on an offline machine, so only data-free parts are used: `RegexpToken
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from functools import lru_cache
 
 from nltk.stem.snowball import SnowballStemmer
@@ -127,13 +126,6 @@ def token_spans(text: str) -> list[tuple[int, int]]:
     if _stdlib_safe.fullmatch(text):
         return [m.span() for m in _token_re.finditer(text)]
     return list(_tokenizer.span_tokenize(text))
-
-
-def term_spans(text: str, terms: Iterable[str]) -> list[tuple[int, int]]:
-    """Character spans of the words in `text` whose index term is one of `terms`."""
-    wanted = set(terms)
-    spans = token_spans(text)
-    return [(start, end) for start, end in spans if normalize_token(text[start:end]) in wanted]
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.text import STOP_WORDS, analyze, scoring_sentences, split_sentences, term_spans
+from bot.text import STOP_WORDS, analyze, scoring_sentences, split_sentences
 
 
 def test_possessive_with_curly_apostrophe_splits_off():
@@ -48,12 +48,6 @@ def test_question_of_only_stop_words_has_no_terms():
 def test_stop_word_list_is_kept_in_code():
     assert {"the", "what", "is"} <= STOP_WORDS
     assert len(STOP_WORDS) == 179
-
-
-def test_term_spans_point_at_the_matching_surface_words():
-    text = "Troops massed; the troop count rose."
-    spans = term_spans(text, ["troop"])
-    assert [text[s:e] for s, e in spans] == ["Troops", "troop"]
 
 
 def test_sentences_do_not_break_after_known_abbreviations():

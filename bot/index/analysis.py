@@ -1,7 +1,8 @@
 """Parse and analyze new articles, in worker processes when there are many.
 
 Workers return each article's paragraphs as counts over the article's own term list (in order
-of first appearance); the parent maps those terms to global ids in article order, so the
+of first appearance), plus each paragraph's tokens over that list and its scoring sentences
+(see `bot.paragraph`); the parent maps those terms to global ids in article order, so the
 database is the same whatever the number of workers.
 """
 
@@ -20,7 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from bot.corpus import Article, ArticleError, parse_article, read_article_file
-from bot.text import analyze_uncached
+from bot.paragraph import analyse_paragraph
 
 U32 = npt.NDArray[np.uint32]
 
@@ -40,7 +41,11 @@ class Job:
 
 @dataclass(frozen=True)
 class AnalyzedArticle:
-    """An article and its paragraphs' term counts over `terms` (local ids)."""
+    """An article, its paragraphs' term counts and their tokens, over `terms` (local ids).
+
+    `tokens` holds every paragraph's tokens in turn (local id + 1, 0 for a stop word),
+    `token_counts` how many each paragraph has; `sentences` are the encoded layouts.
+    """
 
     article: Article
     relative: str
@@ -50,6 +55,17 @@ class AnalyzedArticle:
     counts: U32
     term_ids: U32
     tfs: U32
+    tokens: U32
+    token_counts: U32
+    sentences: tuple[bytes, ...]
+
+    def paragraph_tokens(self, global_ids: U32) -> list[bytes]:
+        """Each paragraph's token blob with local ids replaced by global ones."""
+        if not len(self.token_counts):
+            return []
+        lookup = np.concatenate((np.zeros(1, dtype=np.uint32), global_ids + 1))
+        ends = np.cumsum(self.token_counts)[:-1]
+        return [part.tobytes() for part in np.split(lookup[self.tokens].astype("<u4"), ends)]
 
 
 @dataclass(frozen=True)
@@ -65,10 +81,16 @@ def analyze_article(article: Article, relative: str, digest: str) -> AnalyzedArt
     local: dict[str, int] = {}
     ids: list[int] = []
     lengths: list[int] = []
+    tokens: list[bytes] = []
+    sentences: list[bytes] = []
     for text in article.paragraphs:
-        terms = analyze_uncached(text)
+        analysis = analyse_paragraph(text)
+        terms = analysis.index_terms()
         lengths.append(len(terms))
         ids.extend(local.setdefault(term, len(local)) for term in terms)
+        paragraph_tokens, layout = analysis.encode(local)
+        tokens.append(paragraph_tokens)
+        sentences.append(layout)
     # One sort per article instead of a Counter per paragraph: key = paragraph, then term.
     width = max(len(local), 1)
     paragraph = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
@@ -82,6 +104,9 @@ def analyze_article(article: Article, relative: str, digest: str) -> AnalyzedArt
         counts=np.bincount(keys // width, minlength=len(lengths)).astype(np.uint32),
         term_ids=(keys % width).astype(np.uint32),
         tfs=tfs.astype(np.uint32),
+        tokens=np.frombuffer(b"".join(tokens), dtype="<u4").astype(np.uint32),
+        token_counts=np.array([len(blob) // 4 for blob in tokens], dtype=np.uint32),
+        sentences=tuple(sentences),
     )
 
 

@@ -209,11 +209,15 @@ def _insert_article(
             len(article.paragraphs),
         ),
     )
-    conn.executemany(
-        "INSERT INTO paragraphs (article_id, position, text) VALUES (?, ?, ?)",
-        ((article.id, position, text) for position, text in enumerate(article.paragraphs)),
-    )
     global_ids = np.array(vocabulary.ids(list(analyzed.terms)), dtype=np.uint32)
+    rows = zip(
+        article.paragraphs, analyzed.paragraph_tokens(global_ids), analyzed.sentences, strict=True
+    )
+    conn.executemany(
+        "INSERT INTO paragraphs (article_id, position, text, tokens, sentences)"
+        " VALUES (?, ?, ?, ?, ?)",
+        ((article.id, position, *row) for position, row in enumerate(rows)),
+    )
     conn.execute(
         "INSERT INTO analyses VALUES (?, ?, ?, ?, ?)",
         (

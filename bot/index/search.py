@@ -19,6 +19,7 @@ import numpy as np
 from bot.index import store
 from bot.index.bm25 import Bm25Params, Bm25Scorer
 from bot.index.compile import Compiled
+from bot.paragraph import ParagraphAnalysis
 
 
 @dataclass(frozen=True)
@@ -37,12 +38,13 @@ class IndexedArticle:
 
 @dataclass(frozen=True)
 class StoredParagraph:
-    """One paragraph, verbatim, with its article."""
+    """One paragraph, verbatim, with its article and its analysis as indexed."""
 
     doc: int
     article: IndexedArticle
     position: int
     text: str
+    analysis: ParagraphAnalysis
 
 
 @dataclass(frozen=True)
@@ -57,11 +59,13 @@ class SearchIndex:
     _conn: sqlite3.Connection
     _by_id: dict[str, IndexedArticle] = field(init=False)
     _starts: list[int] = field(init=False)
+    _terms: list[str | None] = field(init=False)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_id", {a.id: a for a in self.articles})
         object.__setattr__(self, "_starts", [a.first_doc for a in self.articles])
+        object.__setattr__(self, "_terms", _terms_by_id(self.vocabulary))
 
     @property
     def paragraph_count(self) -> int:
@@ -88,28 +92,34 @@ class SearchIndex:
 
     def paragraph(self, doc: int) -> StoredParagraph:
         """A paragraph by document number, read from the pinned snapshot."""
-        article, position = self._locate(doc)
-        with self._lock:
-            row = self._conn.execute(
-                "SELECT text FROM paragraphs WHERE article_id = ? AND position = ?",
-                (article.id, position),
-            ).fetchone()
-        return StoredParagraph(doc=doc, article=article, position=position, text=str(row[0]))
+        return self.paragraphs([doc])[0]
 
     def paragraphs(self, docs: list[int]) -> list[StoredParagraph]:
         """Paragraphs by document number, in the order given, read in one query per 256."""
         keys = [self._locate(doc) for doc in docs]
-        texts: dict[tuple[str, int], str] = {}
+        rows: dict[tuple[str, int], tuple[str, bytes, bytes]] = {}
         for first in range(0, len(keys), _BATCH):
             chunk = keys[first : first + _BATCH]
             params = [x for article, position in chunk for x in (article.id, position)]
             with self._lock:
-                rows = self._conn.execute(_batch_query(len(chunk)), params).fetchall()
-            texts.update(((a, p), str(t)) for a, p, t in rows)
+                found = self._conn.execute(_batch_query(len(chunk)), params).fetchall()
+            rows.update(((a, p), (t, tokens, sentences)) for a, p, t, tokens, sentences in found)
         return [
-            StoredParagraph(doc, article, position, texts[article.id, position])
+            self._stored(doc, article, position, *rows[article.id, position])
             for doc, (article, position) in zip(docs, keys, strict=True)
         ]
+
+    def _stored(
+        self,
+        doc: int,
+        article: IndexedArticle,
+        position: int,
+        text: str,
+        tokens: bytes,
+        sentences: bytes,
+    ) -> StoredParagraph:
+        analysis = ParagraphAnalysis.decode(tokens, sentences, self._terms)
+        return StoredParagraph(doc, article, position, text, analysis)
 
     def _locate(self, doc: int) -> tuple[IndexedArticle, int]:
         article = self.articles[bisect.bisect_right(self._starts, doc) - 1]
@@ -139,8 +149,9 @@ def _batch_query(size: int) -> str:
     # row-value form `(article_id, position) IN (VALUES ...)` scans the whole table.
     keys = ",".join(["(?,?)"] * size)
     return (
-        f"SELECT k.column1, k.column2, p.text FROM (VALUES {keys}) AS k CROSS JOIN paragraphs"
-        " AS p ON p.article_id = k.column1 AND p.position = k.column2"
+        "SELECT k.column1, k.column2, p.text, p.tokens, p.sentences"
+        f" FROM (VALUES {keys}) AS k CROSS JOIN paragraphs AS p"
+        " ON p.article_id = k.column1 AND p.position = k.column2"
     )
 
 
@@ -170,6 +181,14 @@ def load_index(db_path: Path, params: Bm25Params | None = None) -> SearchIndex:
         generation=int(meta["generation"]),
         _conn=conn,
     )
+
+
+def _terms_by_id(vocabulary: dict[str, int]) -> list[str | None]:
+    """Term id + 1 -> term, None first: the table `ParagraphAnalysis.decode` reads."""
+    terms: list[str | None] = [None] * (len(vocabulary) + 1)
+    for term, term_id in vocabulary.items():
+        terms[term_id + 1] = term
+    return terms
 
 
 def _read_articles(conn: sqlite3.Connection) -> tuple[IndexedArticle, ...]:

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 CHUNK_BYTES = 64 * 1024 * 1024
 
 _SCHEMA = """
@@ -38,6 +38,8 @@ CREATE TABLE IF NOT EXISTS paragraphs (
     article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
     position INTEGER NOT NULL,
     text TEXT NOT NULL,
+    tokens BLOB NOT NULL,
+    sentences BLOB NOT NULL,
     UNIQUE (article_id, position)
 );
 CREATE TABLE IF NOT EXISTS analyses (

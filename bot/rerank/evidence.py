@@ -24,9 +24,10 @@ import itertools
 from dataclasses import dataclass
 from functools import lru_cache
 
+from bot.paragraph import ParagraphAnalysis, analyse_paragraph
 from bot.rerank.answer_type import AnswerKind, kind_words
 from bot.rerank.question import QuestionEvidence
-from bot.text import normalize_token, scoring_sentences, token_spans
+from bot.text import normalize_token, tokens
 
 # Index terms (stop words removed) a question's terms may spread over and still count as
 # one statement: about a clause of running text.
@@ -56,19 +57,17 @@ class ParagraphTerms:
 # recur across nearby questions; 65,536 entries held ~1 GB, and a big heap of cached
 # objects also makes each garbage collection slower.
 @lru_cache(maxsize=2048)
-def paragraph_terms(text: str) -> ParagraphTerms:
-    """The analysed paragraph (cached by text: candidates recur across questions)."""
-    spans = scoring_sentences(text) or [(0, len(text))]
-    # Tokenized once and dealt to sentences by offset: no word crosses a sentence end.
-    words = token_spans(text)
-    sentences, terms, next_word = [], [], 0
-    for index, (start, end) in enumerate(spans):
-        last = index == len(spans) - 1
-        first_word = next_word
-        while next_word < len(words) and (last or words[next_word][0] < end):
-            next_word += 1
-        surface = tuple(text[a:b] for a, b in words[first_word:next_word])
-        sentence_terms = [t for t in map(normalize_token, surface) if t]
+def paragraph_terms(text: str, analysis: ParagraphAnalysis) -> ParagraphTerms:
+    """The paragraph's sentences and terms from its stored analysis (cached: they recur)."""
+    surface_words = tokens(text)
+    if len(surface_words) != len(analysis.terms):
+        # Only if the index was built by a tokenizer that splits this text differently.
+        analysis = analyse_paragraph(text)
+    sentences, terms, first = [], [], 0
+    for start, end, count in analysis.sentences:
+        surface = tuple(surface_words[first : first + count])
+        sentence_terms = [t for t in analysis.terms[first : first + count] if t is not None]
+        first += count
         terms += sentence_terms
         lowered = frozenset(map(str.lower, surface))
         sentences.append(Sentence((start, end), frozenset(sentence_terms), surface, lowered))

@@ -1,5 +1,6 @@
 """Indexing-speed shortcuts in the analyzer change nothing it returns."""
 
+import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -19,13 +20,7 @@ mixed = st.text(
 @given(mixed)
 def test_fast_tokenizer_equals_nltks(sample):
     assert text.tokens(sample) == list(text._tokenizer.tokenize(sample))
-    spans = list(text._tokenizer.span_tokenize(sample))
-    wanted = {text.normalize_token(sample[a:b]) for a, b in spans} - {None}
-    assert text.term_spans(sample, wanted) == spans_of_terms(sample, spans, wanted)
-
-
-def spans_of_terms(sample, spans, wanted):
-    return [(a, b) for a, b in spans if text.normalize_token(sample[a:b]) in wanted]
+    assert text.token_spans(sample) == list(text._tokenizer.span_tokenize(sample))
 
 
 def test_cached_analysis_hands_out_a_fresh_list_each_time():
@@ -52,3 +47,12 @@ def test_article_analysis_counts_each_paragraphs_terms():
     assert list(analyzed.counts) == [2, 0, 2]
     assert list(analyzed.term_ids) == [0, 1, 1, 2]
     assert list(analyzed.tfs) == [2, 1, 1, 1]
+    # Every token, stop words too (0), over local ids + 1; mapped to global ids for the store.
+    assert list(analyzed.tokens) == [1, 1, 2, 0, 2, 3]
+    assert list(analyzed.token_counts) == [3, 1, 2]
+    stored = analyzed.paragraph_tokens(np.array([10, 20, 30], dtype=np.uint32))
+    assert [np.frombuffer(blob, dtype="<u4").tolist() for blob in stored] == [
+        [11, 11, 21],
+        [0],
+        [21, 31],
+    ]

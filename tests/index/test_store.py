@@ -12,6 +12,7 @@ from bot.index import analysis, store
 from bot.index.build import reindex
 from bot.index.compile import Compiled
 from bot.index.search import load_index
+from bot.paragraph import analyse_paragraph
 from bot.text import analyze
 
 ARTICLES = {
@@ -120,6 +121,18 @@ def test_removed_article_leaves_the_index(corpus, db):
     index = load_index(db)
     assert index.article("harvest") is None and index.paragraph_count == 7
     assert index.search(analyze("wheat harvest"), k=3) == []
+    index.close()
+
+
+def test_changed_article_stores_tokens_over_the_grown_vocabulary(corpus, db):
+    reindex(corpus, db)
+    write(corpus, "markets", ["Oil prices rose; zinc and cobalt futures slumped.", "Banks sold."])
+    write(corpus, "mining", ["Cobalt miners in Katanga struck for higher wages."])
+    reindex(corpus, db)
+    index = load_index(db)
+    for doc in range(index.paragraph_count):
+        paragraph = index.paragraph(doc)
+        assert paragraph.analysis == analyse_paragraph(paragraph.text)
     index.close()
 
 

@@ -1,0 +1,47 @@
+"""The paragraph analysis stored at index time: what the re-ranker and highlights read back."""
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.paragraph import ParagraphAnalysis, analyse_paragraph
+from bot.rerank.evidence import paragraph_terms
+from bot.text import analyze, scoring_sentences, token_spans
+
+words = st.sampled_from(["Troops", "the", "border", "Mr.", "U.S.", "8.5", "talks", "é", "—"])
+paragraphs = st.lists(words | st.sampled_from([". ", "? ", " ", ", "]), max_size=40).map(
+    "".join
+) | st.text(max_size=120)
+
+
+@settings(max_examples=300, deadline=None)
+@given(paragraphs)
+def test_analysis_holds_every_token_and_what_bm25_counts(text):
+    analysis = analyse_paragraph(text)
+    assert len(analysis.terms) == len(token_spans(text))
+    assert analysis.index_terms() == analyze(text)
+    assert sum(count for _, _, count in analysis.sentences) == len(analysis.terms)
+
+
+@settings(max_examples=300, deadline=None)
+@given(paragraphs)
+def test_analysis_survives_the_store_round_trip(text):
+    analysis = analyse_paragraph(text)
+    vocabulary = {term: number for number, term in enumerate(dict.fromkeys(analysis.index_terms()))}
+    tokens, sentences = analysis.encode(vocabulary)
+    assert ParagraphAnalysis.decode(tokens, sentences, [None, *vocabulary]) == analysis
+
+
+def test_tokens_go_to_the_sentence_they_start_in():
+    text = "Mr. Blinken met the troops. Talks failed? Yes."
+    analysis = analyse_paragraph(text)
+    spans = scoring_sentences(text)
+    assert [(start, end) for start, end, _ in analysis.sentences] == spans
+    assert [count for _, _, count in analysis.sentences] == [5, 2, 1]
+    assert analysis.terms[:5] == ("mr", "blinken", "met", None, "troop")
+
+
+def test_a_stale_stored_analysis_is_recomputed_from_the_text():
+    text = "Troops massed near the border. Talks failed."
+    stale = ParagraphAnalysis(terms=("troop",), sentences=((0, len(text), 1),))
+    assert paragraph_terms(text, stale) == paragraph_terms(text, analyse_paragraph(text))
+    assert paragraph_terms(text, stale).terms == ("troop", "mass", "near", "border", "talk", "fail")
