@@ -9,12 +9,21 @@ microseconds, and they are by construction the terms its postings were built fro
 
 from __future__ import annotations
 
+import bisect
+import itertools
+import struct
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from bot.text import normalize_token, scoring_sentences, token_spans
+from bot.text import (
+    is_stdlib_safe,
+    normalize_token,
+    scoring_sentences,
+    stdlib_tokens,
+    token_spans,
+)
 
 Span = tuple[int, int]
 # A scoring sentence: its character span and how many of the paragraph's tokens it holds.
@@ -38,10 +47,13 @@ class ParagraphAnalysis:
         """The index terms in order, stop words left out: what BM25 counts."""
         return [term for term in self.terms if term is not None]
 
-    def encode(self, term_ids: dict[str, int]) -> tuple[bytes, bytes]:
-        """Two blobs for the store: term id + 1 per token (0 for a stop word), sentences."""
-        tokens = [0 if term is None else term_ids[term] + 1 for term in self.terms]
-        return _blob(tokens), _blob([n for sentence in self.sentences for n in sentence])
+    def encode(self, numbering: dict[str, int]) -> tuple[bytes, bytes]:
+        """Two blobs for the store: term id + 1 per token (0 for a stop word), sentences.
+
+        Terms missing from `numbering` are added to it, numbered in order of appearance.
+        """
+        ids = [0 if t is None else numbering.setdefault(t, len(numbering)) + 1 for t in self.terms]
+        return _blob(ids), _blob([n for sentence in self.sentences for n in sentence])
 
     @classmethod
     def decode(
@@ -58,26 +70,31 @@ class ParagraphAnalysis:
 
 def analyse_paragraph(text: str) -> ParagraphAnalysis:
     """Tokenize, stem and split one paragraph (at index time, or when nothing is stored)."""
-    spans = token_spans(text)
-    terms = tuple(normalize_token(text[start:end]) for start, end in spans)
     sentences = scoring_sentences(text) or [(0, len(text))]
-    return ParagraphAnalysis(terms, sentence_layout(spans, sentences))
+    dealt = sentence_tokens(text, sentences)
+    terms = tuple(map(normalize_token, itertools.chain.from_iterable(dealt)))
+    counts = map(len, dealt)
+    layout = tuple((start, end, n) for (start, end), n in zip(sentences, counts, strict=True))
+    return ParagraphAnalysis(terms, layout)
 
 
-def sentence_layout(
-    tokens: Sequence[Span], sentences: Sequence[Span]
-) -> tuple[SentenceLayout, ...]:
-    """Deal tokens to (one or more) sentences by where they start, keeping every token."""
-    # The last sentence takes the rest: nothing is lost whatever the splitter left out.
-    layout, taken = [], 0
-    for number, (start, end) in enumerate(sentences):
-        first = taken
-        last = number == len(sentences) - 1
-        while taken < len(tokens) and (last or tokens[taken][0] < end):
-            taken += 1
-        layout.append((start, end, taken - first))
-    return tuple(layout)
+def sentence_tokens(text: str, sentences: Sequence[Span]) -> list[list[str]]:
+    """The text's tokens dealt to its (one or more) sentences by where each token starts.
+
+    A sentence takes the tokens that start before its end; the last one takes the rest, so
+    no token is lost whatever the splitter left out.
+    """
+    ends = [end for _, end in sentences[:-1]]
+    if is_stdlib_safe(text):
+        # A sentence ends after ".?!" and closing marks, before a space or punctuation, so
+        # no token runs across an end: tokenizing between ends is tokenizing the text.
+        bounds = [0, *ends, len(text)]
+        return [stdlib_tokens(text, a, b) for a, b in itertools.pairwise(bounds)]
+    dealt: list[list[str]] = [[] for _ in sentences]
+    for start, end in token_spans(text):
+        dealt[bisect.bisect_right(ends, start)].append(text[start:end])
+    return dealt
 
 
 def _blob(values: list[int]) -> bytes:
-    return np.asarray(values, dtype=_UINT32).tobytes()
+    return struct.pack(f"<{len(values)}I", *values)

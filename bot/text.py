@@ -100,9 +100,19 @@ def normalize_token(token: str) -> str | None:
 
 def tokens(text: str) -> list[str]:
     """The surface tokens of a text (stdlib `re` where it provably agrees with nltk's)."""
-    if _stdlib_safe.fullmatch(text):
+    if is_stdlib_safe(text):
         return _token_re.findall(text)
     return list(_tokenizer.tokenize(text))
+
+
+def is_stdlib_safe(text: str) -> bool:
+    """Whether stdlib `re` tokenizes this text exactly as nltk's tokenizer does."""
+    return _stdlib_safe.fullmatch(text) is not None
+
+
+def stdlib_tokens(text: str, start: int, end: int) -> list[str]:
+    """The tokens of `text[start:end]` by stdlib `re` (for text that `is_stdlib_safe`)."""
+    return _token_re.findall(text, start, end)
 
 
 def analyze_uncached(text: str) -> list[str]:
@@ -123,7 +133,7 @@ def analyze(text: str) -> list[str]:
 
 def token_spans(text: str) -> list[tuple[int, int]]:
     """Character spans of the surface tokens of a text, in order."""
-    if _stdlib_safe.fullmatch(text):
+    if is_stdlib_safe(text):
         return [m.span() for m in _token_re.finditer(text)]
     return list(_tokenizer.span_tokenize(text))
 

@@ -3,14 +3,15 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.paragraph import ParagraphAnalysis, analyse_paragraph
+from bot.paragraph import ParagraphAnalysis, analyse_paragraph, sentence_tokens
 from bot.rerank.evidence import paragraph_terms
 from bot.text import analyze, scoring_sentences, token_spans
 
-words = st.sampled_from(["Troops", "the", "border", "Mr.", "U.S.", "8.5", "talks", "é", "—"])
-paragraphs = st.lists(words | st.sampled_from([". ", "? ", " ", ", "]), max_size=40).map(
-    "".join
-) | st.text(max_size=120)
+words = st.sampled_from(
+    ["Troops", "the", "border", "Mr.", "U.S.", "8.5", "1,000", "talks", "é", "—", "x\u0301"]
+)
+marks = st.sampled_from([". ", "? ", "! ", " ", ", ", ".", '." ', ".) ", "... ", "1. ", "(", "\n"])
+paragraphs = st.lists(words | marks, max_size=40).map("".join) | st.text(max_size=120)
 
 
 @settings(max_examples=300, deadline=None)
@@ -29,6 +30,18 @@ def test_analysis_survives_the_store_round_trip(text):
     vocabulary = {term: number for number, term in enumerate(dict.fromkeys(analysis.index_terms()))}
     tokens, sentences = analysis.encode(vocabulary)
     assert ParagraphAnalysis.decode(tokens, sentences, [None, *vocabulary]) == analysis
+
+
+@settings(max_examples=500, deadline=None)
+@given(paragraphs)
+def test_tokens_are_dealt_to_sentences_as_their_spans_say(text):
+    sentences = scoring_sentences(text) or [(0, len(text))]
+    ends = [end for _, end in sentences]
+    expected: list[list[str]] = [[] for _ in sentences]
+    for start, end in token_spans(text):
+        number = next((n for n, e in enumerate(ends[:-1]) if start < e), len(ends) - 1)
+        expected[number].append(text[start:end])
+    assert sentence_tokens(text, sentences) == expected
 
 
 def test_tokens_go_to_the_sentence_they_start_in():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import logging
+import re
 
 from bot.corpus.model import ArticleError
 
@@ -17,7 +18,8 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16"),
     (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16"),
 )
-_TEXT_CONTROLS = frozenset("\t\n\r\f\v")
+# C0 and C1 control characters other than the whitespace ones (\t \n \v \f \r).
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 # Real text has next to no control characters; random bytes have about one in eight.
 _MAX_CONTROL_SHARE = 0.01
 # Latin-1 prose (French, German...) has well under a fifth of non-ASCII letters.
@@ -76,10 +78,8 @@ _CP1252_TABLE = _cp1252_table()
 
 
 def _control_share(text: str) -> float:
-    if not text:
-        return 0.0
-    controls = sum(1 for c in text if (c < " " or "\x7f" <= c < "\xa0") and c not in _TEXT_CONTROLS)
-    return controls / len(text)
+    # One regex pass: a per-character Python loop was a tenth of indexing time.
+    return len(_CONTROLS.findall(text)) / len(text) if text else 0.0
 
 
 def _non_ascii_share(text: str) -> float:

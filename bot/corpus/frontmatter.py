@@ -57,9 +57,13 @@ def parse_front_matter_article(
     )
 
 
+# libyaml's safe loader where PyYAML was built with it: the same documents, ten times faster.
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _load_yaml(yaml_text: str) -> dict[str, Any]:
     try:
-        loaded = yaml.safe_load(yaml_text)
+        loaded = yaml.load(yaml_text, Loader=_SAFE_LOADER)
     except yaml.YAMLError as exc:
         raise ArticleError(f"front matter is not valid YAML: {_first_line(exc)}") from exc
     except RecursionError as exc:

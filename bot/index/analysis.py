@@ -79,33 +79,30 @@ class Failed:
 def analyze_article(article: Article, relative: str, digest: str) -> AnalyzedArticle:
     """Count each paragraph's terms, numbering terms in order of first appearance."""
     local: dict[str, int] = {}
-    ids: list[int] = []
-    lengths: list[int] = []
     tokens: list[bytes] = []
     sentences: list[bytes] = []
     for text in article.paragraphs:
-        analysis = analyse_paragraph(text)
-        terms = analysis.index_terms()
-        lengths.append(len(terms))
-        ids.extend(local.setdefault(term, len(local)) for term in terms)
-        paragraph_tokens, layout = analysis.encode(local)
+        paragraph_tokens, layout = analyse_paragraph(text).encode(local)
         tokens.append(paragraph_tokens)
         sentences.append(layout)
+    token_counts = np.array([len(blob) // 4 for blob in tokens], dtype=np.int64)
+    all_tokens = np.frombuffer(b"".join(tokens), dtype="<u4").astype(np.int64)
+    paragraph = np.repeat(np.arange(len(tokens), dtype=np.int64), token_counts)
+    counted = all_tokens > 0  # stop words (0) are stored but not counted
     # One sort per article instead of a Counter per paragraph: key = paragraph, then term.
     width = max(len(local), 1)
-    paragraph = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
-    keys, tfs = np.unique(paragraph * width + np.array(ids, dtype=np.int64), return_counts=True)
+    keys, tfs = np.unique(paragraph[counted] * width + all_tokens[counted] - 1, return_counts=True)
     return AnalyzedArticle(
         article=article,
         relative=relative,
         digest=digest,
         terms=tuple(local),
-        lengths=np.array(lengths, dtype=np.uint32),
-        counts=np.bincount(keys // width, minlength=len(lengths)).astype(np.uint32),
+        lengths=np.bincount(paragraph[counted], minlength=len(tokens)).astype(np.uint32),
+        counts=np.bincount(keys // width, minlength=len(tokens)).astype(np.uint32),
         term_ids=(keys % width).astype(np.uint32),
         tfs=tfs.astype(np.uint32),
-        tokens=np.frombuffer(b"".join(tokens), dtype="<u4").astype(np.uint32),
-        token_counts=np.array([len(blob) // 4 for blob in tokens], dtype=np.uint32),
+        tokens=all_tokens.astype(np.uint32),
+        token_counts=token_counts.astype(np.uint32),
         sentences=tuple(sentences),
     )
 
