@@ -8,7 +8,6 @@ Only passages that clear the bar are returned; if none does, the answer says so.
 
 from __future__ import annotations
 
-import bisect
 import math
 from dataclasses import dataclass, replace
 from enum import StrEnum
@@ -18,8 +17,8 @@ from bot.config import DEFAULT_MIN_RELEVANCE
 from bot.index.search import SearchIndex, StoredParagraph
 from bot.paragraph import ParagraphAnalysis, analyse_paragraph
 from bot.rank import rank_paragraphs
-from bot.rerank.evidence import paragraph_terms
-from bot.text import analyze, split_sentences, token_spans
+from bot.rerank.evidence import ParagraphTerms, paragraph_terms
+from bot.text import analyze, token_spans
 
 Span = tuple[int, int]
 
@@ -105,43 +104,34 @@ def relevance(text: str, weights: dict[str, float]) -> float:
 
 
 def _passage(paragraph: StoredParagraph, score: float, weights: dict[str, float]) -> Passage:
-    # The re-ranker has just analysed this paragraph, and the index stored its tokens'
-    # terms: relevance, highlights and the best sentence need no tokenizing or stemming.
-    text, analysis = paragraph.text, paragraph.analysis
-    present = set(paragraph_terms(text, analysis).terms)
+    # The re-ranker has just analysed this paragraph from the terms and sentences the index
+    # stored: relevance and the best sentence need no tokenizing, stemming or splitting.
+    text = paragraph.text
+    analysed = paragraph_terms(text, paragraph.analysis)
+    present = set(analysed.terms)
     matched = tuple(t for t in weights if t in present)
     total = sum(weights.values())
-    tokens = _token_terms(text, analysis)
     return Passage(
         rank=0,
         score=score,
         relevance=sum(weights[t] for t in matched) / total if total else 0.0,
         citation=Citation.of(paragraph),
         text=text,
-        best_sentences=(best_sentence(text, tokens, weights),),
-        highlights=tuple(span for span, term in tokens if term in matched),
+        best_sentences=(best_sentence(analysed, weights),),
+        highlights=_highlights(text, paragraph.analysis, set(matched)),
         matched_terms=matched,
     )
 
 
-def _token_terms(text: str, analysis: ParagraphAnalysis) -> list[tuple[Span, str | None]]:
-    """Each token's span and index term, from the stored analysis where it fits the text."""
+def best_sentence(paragraph: ParagraphTerms, weights: dict[str, float]) -> Span:
+    """The sentence whose distinct question terms carry the most weight (first on ties)."""
+    best = max(paragraph.sentences, key=lambda s: sum(weights.get(term, 0.0) for term in s.terms))
+    return best.span
+
+
+def _highlights(text: str, analysis: ParagraphAnalysis, matched: set[str]) -> tuple[Span, ...]:
+    """The spans of the words whose index term the question asked for."""
     spans = token_spans(text)
     if len(spans) != len(analysis.terms):  # an index built by a tokenizer that differs
         analysis = analyse_paragraph(text)
-    return list(zip(spans, analysis.terms, strict=True))
-
-
-def best_sentence(
-    text: str, tokens: list[tuple[Span, str | None]], weights: dict[str, float]
-) -> Span:
-    """The sentence whose distinct question terms carry the most weight (first on ties)."""
-    sentences = split_sentences(text) or [(0, len(text))]
-    found: list[set[str]] = [set() for _ in sentences]
-    ends = [end for _, end in sentences]
-    for (start, _), term in tokens:
-        if term in weights:
-            # The sentence this token starts in (sentences are in order; none overlap).
-            found[min(bisect.bisect_right(ends, start), len(ends) - 1)].add(term)
-    scores = [sum(weights[term] for term in terms) for terms in found]
-    return sentences[scores.index(max(scores))]
+    return tuple(span for span, term in zip(spans, analysis.terms, strict=True) if term in matched)

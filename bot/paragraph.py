@@ -20,7 +20,7 @@ import numpy as np
 from bot.text import (
     is_stdlib_safe,
     normalize_token,
-    scoring_sentences,
+    split_sentences,
     stdlib_tokens,
     token_spans,
 )
@@ -70,7 +70,7 @@ class ParagraphAnalysis:
 
 def analyse_paragraph(text: str) -> ParagraphAnalysis:
     """Tokenize, stem and split one paragraph (at index time, or when nothing is stored)."""
-    sentences = scoring_sentences(text) or [(0, len(text))]
+    sentences = split_sentences(text) or [(0, len(text))]
     dealt = sentence_tokens(text, sentences)
     terms = tuple(map(normalize_token, itertools.chain.from_iterable(dealt)))
     counts = map(len, dealt)

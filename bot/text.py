@@ -139,60 +139,10 @@ def token_spans(text: str) -> list[tuple[int, int]]:
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
-    """Sentence spans of a paragraph, as shown to people: nltk's Punkt with our abbreviations."""
-    return list(_punkt_spans(text))
+    """Sentence spans of a paragraph: nltk's Punkt with our abbreviations.
 
-
-@lru_cache(maxsize=1024)
-def _punkt_spans(text: str) -> tuple[tuple[int, int], ...]:
-    # Cached: an answer's passages are rendered, paged and quoted from repeatedly.
-    return tuple(_sentence_splitter.span_tokenize(text))
-
-
-def scoring_sentences(text: str) -> list[tuple[int, int]]:
-    """Sentence spans for ranking features: Punkt's rules in one regex, ten times faster.
-
-    The re-ranker splits every candidate of every question, where Punkt (pure Python,
-    ~0.5 ms a paragraph) was its largest cost. The regex reproduces untrained Punkt with our
-    abbreviation list; on the tuning corpus it splits 8 of 1,662 paragraphs differently.
-    What people see (the highlighted best sentence) always comes from `split_sentences`.
+    The index stores each paragraph's sentences (see `bot.paragraph`), so ranking and the
+    highlighted best sentence never split at question time; this serves the indexer and
+    the excerpts of long paragraphs.
     """
-    spans, start = [], 0
-    for match in _SENTENCE_END.finditer(text):
-        if _ends_sentence(match["word"].lstrip("-,&#"), match["mark"], match["next"]):
-            spans.append((start, max(match.end("mark"), match.end("close"))))
-            start = match.start("next")
-    spans.append((start, len(text.rstrip())))
-    return [(s, e) for s, e in spans if s < e]
-
-
-# One compiled regex instead of nltk's Punkt, which is pure Python and cost ~0.5 ms a
-# paragraph (the re-ranker's largest cost). It reproduces what untrained Punkt decides: a
-# run of ".?!" before whitespace or punctuation ends a sentence, except after an
-# abbreviation or an ellipsis, an initial before a word or a number before a lower-case
-# word. Only the last run in a word counts ("70[why?]."). Closing quotes and brackets
-# join the sentence they close.
-_PUNCTUATION = "\\)\";}\\]*:@'({\\[\u2018\u2019\u201c\u201d\xab\xbb"
-_SENTENCE_END = re.compile(
-    f"(?<![^\\s{_PUNCTUATION}?!])(?P<word>'?[^\\s{_PUNCTUATION}?!]*?)(?P<mark>[.?!]+)"
-    f"(?:(?P<close>[\"')\\]}}\u2019\u201d\xbb]*)(?:\\s+|$)|(?=[{_PUNCTUATION}][^\\s.?!]*(?:\\s|$)))"
-    "(?=(?P<next>\\S?))"
-)
-_NUMBER = re.compile(r"-?[.,]?\d[\d,.-]*")
-_INITIAL = re.compile(r"[^\W\d]")
-
-
-def _ends_sentence(word: str, mark: str, after: str) -> bool:
-    """Whether a run of end marks after a word, before a character, ends a sentence."""
-    if not after:
-        return False
-    if mark[-1] != ".":
-        return True
-    lowered = word.lower()
-    if len(mark) > 1 or lowered in ABBREVIATIONS or lowered.split("-")[-1] in ABBREVIATIONS:
-        return False
-    if _INITIAL.fullmatch(word):
-        return not (after.isalpha() or after in ";:,.!?")
-    if _NUMBER.fullmatch(word):
-        return not (after.islower() or after in ";:,.!?")
-    return True
+    return list(_sentence_splitter.span_tokenize(text))

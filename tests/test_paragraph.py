@@ -5,7 +5,7 @@ from hypothesis import strategies as st
 
 from bot.paragraph import ParagraphAnalysis, analyse_paragraph, sentence_tokens
 from bot.rerank.evidence import paragraph_terms
-from bot.text import analyze, scoring_sentences, token_spans
+from bot.text import analyze, split_sentences, token_spans
 
 words = st.sampled_from(
     ["Troops", "the", "border", "Mr.", "U.S.", "8.5", "1,000", "talks", "é", "—", "x\u0301"]
@@ -35,7 +35,7 @@ def test_analysis_survives_the_store_round_trip(text):
 @settings(max_examples=500, deadline=None)
 @given(paragraphs)
 def test_tokens_are_dealt_to_sentences_as_their_spans_say(text):
-    sentences = scoring_sentences(text) or [(0, len(text))]
+    sentences = split_sentences(text) or [(0, len(text))]
     ends = [end for _, end in sentences]
     expected: list[list[str]] = [[] for _ in sentences]
     for start, end in token_spans(text):
@@ -47,7 +47,7 @@ def test_tokens_are_dealt_to_sentences_as_their_spans_say(text):
 def test_tokens_go_to_the_sentence_they_start_in():
     text = "Mr. Blinken met the troops. Talks failed? Yes."
     analysis = analyse_paragraph(text)
-    spans = scoring_sentences(text)
+    spans = split_sentences(text)
     assert [(start, end) for start, end, _ in analysis.sentences] == spans
     assert [count for _, _, count in analysis.sentences] == [5, 2, 1]
     assert analysis.terms[:5] == ("mr", "blinken", "met", None, "troop")

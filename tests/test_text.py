@@ -2,11 +2,10 @@
 
 import itertools
 
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.text import STOP_WORDS, analyze, scoring_sentences, split_sentences
+from bot.text import STOP_WORDS, analyze, split_sentences
 
 
 def test_possessive_with_curly_apostrophe_splits_off():
@@ -73,31 +72,8 @@ def test_analyzer_is_idempotent_on_its_own_output(text):
     assert analyze(" ".join(once)) == analyze(" ".join(analyze(" ".join(once))))
 
 
-@pytest.mark.parametrize("splitter", [split_sentences, scoring_sentences])
 @given(text=st.text())
-def test_sentence_spans_cover_text_in_order(splitter, text):
-    spans = splitter(text)
+def test_sentence_spans_cover_text_in_order(text):
+    spans = split_sentences(text)
     assert all(0 <= s <= e <= len(text) for s, e in spans)
     assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans))
-
-
-def test_scoring_sentences_keep_closing_quotes_and_skip_initials_and_numbers_mid_sentence():
-    text = 'J. K. Rowling wrote in 1997. it sold. "It is done." He left (in 2001.) Then? Yes!'
-    assert [text[s:e] for s, e in scoring_sentences(text)] == [
-        "J. K. Rowling wrote in 1997. it sold.",
-        '"It is done."',
-        "He left (in 2001.)",
-        "Then?",
-        "Yes!",
-    ]
-
-
-def test_scoring_sentences_agree_with_punkt_on_the_bundled_article():
-    from pathlib import Path
-
-    from bot.corpus import parse_article
-
-    seed = next((Path(__file__).resolve().parent.parent / "corpus").glob("*.txt"))
-    article = parse_article("seed", seed.read_bytes(), ".txt")
-    for paragraph in article.paragraphs:
-        assert scoring_sentences(paragraph) == split_sentences(paragraph), paragraph
