@@ -53,10 +53,12 @@ class ParagraphTerms:
     pairs: frozenset[tuple[str, str]]
 
 
-# Small on purpose: it serves one question's candidates to `answer()` and candidates that
-# recur across nearby questions; 65,536 entries held ~1 GB, and a big heap of cached
-# objects also makes each garbage collection slower.
-@lru_cache(maxsize=2048)
+# Small on purpose: it holds one question's candidates, so `answer()` reuses what ranking
+# analysed. Every cached paragraph is dozens of sets and tuples that each full garbage
+# collection walks: at 2,048 entries those pauses made p99 latency on a 100k-paragraph
+# index (1,000 of benchmarks/speed.py's questions) 87 ms instead of 11 ms; hits that a larger
+# cache adds come only on small corpora.
+@lru_cache(maxsize=64)
 def paragraph_terms(text: str, analysis: ParagraphAnalysis) -> ParagraphTerms:
     """The paragraph's sentences and terms from its stored analysis (cached: they recur)."""
     surface_words = tokens(text)
