@@ -16,6 +16,11 @@ uses), so features are comparable across questions and explainable in the passag
   index terms, across sentence boundaries.
 - `kind`: the best sentence share among sentences that also hold a word of the kind the
   question asks for (see `bot.rerank.answer_type`).
+- `wording`: the weight of the question's runs of two and three words, stop words included,
+  that a sentence has verbatim ("as toxic as", "the revival of"): the question's own wording,
+  which the index terms lose with the stop words.
+- `names`: the weight of the question's names and numbers ("Pitt", "2001") that the
+  paragraph writes exactly so: a stem match ("pitt" from "pitting") is weaker evidence.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.rerank.answer_type import AnswerKind, kind_words
-from bot.rerank.question import QuestionEvidence
+from bot.rerank.question import WORDING_LENGTHS, QuestionEvidence
 from bot.text import normalize_token, scoring_sentences, token_spans
 
 # Index terms (stop words removed) a question's terms may spread over and still count as
@@ -122,3 +127,42 @@ def window_share(paragraph: ParagraphTerms, question: QuestionEvidence) -> float
         inside = {t for p, t in hits[first:] if p - start < WINDOW}
         best = max(best, question.share(inside))
     return best
+
+
+def wording_share(paragraph: ParagraphTerms, question: QuestionEvidence) -> float:
+    """The mean, over pairs and triples, of the question wording's share found verbatim."""
+    runs = [w for n in WORDING_LENGTHS for w in question.wording[n]]
+    if not runs:
+        return 0.0
+    found = _sentence_runs(paragraph, frozenset(word for run, _ in runs for word in run))
+    weight = sum(weight for run, weight in runs if run in found)
+    return weight / question.total / len(WORDING_LENGTHS)
+
+
+def _sentence_runs(paragraph: ParagraphTerms, wanted: frozenset[str]) -> set[tuple[str, ...]]:
+    """The paragraph's runs of `WORDING_LENGTHS` words (lower-cased) made only of wanted
+    words, within sentences: only those can match a run of the question."""
+    found: set[tuple[str, ...]] = set()
+    for sentence in paragraph.sentences:
+        if not sentence.words & wanted:
+            continue
+        lowered = [w.lower() for w in sentence.surface]
+        for n in WORDING_LENGTHS:
+            found.update(
+                run
+                for run in zip(*(lowered[i:] for i in range(n)), strict=False)
+                if wanted.issuperset(run)
+            )
+    return found
+
+
+def name_share(paragraph: ParagraphTerms, question: QuestionEvidence) -> float:
+    """The share of the question's weight in its names and numbers written exactly so."""
+    if not question.names:
+        return 0.0
+    missing = set(question.names)
+    for sentence in paragraph.sentences:
+        missing.difference_update(sentence.surface)
+        if not missing:
+            break
+    return sum(w for name, w in question.names.items() if name not in missing) / question.total
