@@ -153,11 +153,13 @@ def test_names_written_as_in_the_question_outrank_the_same_word_lower_cased(tmp_
 def test_wording_runs_need_a_weighted_word_and_share_at_most_the_total():
     weights = {"toxic": 2.0, "mercury": 1.0}
     words = "what is as toxic as mercury".split()
-    pairs = dict(question_wording(words, weights, 2))
+    pairs = {run.words: run for run in question_wording(words, weights, 2)}
     assert ("what", "is") not in pairs  # stop words alone say nothing
-    assert pairs[("as", "toxic")] == 1.0  # toxic's 2.0 spread over its two pairs
+    assert pairs[("as", "toxic")].weight == 1.0  # toxic's 2.0 spread over its two pairs
+    assert pairs[("as", "toxic")].padded == " as toxic "
     for n in WORDING_LENGTHS:
-        assert sum(w for _, w in question_wording(words, weights, n)) <= sum(weights.values())
+        runs = question_wording(words, weights, n)
+        assert sum(run.weight for run in runs) <= sum(weights.values())
 
 
 def test_question_names_are_capitalised_or_numbers_but_not_the_first_word():

@@ -131,29 +131,21 @@ def window_share(paragraph: ParagraphTerms, question: QuestionEvidence) -> float
 
 def wording_share(paragraph: ParagraphTerms, question: QuestionEvidence) -> float:
     """The mean, over pairs and triples, of the question wording's share found verbatim."""
-    runs = [w for n in WORDING_LENGTHS for w in question.wording[n]]
-    if not runs:
-        return 0.0
-    found = _sentence_runs(paragraph, frozenset(word for run, _ in runs for word in run))
-    weight = sum(weight for run, weight in runs if run in found)
-    return weight / question.total / len(WORDING_LENGTHS)
-
-
-def _sentence_runs(paragraph: ParagraphTerms, wanted: frozenset[str]) -> set[tuple[str, ...]]:
-    """The paragraph's runs of `WORDING_LENGTHS` words (lower-cased) made only of wanted
-    words, within sentences: only those can match a run of the question."""
-    found: set[tuple[str, ...]] = set()
+    missing, found = list(question.wording), 0.0
     for sentence in paragraph.sentences:
-        if not sentence.words & wanted:
+        present = sentence.words & question.words
+        possible = [run for run in missing if present.issuperset(run.words)]
+        if not possible:
             continue
-        lowered = [w.lower() for w in sentence.surface]
-        for n in WORDING_LENGTHS:
-            found.update(
-                run
-                for run in zip(*(lowered[i:] for i in range(n)), strict=False)
-                if wanted.issuperset(run)
-            )
-    return found
+        # The sentence's words joined by single spaces hold a padded run only as whole
+        # consecutive words (no token holds a space), and one join and substring search
+        # per sentence cost a fraction of building word tuples.
+        text = f" {' '.join(sentence.surface).lower()} "
+        for run in possible:
+            if run.padded in text:
+                found += run.weight
+                missing.remove(run)
+    return found / question.total / len(WORDING_LENGTHS)
 
 
 def name_share(paragraph: ParagraphTerms, question: QuestionEvidence) -> float:

@@ -14,8 +14,15 @@ Weights = dict[str, float]
 # Runs of the question's own wording looked for verbatim: word pairs and triples.
 WORDING_LENGTHS = (2, 3)
 
-# A run of words and its weight: the mean weight of its words, stop words weighing 0.
-Wording = tuple[tuple[str, ...], float]
+
+@dataclass(frozen=True)
+class WordRun:
+    """A run of the question's lower-cased words, its weight (stop words weigh 0), and the
+    run as text: the words between single spaces, with a space on either side."""
+
+    words: tuple[str, ...]
+    weight: float
+    padded: str
 
 
 @dataclass(frozen=True)
@@ -28,7 +35,7 @@ class QuestionEvidence:
     surface: dict[str, frozenset[str]]
     words: frozenset[str]
     kind: AnswerKind
-    wording: dict[int, tuple[Wording, ...]]
+    wording: tuple[WordRun, ...]
     names: Weights
 
     @classmethod
@@ -48,7 +55,7 @@ class QuestionEvidence:
             surface={term: frozenset(forms) for term, forms in surface.items()},
             words=frozenset(words),
             kind=answer_kind(text) if text else AnswerKind.NONE,
-            wording={n: question_wording(words, weights, n) for n in WORDING_LENGTHS},
+            wording=tuple(r for n in WORDING_LENGTHS for r in question_wording(words, weights, n)),
             names=question_names(written, weights),
         )
 
@@ -67,7 +74,7 @@ def question_pairs(terms: list[str]) -> tuple[tuple[str, str], ...]:
     return tuple(dict.fromkeys((a, b) for a, b in itertools.pairwise(terms) if a != b))
 
 
-def question_wording(words: list[str], weights: Weights, n: int) -> tuple[Wording, ...]:
+def question_wording(words: list[str], weights: Weights, n: int) -> tuple[WordRun, ...]:
     """The question's distinct runs of n lower-cased words (stop words included) with weight.
 
     Stop words are kept because they carry the wording BM25 drops: "as toxic as",
@@ -77,7 +84,9 @@ def question_wording(words: list[str], weights: Weights, n: int) -> tuple[Wordin
     """
     runs = dict.fromkeys(tuple(words[i : i + n]) for i in range(len(words) - n + 1))
     weighted = ((run, sum(weights.get(normalize_token(w) or "", 0.0) for w in run)) for run in runs)
-    return tuple((run, weight / n) for run, weight in weighted if weight > 0)
+    return tuple(
+        WordRun(run, weight / n, f" {' '.join(run)} ") for run, weight in weighted if weight > 0
+    )
 
 
 def question_names(written: list[str], weights: Weights) -> Weights:
