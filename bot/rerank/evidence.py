@@ -114,7 +114,9 @@ def phrase_share(paragraph: ParagraphTerms, question: QuestionEvidence) -> float
     """The share of the question's weight in pairs that the paragraph has adjacent, in order."""
     weights = question.weights
     found = sum(
-        (weights[a] + weights[b]) / 2 for a, b in question.pairs if (a, b) in paragraph.pairs
+        (weights.get(a, 0.0) + weights.get(b, 0.0)) / 2
+        for a, b in question.pairs
+        if (a, b) in paragraph.pairs
     )
     return found / question.total
 
