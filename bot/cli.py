@@ -16,7 +16,7 @@ from bot.corpus import ArticleError
 from bot.errors import UserFacingError
 from bot.index.build import ReindexSummary, reindex
 from bot.index.search import SearchIndex, load_index
-from bot.index.store import StoreError
+from bot.index.store import StoreError, is_current
 from bot.output import answer_to_json, answer_to_line, answer_to_text
 from bot.progress import terminal_progress
 
@@ -115,9 +115,9 @@ def format_summary(summary: ReindexSummary) -> str:
 
 
 def open_index(settings: Settings) -> SearchIndex:
-    """The index, built first if the database does not exist yet."""
-    if not settings.db.exists():
-        log.info("no index at %s yet: building it from %s", settings.db, settings.corpus)
+    """The index, built first if there is none yet or it is from an older version."""
+    if not is_current(settings.db):
+        log.info("no current index at %s: building it from %s", settings.db, settings.corpus)
         print(format_summary(_reindex(settings)), file=sys.stderr)
     return load_index(settings.db)
 

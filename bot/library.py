@@ -16,6 +16,7 @@ from bot.answer import Answer, answer
 from bot.config import Settings
 from bot.index.build import ReindexSummary, reindex
 from bot.index.search import SearchIndex, load_index
+from bot.index.store import is_current
 
 log = logging.getLogger(__name__)
 
@@ -38,9 +39,9 @@ class Library:
 
     @classmethod
     def open(cls, settings: Settings) -> Library:
-        """Load the index, building it first if the database does not exist."""
-        if not Path(settings.db).exists():
-            log.info("no index at %s yet: building it", settings.db)
+        """Load the index, building it first if there is none yet or it is outdated."""
+        if not is_current(Path(settings.db)):
+            log.info("no current index at %s: building it", settings.db)
             reindex(settings.corpus, settings.db)
         return cls(settings, load_index(settings.db))
 

@@ -6,7 +6,7 @@ The second stage orders them by
 
     score = bm25 / best bm25 among the candidates
           + sentence share + surface share + phrase share + window share
-          + KIND_WEIGHT * kind share
+          + wording share + name share + KIND_WEIGHT * kind share
 
 (see `bot.rerank.evidence`): equal weights on principle, the answer-kind evidence weighed
 lightly; benchmarks/quality.py records the measurements, fitted on half of the tuning set's
@@ -20,11 +20,13 @@ from bot.index.search import SearchIndex, StoredParagraph
 from bot.rerank.evidence import (
     ParagraphTerms,
     kind_share,
+    name_share,
     paragraph_terms,
     phrase_share,
     sentence_share,
     surface_share,
     window_share,
+    wording_share,
 )
 from bot.rerank.question import QuestionEvidence
 
@@ -75,12 +77,14 @@ def rank_paragraphs(
 
 
 def evidence_score(paragraph: ParagraphTerms, question: QuestionEvidence) -> float:
-    """The second-stage evidence of one candidate paragraph (0 .. 4 + KIND_WEIGHT)."""
+    """The second-stage evidence of one candidate paragraph (0 .. 6 + KIND_WEIGHT)."""
     return (
         sentence_share(paragraph, question)
         + surface_share(paragraph, question)
         + phrase_share(paragraph, question)
         + window_share(paragraph, question)
+        + wording_share(paragraph, question)
+        + name_share(paragraph, question)
         + KIND_WEIGHT * kind_share(paragraph, question)
     )
 

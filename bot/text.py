@@ -7,9 +7,12 @@ downloaded on an offline machine, so only data-free parts are used: `RegexpToken
 
 from __future__ import annotations
 
+import hashlib
 import re
+import unicodedata
 from functools import lru_cache
 
+import nltk
 from nltk.stem.snowball import SnowballStemmer
 from nltk.tokenize import RegexpTokenizer
 from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
@@ -19,21 +22,24 @@ from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 # dashes and all other punctuation separate tokens, so "Nato’s" gives "nato" and "s".
 _TOKEN_PATTERN = r"\d+(?:[.,]\d+)*|[^\W_]+"
 
-# nltk's English stop word list (179 words), kept here because the nltk data package that
-# ships it cannot be downloaded at run time.
+# nltk's English stop word list (179 words, kept here because the nltk data package that
+# ships it cannot be downloaded at run time) without the 36 words that change what a
+# sentence states: quantity, negation and comparison (all any both each few more most other
+# some such no nor not only own same than too very) and order in time or place (before after
+# above below up down over under again further once against between during until off out).
+# "before 1795" is not "after 1795"; these words are common, so their low idf keeps them
+# light. Measured in benchmarks/quality.py (third round).
 STOP_WORDS: frozenset[str] = frozenset(
     """
-    i me my myself we our ours ourselves you you're you've you'll you'd your yours yourself
-    yourselves he him his himself she she's her hers herself it it's its itself they them
-    their theirs themselves what which who whom this that that'll these those am is are was
-    were be been being have has had having do does did doing a an the and but if or because
-    as until while of at by for with about against between into through during before after
-    above below to from up down in out on off over under again further then once here there
-    when where why how all any both each few more most other some such no nor not only own
-    same so than too very s t can will just don don't should should've now d ll m o re ve y
-    ain aren aren't couldn couldn't didn didn't doesn doesn't hadn hadn't hasn hasn't haven
-    haven't isn isn't ma mightn mightn't mustn mustn't needn needn't shan shan't shouldn
-    shouldn't wasn wasn't weren weren't won won't wouldn wouldn't
+    i me my myself we our ours ourselves you you're you've you'll you'd your yours
+    yourself yourselves he him his himself she she's her hers herself it it's its itself
+    they them their theirs themselves what which who whom this that that'll these those
+    am is are was were be been being have has had having do does did doing a an the and
+    but if or because as while of at by for with about into through to from in on then
+    here there when where why how so s t can will just don don't should should've now d
+    ll m o re ve y ain aren aren't couldn couldn't didn didn't doesn doesn't hadn hadn't
+    hasn hasn't haven haven't isn isn't ma mightn mightn't mustn mustn't needn needn't
+    shan shan't shouldn shouldn't wasn wasn't weren weren't won won't wouldn wouldn't
     """.split()
 )
 
@@ -146,3 +152,19 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     the excerpts of long paragraphs.
     """
     return list(_sentence_splitter.span_tokenize(text))
+
+
+def analyzer_fingerprint() -> str:
+    """A short digest of everything that decides a text's terms and sentences.
+
+    The index stores terms and sentences, so one built by a different analyzer (another
+    stop word list, tokenizer pattern, nltk or Unicode version) must be rebuilt, not read.
+    """
+    parts = (
+        sorted(STOP_WORDS),
+        sorted(ABBREVIATIONS),
+        _TOKEN_PATTERN,
+        nltk.__version__,
+        unicodedata.unidata_version,
+    )
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]

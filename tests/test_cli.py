@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -58,6 +59,18 @@ def test_ask_builds_the_index_on_first_use_and_prints_citations(capsys, bundled_
         "[1] US made no concessions to Russia over Ukraine… — Alex Woodward, 26 Jan 2022, ¶7" in out
     )
     assert Path("citebot.db").is_file()
+
+
+def test_ask_rebuilds_an_index_left_by_an_older_version(capsys, bundled_corpus):
+    question = ["ask", "Who delivered the US response in Moscow?", "--corpus", str(bundled_corpus)]
+    run(capsys, *question)
+    with sqlite3.connect("citebot.db") as conn:
+        conn.execute("UPDATE meta SET value = '2' WHERE key = 'schema'")
+    conn.close()
+    code, out, err = run(capsys, *question)
+    assert code == 0
+    assert "(1 added, 0 changed, 0 removed, 0 unchanged)" in err
+    assert "John Sullivan" in out
 
 
 def test_ask_json_has_the_documented_fields(capsys, bundled_corpus):

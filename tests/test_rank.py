@@ -1,4 +1,5 @@
-"""Re-ranking evidence on small real indexes: answer kind, surface words, word windows."""
+"""Re-ranking evidence on small real indexes: answer kind, surface words, word windows,
+the question's wording and names."""
 
 from pathlib import Path
 
@@ -8,6 +9,7 @@ from bot.index.build import reindex
 from bot.index.search import load_index
 from bot.rank import rank_candidates
 from bot.rerank.answer_type import AnswerKind, answer_kind
+from bot.rerank.question import WORDING_LENGTHS, question_names, question_wording
 from bot.text import analyze
 
 # Filler paragraphs keep each question term in fewer than half of the paragraphs, so
@@ -114,3 +116,54 @@ def test_question_terms_close_together_outrank_the_same_terms_spread_out(tmp_pat
         assert first_position(index, "copper furnace") == 1
     finally:
         index.close()
+
+
+def test_question_wording_with_stop_words_outranks_the_same_terms_reworded(tmp_path):
+    index = build(
+        tmp_path,
+        [
+            "Lead is toxic, as mercury is, for the workers.",
+            "Lead is as toxic as mercury for the workers.",
+        ],
+    )
+    try:
+        question = "What is as toxic as mercury?"
+        assert analyze(question) == ["toxic", "mercuri"]  # the wording is in stop words
+        assert first_position(index, question) == 1
+        assert first_position(index, question, with_text=False) == 0
+    finally:
+        index.close()
+
+
+def test_names_written_as_in_the_question_outrank_the_same_word_lower_cased(tmp_path):
+    index = build(
+        tmp_path,
+        [
+            "The painter, brown, worked by the sea.",
+            "The painter, Brown, worked by the sea.",
+        ],
+    )
+    try:
+        assert first_position(index, "What did Brown work by?") == 1
+        assert first_position(index, "What did Brown work by?", with_text=False) == 0
+    finally:
+        index.close()
+
+
+def test_wording_runs_need_a_weighted_word_and_share_at_most_the_total():
+    weights = {"toxic": 2.0, "mercury": 1.0}
+    words = "what is as toxic as mercury".split()
+    pairs = {run.words: run for run in question_wording(words, weights, 2)}
+    assert ("what", "is") not in pairs  # stop words alone say nothing
+    assert pairs[("as", "toxic")].weight == 1.0  # toxic's 2.0 spread over its two pairs
+    assert pairs[("as", "toxic")].padded == " as toxic "
+    for n in WORDING_LENGTHS:
+        runs = question_wording(words, weights, n)
+        assert sum(run.weight for run in runs) <= sum(weights.values())
+
+
+def test_question_names_are_capitalised_or_numbers_but_not_the_first_word():
+    weights = {"pitt": 1.0, "2001": 2.0, "univers": 0.5}
+    names = question_names("When did Pitt become a University in 2001".split(), weights)
+    assert names == {"Pitt": 1.0, "University": 0.5, "2001": 2.0}
+    assert question_names("Pitt was founded when".split(), weights) == {}

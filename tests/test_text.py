@@ -25,6 +25,7 @@ def test_dashes_and_curly_quotes_separate_words():
     assert analyze("response – which “sets out” a path—forward") == [
         "respons",
         "set",
+        "out",
         "path",
         "forward",
     ]
@@ -46,7 +47,12 @@ def test_question_of_only_stop_words_has_no_terms():
 
 def test_stop_word_list_is_kept_in_code():
     assert {"the", "what", "is"} <= STOP_WORDS
-    assert len(STOP_WORDS) == 179
+    assert len(STOP_WORDS) == 143  # nltk's 179 without 36 words that carry meaning
+
+
+def test_words_of_quantity_negation_and_order_are_terms():
+    assert analyze("before 1795") != analyze("after 1795")
+    assert analyze("not the most common") == ["not", "most", "common"]
 
 
 def test_sentences_do_not_break_after_known_abbreviations():

@@ -247,7 +247,7 @@ def _finish(conn: sqlite3.Connection) -> tuple[int, int]:
     store.write_meta(
         conn,
         {
-            "schema": store.SCHEMA_VERSION,
+            "schema": store.index_format(),
             "generation": str(generation),
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         },

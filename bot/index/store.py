@@ -17,6 +17,8 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from bot.text import analyzer_fingerprint
+
 SCHEMA_VERSION = "3"
 CHUNK_BYTES = 64 * 1024 * 1024
 
@@ -97,12 +99,17 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     conn.execute("COMMIT")
 
 
+def index_format() -> str:
+    """What a database must have been written with to be read: table layout and analyzer."""
+    return f"{SCHEMA_VERSION}/{analyzer_fingerprint()}"
+
+
 def ensure_schema(conn: sqlite3.Connection) -> None:
-    """Create the tables; drop an older schema's first (inside the caller's transaction)."""
+    """Create the tables; drop another format's first (inside the caller's transaction)."""
     tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     if "meta" in tables:
         version = conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
-        if version is not None and version[0] != SCHEMA_VERSION:
+        if version is not None and version[0] != index_format():
             for table in _TABLES:
                 conn.execute(f"DROP TABLE IF EXISTS {table}")
     for statement in _SCHEMA.split(";"):
@@ -111,10 +118,24 @@ def ensure_schema(conn: sqlite3.Connection) -> None:
 
 
 def check_schema(conn: sqlite3.Connection, path: Path) -> None:
-    """Refuse a database written by another schema version."""
-    found = read_meta(conn).get("schema")
-    if found != SCHEMA_VERSION:
+    """Refuse a database written in another format (run `citebot index` to rebuild it)."""
+    if read_meta(conn).get("schema") != index_format():
         raise StoreError(f"{path} holds no complete index of this version: run `citebot index`")
+
+
+def is_current(path: Path) -> bool:
+    """Whether `path` holds a complete index in this version's format (else: rebuild it)."""
+    try:
+        conn = connect(path, readonly=True)
+    except StoreError:
+        return False
+    try:
+        meta = read_meta(conn)
+    except sqlite3.Error:
+        return False
+    finally:
+        conn.close()
+    return "generation" in meta and meta.get("schema") == index_format()
 
 
 def to_blob(values: npt.ArrayLike) -> bytes:

@@ -16,6 +16,11 @@ uses), so features are comparable across questions and explainable in the passag
   index terms, across sentence boundaries.
 - `kind`: the best sentence share among sentences that also hold a word of the kind the
   question asks for (see `bot.rerank.answer_type`).
+- `wording`: the weight of the question's runs of two and three words, stop words included,
+  that a sentence has verbatim ("as toxic as", "the revival of"): the question's own wording,
+  which the index terms lose with the stop words.
+- `names`: the weight of the question's names and numbers ("Pitt", "2001") that the
+  paragraph writes exactly so: a stem match ("pitt" from "pitting") is weaker evidence.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ from functools import lru_cache
 
 from bot.paragraph import ParagraphAnalysis, analyse_paragraph
 from bot.rerank.answer_type import AnswerKind, kind_words
-from bot.rerank.question import QuestionEvidence
+from bot.rerank.question import WORDING_LENGTHS, QuestionEvidence
 from bot.text import normalize_token, tokens
 
 # Index terms (stop words removed) a question's terms may spread over and still count as
@@ -110,7 +115,9 @@ def phrase_share(paragraph: ParagraphTerms, question: QuestionEvidence) -> float
     """The share of the question's weight in pairs that the paragraph has adjacent, in order."""
     weights = question.weights
     found = sum(
-        (weights[a] + weights[b]) / 2 for a, b in question.pairs if (a, b) in paragraph.pairs
+        (weights.get(a, 0.0) + weights.get(b, 0.0)) / 2
+        for a, b in question.pairs
+        if (a, b) in paragraph.pairs
     )
     return found / question.total
 
@@ -123,3 +130,34 @@ def window_share(paragraph: ParagraphTerms, question: QuestionEvidence) -> float
         inside = {t for p, t in hits[first:] if p - start < WINDOW}
         best = max(best, question.share(inside))
     return best
+
+
+def wording_share(paragraph: ParagraphTerms, question: QuestionEvidence) -> float:
+    """The mean, over pairs and triples, of the question wording's share found verbatim."""
+    missing, found = list(question.wording), 0.0
+    for sentence in paragraph.sentences:
+        present = sentence.words & question.words
+        possible = [run for run in missing if present.issuperset(run.words)]
+        if not possible:
+            continue
+        # The sentence's words joined by single spaces hold a padded run only as whole
+        # consecutive words (no token holds a space), and one join and substring search
+        # per sentence cost a fraction of building word tuples.
+        text = f" {' '.join(sentence.surface).lower()} "
+        for run in possible:
+            if run.padded in text:
+                found += run.weight
+                missing.remove(run)
+    return found / question.total / len(WORDING_LENGTHS)
+
+
+def name_share(paragraph: ParagraphTerms, question: QuestionEvidence) -> float:
+    """The share of the question's weight in its names and numbers written exactly so."""
+    if not question.names:
+        return 0.0
+    missing = set(question.names)
+    for sentence in paragraph.sentences:
+        missing.difference_update(sentence.surface)
+        if not missing:
+            break
+    return sum(w for name, w in question.names.items() if name not in missing) / question.total

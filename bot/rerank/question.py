@@ -11,6 +11,19 @@ from bot.text import normalize_token, tokens
 
 Weights = dict[str, float]
 
+# Runs of the question's own wording looked for verbatim: word pairs and triples.
+WORDING_LENGTHS = (2, 3)
+
+
+@dataclass(frozen=True)
+class WordRun:
+    """A run of the question's lower-cased words, its weight (stop words weigh 0), and the
+    run as text: the words between single spaces, with a space on either side."""
+
+    words: tuple[str, ...]
+    weight: float
+    padded: str
+
 
 @dataclass(frozen=True)
 class QuestionEvidence:
@@ -22,11 +35,14 @@ class QuestionEvidence:
     surface: dict[str, frozenset[str]]
     words: frozenset[str]
     kind: AnswerKind
+    wording: tuple[WordRun, ...]
+    names: Weights
 
     @classmethod
     def of(cls, terms: list[str], weights: Weights, text: str | None) -> QuestionEvidence:
         """Evidence for question terms; without the question text, no surface or kind."""
-        words = [w.lower() for w in tokens(text)] if text else []
+        written = tokens(text) if text else []
+        words = [w.lower() for w in written]
         surface: dict[str, set[str]] = {}
         for word in words:
             term = normalize_token(word)
@@ -39,6 +55,8 @@ class QuestionEvidence:
             surface={term: frozenset(forms) for term, forms in surface.items()},
             words=frozenset(words),
             kind=answer_kind(text) if text else AnswerKind.NONE,
+            wording=tuple(r for n in WORDING_LENGTHS for r in question_wording(words, weights, n)),
+            names=question_names(written, weights),
         )
 
     def share(self, terms: Iterable[str]) -> float:
@@ -54,3 +72,33 @@ class QuestionEvidence:
 def question_pairs(terms: list[str]) -> tuple[tuple[str, str], ...]:
     """The question's consecutive distinct term pairs, in order, without repeats."""
     return tuple(dict.fromkeys((a, b) for a, b in itertools.pairwise(terms) if a != b))
+
+
+def question_wording(words: list[str], weights: Weights, n: int) -> tuple[WordRun, ...]:
+    """The question's distinct runs of n lower-cased words (stop words included) with weight.
+
+    Stop words are kept because they carry the wording BM25 drops: "as toxic as",
+    "known as", "the number of". A run needs one weighted word; each word's weight is
+    spread over the n runs it can be part of, so the runs' weights sum to at most the
+    question's total, as every other share does.
+    """
+    runs = dict.fromkeys(tuple(words[i : i + n]) for i in range(len(words) - n + 1))
+    weighted = ((run, sum(weights.get(normalize_token(w) or "", 0.0) for w in run)) for run in runs)
+    return tuple(
+        WordRun(run, weight / n, f" {' '.join(run)} ") for run, weight in weighted if weight > 0
+    )
+
+
+def question_names(written: list[str], weights: Weights) -> Weights:
+    """The question's names and numbers as written, with their term's weight.
+
+    A name is a word with a capital letter anywhere but at the start of the question (where
+    every word has one); a number starts with a digit.
+    """
+    names = {}
+    for position, word in enumerate(written):
+        term = normalize_token(word)
+        capital = position > 0 and word[0].isupper()
+        if (capital or word[0].isdigit()) and term in weights:
+            names[word] = weights[term]
+    return names

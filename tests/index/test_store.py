@@ -244,6 +244,25 @@ def test_compiled_arrays_round_trip_across_many_chunks(corpus, db, monkeypatch):
     index.close()
 
 
+def test_index_built_by_another_analyzer_is_rebuilt_not_misread(corpus, db, monkeypatch):
+    with monkeypatch.context() as patched:
+        patched.setattr(store, "analyzer_fingerprint", lambda: "another stop word list")
+        reindex(corpus, db)
+        assert store.is_current(db)
+    assert not store.is_current(db)
+    with pytest.raises(store.StoreError):
+        load_index(db)
+    assert len(reindex(corpus, db).added) == 4
+    assert store.is_current(db)
+    load_index(db).close()
+
+
+def test_missing_or_foreign_files_are_not_current_indexes(tmp_path):
+    assert not store.is_current(tmp_path / "nothing.db")
+    (tmp_path / "notes.db").write_bytes(b"not a database" * 100)
+    assert not store.is_current(tmp_path / "notes.db")
+
+
 def test_index_of_an_older_schema_is_rebuilt_not_misread(corpus, db):
     reindex(corpus, db)
     conn = sqlite3.connect(db)
