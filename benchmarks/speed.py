@@ -98,6 +98,12 @@ def table(size: str, results: dict[str, dict[str, float]]) -> str:
                 if key in r and r[key] and not math.isnan(r[key])
             )
             lines.append(f"- vs {engine}: {ratios}")
+    lines += ["", "Whole answer() p50 against each peer's top-10 search p50:", ""]
+    for engine, r in results.items():
+        if engine != "citebot" and r.get("query_p50_ms"):
+            slower = ours["answer_p50_ms"] / r["query_p50_ms"]
+            faster = r["query_p50_ms"] / ours["answer_p50_ms"]
+            lines.append(f"- vs {engine}: {slower:.2f}x its time ({faster:.1f}x faster)")
     return "\n".join(lines)
 
 

@@ -15,9 +15,9 @@ from enum import StrEnum
 from bot.citation import Citation
 from bot.config import DEFAULT_MIN_RELEVANCE
 from bot.index.search import SearchIndex, StoredParagraph
-from bot.paragraph import ParagraphAnalysis, analyse_paragraph
+from bot.paragraph import ParagraphAnalysis
 from bot.rank import rank_paragraphs
-from bot.rerank.evidence import ParagraphTerms, paragraph_terms
+from bot.rerank.evidence import ParagraphTerms, Sentence, paragraph_terms
 from bot.text import analyze, token_spans
 
 Span = tuple[int, int]
@@ -125,13 +125,17 @@ def _passage(paragraph: StoredParagraph, score: float, weights: dict[str, float]
 
 def best_sentence(paragraph: ParagraphTerms, weights: dict[str, float]) -> Span:
     """The sentence whose distinct question terms carry the most weight (first on ties)."""
-    best = max(paragraph.sentences, key=lambda s: sum(weights.get(term, 0.0) for term in s.terms))
-    return best.span
+
+    def weight(sentence: Sentence) -> float:
+        # In the question's order, so that ties break the same way in every process.
+        return sum(w for term, w in weights.items() if term in sentence.terms)
+
+    return max(paragraph.sentences, key=weight).span
 
 
 def _highlights(text: str, analysis: ParagraphAnalysis, matched: set[str]) -> tuple[Span, ...]:
     """The spans of the words whose index term the question asked for."""
-    spans = token_spans(text)
-    if len(spans) != len(analysis.terms):  # an index built by a tokenizer that differs
-        analysis = analyse_paragraph(text)
-    return tuple(span for span, term in zip(spans, analysis.terms, strict=True) if term in matched)
+    # The stored analysis has one term per token: the index is rebuilt whenever the
+    # analyzer changes (see `bot.text.analyzer_fingerprint`).
+    spans = zip(token_spans(text), analysis.terms, strict=True)
+    return tuple(span for span, term in spans if term in matched)

@@ -84,16 +84,20 @@ def sentence_tokens(text: str, sentences: Sequence[Span]) -> list[list[str]]:
     A sentence takes the tokens that start before its end; the last one takes the rest, so
     no token is lost whatever the splitter left out.
     """
-    ends = [end for _, end in sentences[:-1]]
+    bounds = [0, *(end for _, end in sentences[:-1]), len(text)]
+    return [tokens_between(text, a, b) for a, b in itertools.pairwise(bounds)]
+
+
+def tokens_between(text: str, start: int, end: int) -> list[str]:
+    """The tokens of `text` that start at or after `start` and before `end`."""
     if is_stdlib_safe(text):
         # A sentence ends after ".?!" and closing marks, before a space or punctuation, so
         # no token runs across an end: tokenizing between ends is tokenizing the text.
-        bounds = [0, *ends, len(text)]
-        return [stdlib_tokens(text, a, b) for a, b in itertools.pairwise(bounds)]
-    dealt: list[list[str]] = [[] for _ in sentences]
-    for start, end in token_spans(text):
-        dealt[bisect.bisect_right(ends, start)].append(text[start:end])
-    return dealt
+        return stdlib_tokens(text, start, end)
+    spans = token_spans(text)
+    first = bisect.bisect_left(spans, (start, -1))
+    last = bisect.bisect_left(spans, (end, -1))
+    return [text[a:b] for a, b in spans[first:last]]
 
 
 def _blob(values: list[int]) -> bytes:

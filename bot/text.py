@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sys
 import unicodedata
 from functools import lru_cache
 
@@ -158,9 +159,10 @@ def analyzer_fingerprint() -> str:
     """A short digest of everything that decides a text's terms and sentences.
 
     The index stores terms and sentences, so one built by a different analyzer (another
-    stop word list, tokenizer pattern, nltk or Unicode version) must be rebuilt, not read.
+    stop word list, tokenizer pattern, nltk, Python or Unicode version) must be rebuilt.
     """
     parts = (
+        sys.version_info[:2],
         sorted(STOP_WORDS),
         sorted(ABBREVIATIONS),
         _TOKEN_PATTERN,

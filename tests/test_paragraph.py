@@ -4,7 +4,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.paragraph import ParagraphAnalysis, analyse_paragraph, sentence_tokens
-from bot.rerank.evidence import paragraph_terms
 from bot.text import analyze, split_sentences, token_spans
 
 words = st.sampled_from(
@@ -51,10 +50,3 @@ def test_tokens_go_to_the_sentence_they_start_in():
     assert [(start, end) for start, end, _ in analysis.sentences] == spans
     assert [count for _, _, count in analysis.sentences] == [5, 2, 1]
     assert analysis.terms[:5] == ("mr", "blinken", "met", None, "troop")
-
-
-def test_a_stale_stored_analysis_is_recomputed_from_the_text():
-    text = "Troops massed near the border. Talks failed."
-    stale = ParagraphAnalysis(terms=("troop",), sentences=((0, len(text), 1),))
-    assert paragraph_terms(text, stale) == paragraph_terms(text, analyse_paragraph(text))
-    assert paragraph_terms(text, stale).terms == ("troop", "mass", "near", "border", "talk", "fail")

@@ -25,14 +25,13 @@ uses), so features are comparable across questions and explainable in the passag
 
 from __future__ import annotations
 
-import itertools
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 
-from bot.paragraph import ParagraphAnalysis, analyse_paragraph
+from bot.paragraph import ParagraphAnalysis, tokens_between
 from bot.rerank.answer_type import AnswerKind, kind_words
 from bot.rerank.question import WORDING_LENGTHS, QuestionEvidence
-from bot.text import normalize_token, tokens
+from bot.text import normalize_token
 
 # Index terms (stop words removed) a question's terms may spread over and still count as
 # one statement: about a clause of running text.
@@ -41,21 +40,39 @@ WINDOW = 12
 
 @dataclass(frozen=True)
 class Sentence:
-    """One sentence: its span, index terms, surface words, and those lower-cased."""
+    """One sentence: its span and index terms; its surface words, read when first asked for.
+
+    Surface words only count in sentences that hold a question term (a word written as
+    the question wrote it has the question's term), so most candidates' sentences are
+    never tokenized: `surface` and `words` are worked out on first use.
+    """
 
     span: tuple[int, int]
     terms: frozenset[str]
-    surface: tuple[str, ...]
-    words: frozenset[str]
+    text: str = field(repr=False)
+    bounds: tuple[int, int] = field(repr=False)
+
+    @cached_property
+    def surface(self) -> tuple[str, ...]:
+        """The sentence's surface words, in order, as written."""
+        return tuple(tokens_between(self.text, *self.bounds))
+
+    @cached_property
+    def words(self) -> frozenset[str]:
+        """The sentence's surface words, lower-cased."""
+        return frozenset(map(str.lower, self.surface))
+
+    def shares_terms_with(self, question: QuestionEvidence) -> bool:
+        """Whether the sentence holds any of the question's terms."""
+        return not self.terms.isdisjoint(question.weights)
 
 
 @dataclass(frozen=True)
 class ParagraphTerms:
-    """A paragraph's sentences, its index terms in order, and its adjacent term pairs."""
+    """A paragraph's sentences and its index terms in order."""
 
     sentences: tuple[Sentence, ...]
     terms: tuple[str, ...]
-    pairs: frozenset[tuple[str, str]]
 
 
 # Small on purpose: it holds one question's candidates, so `answer()` reuses what ranking
@@ -65,20 +82,19 @@ class ParagraphTerms:
 # cache adds come only on small corpora.
 @lru_cache(maxsize=64)
 def paragraph_terms(text: str, analysis: ParagraphAnalysis) -> ParagraphTerms:
-    """The paragraph's sentences and terms from its stored analysis (cached: they recur)."""
-    surface_words = tokens(text)
-    if len(surface_words) != len(analysis.terms):
-        # Only if the index was built by a tokenizer that splits this text differently.
-        analysis = analyse_paragraph(text)
-    sentences, terms, first = [], [], 0
-    for start, end, count in analysis.sentences:
-        surface = tuple(surface_words[first : first + count])
+    """The paragraph's sentences and terms from the analysis the index stored with it."""
+    sentences, terms, first, bound = [], [], 0, 0
+    for number, (start, end, count) in enumerate(analysis.sentences):
         sentence_terms = [t for t in analysis.terms[first : first + count] if t is not None]
         first += count
         terms += sentence_terms
-        lowered = frozenset(map(str.lower, surface))
-        sentences.append(Sentence((start, end), frozenset(sentence_terms), surface, lowered))
-    return ParagraphTerms(tuple(sentences), tuple(terms), frozenset(itertools.pairwise(terms)))
+        # Tokens are dealt to sentences by where they start, up to each sentence's end;
+        # the last sentence takes the rest (see `bot.paragraph.sentence_tokens`).
+        last = number == len(analysis.sentences) - 1
+        bounds = (bound, len(text) if last else end)
+        bound = end
+        sentences.append(Sentence((start, end), frozenset(sentence_terms), text, bounds))
+    return ParagraphTerms(tuple(sentences), tuple(terms))
 
 
 def sentence_share(paragraph: ParagraphTerms, question: QuestionEvidence) -> float:
@@ -88,7 +104,14 @@ def sentence_share(paragraph: ParagraphTerms, question: QuestionEvidence) -> flo
 
 def surface_share(paragraph: ParagraphTerms, question: QuestionEvidence) -> float:
     """The best sentence's share counting only words written as in the question."""
-    return max(question.surface_share(s.words) for s in paragraph.sentences)
+    return max(
+        (question.surface_share(s.words) for s in _sharing(paragraph, question)), default=0.0
+    )
+
+
+def _sharing(paragraph: ParagraphTerms, question: QuestionEvidence) -> list[Sentence]:
+    """The sentences that hold a question term: the only ones whose words can count."""
+    return [s for s in paragraph.sentences if s.shares_terms_with(question)]
 
 
 def kind_share(paragraph: ParagraphTerms, question: QuestionEvidence) -> float:
@@ -113,11 +136,13 @@ def _has_new(sentence: Sentence, question: QuestionEvidence) -> bool:
 
 def phrase_share(paragraph: ParagraphTerms, question: QuestionEvidence) -> float:
     """The share of the question's weight in pairs that the paragraph has adjacent, in order."""
-    weights = question.weights
+    weights, terms = question.weights, paragraph.terms
+    # Only pairs that start with a question term can be question pairs.
+    adjacent = {(term, terms[p + 1]) for p, term in enumerate(terms[:-1]) if term in weights}
     found = sum(
         (weights.get(a, 0.0) + weights.get(b, 0.0)) / 2
         for a, b in question.pairs
-        if (a, b) in paragraph.pairs
+        if (a, b) in adjacent
     )
     return found / question.total
 
@@ -135,7 +160,7 @@ def window_share(paragraph: ParagraphTerms, question: QuestionEvidence) -> float
 def wording_share(paragraph: ParagraphTerms, question: QuestionEvidence) -> float:
     """The mean, over pairs and triples, of the question wording's share found verbatim."""
     missing, found = list(question.wording), 0.0
-    for sentence in paragraph.sentences:
+    for sentence in _sharing(paragraph, question):  # a run has a weighted word: a term
         present = sentence.words & question.words
         possible = [run for run in missing if present.issuperset(run.words)]
         if not possible:
@@ -156,7 +181,7 @@ def name_share(paragraph: ParagraphTerms, question: QuestionEvidence) -> float:
     if not question.names:
         return 0.0
     missing = set(question.names)
-    for sentence in paragraph.sentences:
+    for sentence in _sharing(paragraph, question):  # a name is a question term's word
         missing.difference_update(sentence.surface)
         if not missing:
             break

@@ -61,7 +61,10 @@ class QuestionEvidence:
 
     def share(self, terms: Iterable[str]) -> float:
         """The share of the question's weight carried by these distinct terms."""
-        return sum(self.weights.get(t, 0.0) for t in set(terms)) / self.total
+        present = terms if isinstance(terms, frozenset | set) else set(terms)
+        # Summed in the question's order: a float sum in a set's order (which changes
+        # with the process's string hashing) would break ties differently from run to run.
+        return sum(w for t, w in self.weights.items() if t in present) / self.total
 
     def surface_share(self, words: frozenset[str]) -> float:
         """The share carried by terms with a word written as in the question."""
