@@ -101,9 +101,9 @@ def table(size: str, results: dict[str, dict[str, float]]) -> str:
     lines += ["", "Whole answer() p50 against each peer's top-10 search p50:", ""]
     for engine, r in results.items():
         if engine != "citebot" and r.get("query_p50_ms"):
-            slower = ours["answer_p50_ms"] / r["query_p50_ms"]
-            faster = r["query_p50_ms"] / ours["answer_p50_ms"]
-            lines.append(f"- vs {engine}: {slower:.2f}x its time ({faster:.1f}x faster)")
+            ratio = ours["answer_p50_ms"] / r["query_p50_ms"]
+            verdict = f"{1 / ratio:.1f}x faster" if ratio < 1 else f"{ratio:.1f}x slower"
+            lines.append(f"- vs {engine}: {ratio:.2f}x its time ({verdict})")
     return "\n".join(lines)
 
 
