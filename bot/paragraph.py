@@ -3,7 +3,7 @@
 Answering re-ranks 30 candidates and highlights up to 10 passages per question. Tokenizing,
 stemming and sentence-splitting them again at question time was most of `answer()`'s cost
 on a large corpus, where the stem cache is cold for the long tail of words. The index
-stores each paragraph's token terms and scoring sentences instead; reading them back costs
+stores each paragraph's token terms and Punkt sentences instead; reading them back costs
 microseconds, and they are by construction the terms its postings were built from.
 """
 
@@ -26,7 +26,7 @@ from bot.text import (
 )
 
 Span = tuple[int, int]
-# A scoring sentence: its character span and how many of the paragraph's tokens it holds.
+# A Punkt sentence: its character span and how many of the paragraph's tokens it holds.
 SentenceLayout = tuple[int, int, int]
 
 _UINT32 = np.dtype("<u4")
@@ -34,7 +34,7 @@ _UINT32 = np.dtype("<u4")
 
 @dataclass(frozen=True)
 class ParagraphAnalysis:
-    """Each surface token's index term (None: a stop word) and the scoring sentences.
+    """Each surface token's index term (None: a stop word) and the paragraph's sentences.
 
     Tokens are those of `bot.text.token_spans`, in order; the sentences' token counts add
     up to the number of tokens.
@@ -42,10 +42,6 @@ class ParagraphAnalysis:
 
     terms: tuple[str | None, ...]
     sentences: tuple[SentenceLayout, ...]
-
-    def index_terms(self) -> list[str]:
-        """The index terms in order, stop words left out: what BM25 counts."""
-        return [term for term in self.terms if term is not None]
 
     def encode(self, numbering: dict[str, int]) -> tuple[bytes, bytes]:
         """Two blobs for the store: term id + 1 per token (0 for a stop word), sentences.
@@ -69,7 +65,7 @@ class ParagraphAnalysis:
 
 
 def analyse_paragraph(text: str) -> ParagraphAnalysis:
-    """Tokenize, stem and split one paragraph (at index time, or when nothing is stored)."""
+    """Tokenize, stem and sentence-split one paragraph, as it is indexed."""
     sentences = split_sentences(text) or [(0, len(text))]
     dealt = sentence_tokens(text, sentences)
     terms = tuple(map(normalize_token, itertools.chain.from_iterable(dealt)))

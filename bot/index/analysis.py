@@ -1,7 +1,7 @@
 """Parse and analyze new articles, in worker processes when there are many.
 
 Workers return each article's paragraphs as counts over the article's own term list (in order
-of first appearance), plus each paragraph's tokens over that list and its scoring sentences
+of first appearance), plus each paragraph's tokens over that list and its sentences
 (see `bot.paragraph`); the parent maps those terms to global ids in article order, so the
 database is the same whatever the number of workers.
 """
