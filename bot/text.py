@@ -59,11 +59,35 @@ _stemmer = SnowballStemmer("english")
 _token_re = re.compile(_TOKEN_PATTERN)
 
 
+class _Punkt(PunktSentenceTokenizer):  # type: ignore[misc]  # nltk is untyped
+    """nltk's Punkt, answering its most common question without building tokens.
+
+    Punkt decides each candidate sentence end by annotating the tokens of a short context
+    ("troops. The"), pure Python and most of its cost. When the context is a word of two or
+    more ASCII letters that is not a known abbreviation, a period, white space and a letter
+    or digit, untrained Punkt always answers "break": the word is marked a sentence break in its
+    first pass, and no second-pass rule applies to it (it is no abbreviation, ellipsis,
+    initial or number, and untrained parameters hold no collocations). Every other context
+    goes to nltk; tests/test_text.py checks the shortcut against nltk's answer.
+    """
+
+    def text_contains_sentbreak(self, text: str) -> bool:
+        plain = _PLAIN_SENTENCE_END.fullmatch(text)
+        if plain is not None and plain[1].lower() not in self._params.abbrev_types:
+            return True
+        return bool(super().text_contains_sentbreak(text))
+
+
+# The word, its period, ASCII white space (the same in every regex engine), then a letter or
+# digit: not ". . ." (Punkt's ellipsis), not punctuation its word splitter would join.
+_PLAIN_SENTENCE_END = re.compile(r"([A-Za-z]{2,})\.[ \t\n\r]+[A-Za-z0-9].*", re.DOTALL)
+
+
 def _punkt() -> PunktSentenceTokenizer:
     """Untrained Punkt (no data package) that knows our abbreviations."""
     params = PunktParameters()
     params.abbrev_types = set(ABBREVIATIONS)
-    return PunktSentenceTokenizer(params)
+    return _Punkt(params)
 
 
 _sentence_splitter = _punkt()

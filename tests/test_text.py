@@ -1,11 +1,19 @@
 """The analyzer: one function for passages and questions."""
 
 import itertools
+from pathlib import Path
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.text import STOP_WORDS, analyze, split_sentences
+from bot.corpus import parse_article
+from bot.text import (
+    _PLAIN_SENTENCE_END,
+    STOP_WORDS,
+    _sentence_splitter,
+    analyze,
+    split_sentences,
+)
 
 
 def test_possessive_with_curly_apostrophe_splits_off():
@@ -83,3 +91,47 @@ def test_sentence_spans_cover_text_in_order(text):
     spans = split_sentences(text)
     assert all(0 <= s <= e <= len(text) for s, e in spans)
     assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans))
+
+
+def _nltk_punkt():
+    from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+
+    from bot.text import ABBREVIATIONS
+
+    params = PunktParameters()
+    params.abbrev_types = set(ABBREVIATIONS)
+    return PunktSentenceTokenizer(params)
+
+
+_plain_punkt = _nltk_punkt()
+_word = st.sampled_from(["troops", "Troops", "Mr", "mr", "etc", "J", "ok", "ZZ", "1990", "x"])
+_gap = st.sampled_from([" ", "  ", "\n", "\n\n", "\t", " \r\n", "\x1c", "\xa0", "\u2028"])
+_rest = st.text(max_size=12) | st.sampled_from(["The", "the", ". .", "...", "“Yes", "(a)", "5"])
+_context = st.builds(
+    lambda w, p, g, r: w + p + g + r, _word, st.sampled_from([".", "..", "?"]), _gap, _rest
+)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_context | st.text(max_size=20))
+def test_punkt_shortcut_answers_as_nltk_does(context):
+    assert _sentence_splitter.text_contains_sentbreak(context) == bool(
+        _plain_punkt.text_contains_sentbreak(context)
+    )
+
+
+def test_punkt_shortcut_is_taken_for_plain_sentence_ends():
+    assert _PLAIN_SENTENCE_END.fullmatch("troops. The")
+    assert not _PLAIN_SENTENCE_END.fullmatch("troops. . . The")
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_context | st.text(max_size=15), max_size=8).map(" ".join))
+def test_sentences_are_nltks(text):
+    assert split_sentences(text) == list(_plain_punkt.span_tokenize(text))
+
+
+def test_sentences_are_nltks_on_the_bundled_article():
+    seed = next((Path(__file__).resolve().parent.parent / "corpus").glob("*.txt"))
+    for paragraph in parse_article("seed", seed.read_bytes(), ".txt").paragraphs:
+        assert split_sentences(paragraph) == list(_plain_punkt.span_tokenize(paragraph))
