@@ -170,7 +170,8 @@ def _apply(
             skipped.append(_skip(outcome.job.relative, outcome.reason, kept))
             dropped += not kept
         else:
-            _delete_article(conn, outcome.article.id)
+            if outcome.article.id in known:  # a new article has nothing to replace
+                _delete_article(conn, outcome.article.id)
             _insert_article(conn, outcome, vocabulary)
             done.append(outcome.article.id)
         counter.step()
