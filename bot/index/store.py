@@ -21,7 +21,6 @@ from bot.text import analyzer_fingerprint
 
 SCHEMA_VERSION = "3"
 CHUNK_BYTES = 64 * 1024 * 1024
-WRITE_CACHE_KIB = 128 * 1024
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -80,9 +79,6 @@ def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
             conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
-            # A reindex writes gigabytes in one transaction at 1M paragraphs: SQLite's 2 MB
-            # default page cache would re-read index pages from the OS on most inserts.
-            conn.execute(f"PRAGMA cache_size=-{WRITE_CACHE_KIB}")
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute("PRAGMA busy_timeout=30000")
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
