@@ -98,7 +98,10 @@ def term_weights(index: SearchIndex, terms: list[str]) -> dict[str, float]:
 
 def relevance(text: str, weights: dict[str, float]) -> float:
     """The share of the question's weight carried by the terms present in the text."""
-    present = set(analyze(text))
+    return _share(weights, set(analyze(text)))
+
+
+def _share(weights: dict[str, float], present: set[str]) -> float:
     total = sum(weights.values())
     return sum(w for t, w in weights.items() if t in present) / total if total else 0.0
 
@@ -110,11 +113,10 @@ def _passage(paragraph: StoredParagraph, score: float, weights: dict[str, float]
     analysed = paragraph_terms(text, paragraph.analysis)
     present = set(analysed.terms)
     matched = tuple(t for t in weights if t in present)
-    total = sum(weights.values())
     return Passage(
         rank=0,
         score=score,
-        relevance=sum(weights[t] for t in matched) / total if total else 0.0,
+        relevance=_share(weights, present),
         citation=Citation.of(paragraph),
         text=text,
         best_sentences=(best_sentence(analysed, weights),),
