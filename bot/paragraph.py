@@ -12,12 +12,13 @@ from __future__ import annotations
 import bisect
 import itertools
 import struct
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from bot.text import (
+    fold_case,
     is_stdlib_safe,
     normalize_token,
     split_sentences,
@@ -64,11 +65,17 @@ class ParagraphAnalysis:
         )
 
 
-def analyse_paragraph(text: str) -> ParagraphAnalysis:
-    """Tokenize, stem and sentence-split one paragraph, as it is indexed."""
+def analyse_paragraph(
+    text: str, term_of: Callable[[str], str | None] = normalize_token
+) -> ParagraphAnalysis:
+    """Tokenize, stem and sentence-split one paragraph, as it is indexed.
+
+    `term_of` maps a surface token to its term (`bot.text.normalize_token` or, when
+    indexing, a `TermCache`'s lookup); it is given tokens of the case-folded text.
+    """
     sentences = split_sentences(text) or [(0, len(text))]
-    dealt = sentence_tokens(text, sentences)
-    terms = tuple(map(normalize_token, itertools.chain.from_iterable(dealt)))
+    dealt = sentence_tokens(fold_case(text), sentences)
+    terms = tuple(map(term_of, itertools.chain.from_iterable(dealt)))
     counts = map(len, dealt)
     layout = tuple((start, end, n) for (start, end), n in zip(sentences, counts, strict=True))
     return ParagraphAnalysis(terms, layout)
@@ -80,17 +87,23 @@ def sentence_tokens(text: str, sentences: Sequence[Span]) -> list[list[str]]:
     A sentence takes the tokens that start before its end; the last one takes the rest, so
     no token is lost whatever the splitter left out.
     """
-    bounds = [0, *(end for _, end in sentences[:-1]), len(text)]
-    return [tokens_between(text, a, b) for a, b in itertools.pairwise(bounds)]
+    bounds = list(itertools.pairwise([0, *(end for _, end in sentences[:-1]), len(text)]))
+    if is_stdlib_safe(text):
+        # A sentence ends after ".?!" and closing marks, before a space or punctuation, so
+        # no token runs across an end: tokenizing between ends is tokenizing the text.
+        return [stdlib_tokens(text, start, end) for start, end in bounds]
+    spans = token_spans(text)
+    return [_spans_between(text, spans, start, end) for start, end in bounds]
 
 
 def tokens_between(text: str, start: int, end: int) -> list[str]:
     """The tokens of `text` that start at or after `start` and before `end`."""
     if is_stdlib_safe(text):
-        # A sentence ends after ".?!" and closing marks, before a space or punctuation, so
-        # no token runs across an end: tokenizing between ends is tokenizing the text.
         return stdlib_tokens(text, start, end)
-    spans = token_spans(text)
+    return _spans_between(text, token_spans(text), start, end)
+
+
+def _spans_between(text: str, spans: list[Span], start: int, end: int) -> list[str]:
     first = bisect.bisect_left(spans, (start, -1))
     last = bisect.bisect_left(spans, (end, -1))
     return [text[a:b] for a, b in spans[first:last]]

@@ -4,7 +4,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.paragraph import ParagraphAnalysis, analyse_paragraph, sentence_tokens
-from bot.text import analyze, split_sentences, token_spans
+from bot.text import TermCache, analyze, split_sentences, token_spans
 
 words = st.sampled_from(
     ["Troops", "the", "border", "Mr.", "U.S.", "8.5", "1,000", "talks", "é", "—", "x\u0301"]
@@ -20,6 +20,7 @@ def test_analysis_holds_every_token_and_what_bm25_counts(text):
     assert len(analysis.terms) == len(token_spans(text))
     assert [term for term in analysis.terms if term is not None] == analyze(text)
     assert sum(count for _, _, count in analysis.sentences) == len(analysis.terms)
+    assert analyse_paragraph(text, TermCache().__getitem__) == analysis  # as indexing does
 
 
 @settings(max_examples=300, deadline=None)

@@ -8,11 +8,17 @@ from hypothesis import strategies as st
 
 from bot.corpus import parse_article
 from bot.text import (
+    _AGREEING,
     _PLAIN_SENTENCE_END,
     STOP_WORDS,
+    TermCache,
+    _plain_sentences,
     _sentence_splitter,
     analyze,
+    fold_case,
+    normalize_token,
     split_sentences,
+    tokens,
 )
 
 
@@ -135,3 +141,51 @@ def test_sentences_are_nltks_on_the_bundled_article():
     seed = next((Path(__file__).resolve().parent.parent / "corpus").glob("*.txt"))
     for paragraph in parse_article("seed", seed.read_bytes(), ".txt").paragraphs:
         assert split_sentences(paragraph) == list(_plain_punkt.span_tokenize(paragraph))
+
+
+# Prose as the plain-sentence path sees it: mostly plain words and ends, with every kind of
+# period it must leave to Punkt (abbreviations, initials, numbers, quotes, odd white space).
+_prose_word = st.sampled_from(
+    ["troops", "The", "said", "ZZ", "Mr", "no", "a", "I", "x", "8.5", "e.g", "U.S", "1990", "é"]
+)
+_prose_mark = st.sampled_from(
+    ["", "", "", ".", ".", ". ", ", ", ".\n", ".  ", ".\t", ". .", ".\xa0", ".)", '."', "?", "-"]
+)
+_prose_gap = st.sampled_from([" ", " ", " ", "\n", "\r\n", "\x0b", "", "\xa0", "("])
+_prose = st.lists(st.tuples(_prose_word, _prose_mark, _prose_gap), max_size=30).map(
+    lambda parts: "".join(w + m + g for w, m, g in parts)
+)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(_prose | st.text(alphabet=" .\nabAB1?\t", max_size=30))
+def test_plain_sentence_path_splits_as_punkt_does(text):
+    assert split_sentences(text) == list(_plain_punkt.span_tokenize(text))
+
+
+def test_plain_sentence_path_is_taken_for_plain_prose_only():
+    prose = "Troops left the border. They came back in spring.\nTalks resumed on 8.5 terms."
+    assert _plain_sentences(prose) == [(0, 23), (24, 49), (50, len(prose))]
+    for text in (
+        "Mr. Smith left. Talks",
+        "Troops left. Why?",
+        "It was 1990. Talks",
+        " Troops. Left",
+    ):
+        assert _plain_sentences(text) is None
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=_AGREEING, max_size=40) | st.text(max_size=40))
+def test_case_folding_changes_no_token_but_its_case(text):
+    folded = fold_case(text)
+    assert len(folded) == len(text)
+    assert tokens(folded) == [token.lower() for token in tokens(text)] or folded == text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=_AGREEING, min_size=1, max_size=12), max_size=20))
+def test_term_cache_gives_the_same_terms_as_questions_get(words):
+    cache = TermCache()
+    assert [cache[w] for w in words] == [normalize_token(w) for w in words]
+    assert [cache[w] for w in words] == [normalize_token(w) for w in words]  # from the cache

@@ -22,8 +22,13 @@ import numpy.typing as npt
 
 from bot.corpus import Article, ArticleError, parse_article, read_article_file
 from bot.paragraph import analyse_paragraph
+from bot.text import TermCache
 
 U32 = npt.NDArray[np.uint32]
+
+# Each process stems a distinct token once per reindex; emptied when the reindex ends (worker
+# processes end with it).
+_TERMS = TermCache()
 
 # Below this many bytes of new articles, starting worker processes costs more than it saves.
 PARALLEL_MIN_BYTES = 4 * 1024 * 1024
@@ -82,7 +87,7 @@ def analyze_article(article: Article, relative: str, digest: str) -> AnalyzedArt
     tokens: list[bytes] = []
     sentences: list[bytes] = []
     for text in article.paragraphs:
-        paragraph_tokens, layout = analyse_paragraph(text).encode(local)
+        paragraph_tokens, layout = analyse_paragraph(text, _TERMS.__getitem__).encode(local)
         tokens.append(paragraph_tokens)
         sentences.append(layout)
     token_counts = np.array([len(blob) // 4 for blob in tokens], dtype=np.int64)
@@ -132,8 +137,11 @@ def run_jobs(jobs: list[Job], workers: int | None = None) -> Iterator[AnalyzedAr
     if workers is None:
         big = sum(job.size for job in jobs) >= PARALLEL_MIN_BYTES
         workers = min(os.cpu_count() or 1, 8) if big else 1
-    if workers <= 1 or len(jobs) < 2:
-        yield from map(run_job, jobs)
-        return
-    with multiprocessing.get_context(_start_method()).Pool(workers) as pool:
-        yield from pool.imap(run_job, jobs, chunksize=8)
+    try:
+        if workers <= 1 or len(jobs) < 2:
+            yield from map(run_job, jobs)
+            return
+        with multiprocessing.get_context(_start_method()).Pool(workers) as pool:
+            yield from pool.imap(run_job, jobs, chunksize=8)
+    finally:
+        _TERMS.clear()
