@@ -4,6 +4,11 @@ Workers return each article's paragraphs as counts over the article's own term l
 of first appearance), plus each paragraph's tokens over that list and its sentences
 (see `bot.paragraph`); the parent maps those terms to global ids in article order, so the
 database is the same whatever the number of workers.
+
+Terms travel as references into the worker's own term table (`TermRefs`): an article sends
+the strings of only the terms its worker had not seen before, and the parent maps the rest
+with one array lookup instead of a dictionary lookup per term (at a million paragraphs that
+was the parent's largest cost, and the parent is the one process that cannot be parallel).
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import secrets
 import sys
 import threading
 from collections.abc import Iterator
@@ -25,10 +31,6 @@ from bot.paragraph import analyse_paragraph
 from bot.text import TermCache
 
 U32 = npt.NDArray[np.uint32]
-
-# Each process stems a distinct token once per reindex; emptied when the reindex ends (worker
-# processes end with it).
-_TERMS = TermCache()
 
 # Below this many bytes of new articles, starting worker processes costs more than it saves.
 PARALLEL_MIN_BYTES = 4 * 1024 * 1024
@@ -45,6 +47,53 @@ class Job:
 
 
 @dataclass(frozen=True)
+class TermRefs:
+    """An article's terms (local ids 0..n-1) as ids in its worker's term table.
+
+    `table` names the table (one per process and reindex); `added` holds the terms this
+    article added to it, in table order, so the parent can keep a copy of every table.
+    """
+
+    table: str
+    refs: U32
+    added: tuple[str, ...]
+
+
+class TermTable:
+    """One worker's terms, numbered in the order it met them."""
+
+    def __init__(self) -> None:
+        self.name = secrets.token_hex(8)
+        self._ids: dict[str, int] = {}
+
+    def refer(self, terms: list[str]) -> TermRefs:
+        """The table ids of `terms` (distinct), adding the unseen ones."""
+        start, ids = len(self._ids), self._ids
+        refs = [ids.setdefault(term, len(ids)) for term in terms]
+        added = tuple(term for term, ref in zip(terms, refs, strict=True) if ref >= start)
+        return TermRefs(self.name, np.array(refs, dtype=np.uint32), added)
+
+
+class AnalysisState:
+    """What one process keeps across the articles it analyses during one reindex."""
+
+    def __init__(self) -> None:
+        self.pid = os.getpid()
+        self.stems = TermCache()  # each distinct token is stemmed once per reindex
+        self.terms = TermTable()
+
+
+_state: AnalysisState | None = None
+
+
+def _process_state() -> AnalysisState:
+    global _state
+    if _state is None or _state.pid != os.getpid():  # a forked worker starts its own
+        _state = AnalysisState()
+    return _state
+
+
+@dataclass(frozen=True)
 class AnalyzedArticle:
     """An article, its paragraphs' term counts and their tokens, over `terms` (local ids).
 
@@ -55,7 +104,7 @@ class AnalyzedArticle:
     article: Article
     relative: str
     digest: str
-    terms: tuple[str, ...]
+    terms: TermRefs
     lengths: U32
     counts: U32
     term_ids: U32
@@ -81,13 +130,19 @@ class Failed:
     reason: str
 
 
-def analyze_article(article: Article, relative: str, digest: str) -> AnalyzedArticle:
-    """Count each paragraph's terms, numbering terms in order of first appearance."""
+def analyze_article(
+    article: Article, relative: str, digest: str, state: AnalysisState | None = None
+) -> AnalyzedArticle:
+    """Count each paragraph's terms, numbering terms in order of first appearance.
+
+    `state` defaults to this process's state for the current reindex.
+    """
+    state = state or _process_state()
     local: dict[str, int] = {}
     tokens: list[bytes] = []
     sentences: list[bytes] = []
     for text in article.paragraphs:
-        paragraph_tokens, layout = analyse_paragraph(text, _TERMS.__getitem__).encode(local)
+        paragraph_tokens, layout = analyse_paragraph(text, state.stems.__getitem__).encode(local)
         tokens.append(paragraph_tokens)
         sentences.append(layout)
     token_counts = np.array([len(blob) // 4 for blob in tokens], dtype=np.int64)
@@ -101,7 +156,7 @@ def analyze_article(article: Article, relative: str, digest: str) -> AnalyzedArt
         article=article,
         relative=relative,
         digest=digest,
-        terms=tuple(local),
+        terms=state.terms.refer(list(local)),
         lengths=np.bincount(paragraph[counted], minlength=len(tokens)).astype(np.uint32),
         counts=np.bincount(keys // width, minlength=len(tokens)).astype(np.uint32),
         term_ids=(keys % width).astype(np.uint32),
@@ -144,4 +199,5 @@ def run_jobs(jobs: list[Job], workers: int | None = None) -> Iterator[AnalyzedAr
         with multiprocessing.get_context(_start_method()).Pool(workers) as pool:
             yield from pool.imap(run_job, jobs, chunksize=8)
     finally:
-        _TERMS.clear()
+        global _state
+        _state = None  # the stems and term tables of this reindex

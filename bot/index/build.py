@@ -16,8 +16,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-
 from bot.corpus import (
     ArticleError,
     SkippedFile,
@@ -210,7 +208,7 @@ def _insert_article(
             len(article.paragraphs),
         ),
     )
-    global_ids = np.array(vocabulary.ids(list(analyzed.terms)), dtype=np.uint32)
+    global_ids = vocabulary.resolve(analyzed.terms)
     rows = zip(
         article.paragraphs, analyzed.paragraph_tokens(global_ids), analyzed.sentences, strict=True
     )

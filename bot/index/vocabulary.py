@@ -3,6 +3,16 @@
 from __future__ import annotations
 
 import sqlite3
+from array import array
+
+import numpy as np
+import numpy.typing as npt
+
+from bot.index.analysis import TermRefs
+
+U32 = npt.NDArray[np.uint32]
+# The array module's code for a 4-byte unsigned integer ("I" on every platform we know).
+_UINT32_CODE = next(code for code in "IL" if array(code).itemsize == 4)
 
 
 class Vocabulary:
@@ -11,6 +21,14 @@ class Vocabulary:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self._ids: dict[str, int] = dict(conn.execute("SELECT term, id FROM terms").fetchall())
         self._new: list[tuple[int, str]] = []
+        # Each worker's term table, as global ids (see `bot.index.analysis.TermRefs`).
+        self._tables: dict[str, array[int]] = {}
+
+    def resolve(self, terms: TermRefs) -> U32:
+        """Global ids of an article's terms, adding unseen ones in the article's order."""
+        table = self._tables.setdefault(terms.table, array(_UINT32_CODE))
+        table.extend(self.ids(list(terms.added)))
+        return np.frombuffer(table, dtype=np.uint32)[terms.refs]
 
     def ids(self, terms: list[str]) -> list[int]:
         """Ids of the terms, adding unseen ones."""

@@ -6,7 +6,9 @@ from hypothesis import strategies as st
 
 from bot import text
 from bot.corpus import Article
-from bot.index.analysis import analyze_article
+from bot.index import store
+from bot.index.analysis import AnalysisState, TermTable, analyze_article
+from bot.index.vocabulary import Vocabulary
 
 # Characters where the stdlib fast path applies, and some where it must not (combining marks,
 # superscripts, other scripts), mixed with the separators the pattern cares about.
@@ -41,8 +43,9 @@ def test_article_analysis_counts_each_paragraphs_terms():
         place=None,
         standfirst=None,
     )
-    analyzed = analyze_article(article, "a.txt", "digest")
-    assert analyzed.terms == ("troop", "border", "talk")
+    analyzed = analyze_article(article, "a.txt", "digest", AnalysisState())
+    assert analyzed.terms.added == ("troop", "border", "talk")
+    assert list(analyzed.terms.refs) == [0, 1, 2]
     assert list(analyzed.lengths) == [3, 0, 2]
     assert list(analyzed.counts) == [2, 0, 2]
     assert list(analyzed.term_ids) == [0, 1, 1, 2]
@@ -56,3 +59,34 @@ def test_article_analysis_counts_each_paragraphs_terms():
         [0],
         [21, 31],
     ]
+
+
+def _article(article_id, *paragraphs):
+    return Article(article_id, article_id, paragraphs, None, None, None, None, None, None)
+
+
+def test_a_workers_term_table_sends_each_term_once():
+    state = AnalysisState()
+    first = analyze_article(_article("a", "troops border"), "a.txt", "d", state)
+    second = analyze_article(_article("b", "talks at the border", "troops"), "b.txt", "d", state)
+    assert first.terms.added == ("troop", "border")
+    assert second.terms.added == ("talk",)
+    assert list(second.terms.refs) == [2, 1, 0]  # talk, border, troop: the article's order
+    assert first.terms.table == second.terms.table
+
+
+def test_vocabulary_numbers_terms_in_article_order_whichever_worker_sent_them(tmp_path):
+    conn = store.connect(tmp_path / "v.sqlite")
+    store.ensure_schema(conn)
+    vocabulary = Vocabulary(conn)
+    one, two = TermTable(), TermTable()
+    articles = [
+        one.refer(["troop", "border"]),
+        two.refer(["talk", "troop"]),
+        one.refer(["talk", "troop", "cobalt"]),
+        two.refer(["cobalt", "border"]),
+    ]
+    resolved = [vocabulary.resolve(terms).tolist() for terms in articles]
+    assert resolved == [[0, 1], [2, 0], [2, 0, 3], [3, 1]]
+    assert vocabulary.ids(["troop", "border", "talk", "cobalt"]) == [0, 1, 2, 3]
+    conn.close()
