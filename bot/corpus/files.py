@@ -108,9 +108,10 @@ def _unsupported_reason(path: Path) -> str:
     return f"unsupported file type {path.suffix}"
 
 
-def article_id_for(root: Path, path: Path) -> str:
-    """Give the stable id of an article: its path under root, without extension, '/'-separated."""
-    return path.relative_to(root).with_suffix("").as_posix()
+def article_id_for(relative: Path) -> str:
+    """The stable id of an article: its path under the corpus folder, without extension,
+    '/'-separated."""
+    return relative.with_suffix("").as_posix()
 
 
 def read_article_file(path: Path, max_bytes: int | None = None) -> bytes:

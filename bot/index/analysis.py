@@ -44,6 +44,7 @@ class Job:
     path: Path
     relative: str
     size: int
+    stamp: str | None = None  # see `bot.index.build.file_stamp`
 
 
 @dataclass(frozen=True)

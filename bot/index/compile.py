@@ -68,6 +68,87 @@ def compile_postings(conn: sqlite3.Connection) -> Compiled:
     return Compiled(postings=transpose(terms, docs, tfs, lengths, term_count))
 
 
+def article_layout(conn: sqlite3.Connection) -> dict[str, int]:
+    """Each article's paragraph count, in document order (articles by id)."""
+    rows = conn.execute("SELECT id, paragraph_count FROM articles ORDER BY id").fetchall()
+    return dict(rows)
+
+
+def patch_postings(
+    conn: sqlite3.Connection, before: dict[str, int], after: dict[str, int], touched: set[str]
+) -> Compiled:
+    """The postings after a small change, from the stored ones (inside the transaction).
+
+    `before` is `article_layout` as the stored postings were built, `after` as it is now;
+    `touched` the articles added, changed or removed since. The result equals
+    `compile_postings`' (tests check it), but only the touched articles are read and only
+    their postings sorted: the rest keep their order, their documents renumbered where
+    earlier articles grew or shrank.
+    """
+    old = Compiled.load(conn).postings
+    term_count = int(conn.execute("SELECT count(*) FROM terms").fetchone()[0])
+    new_start = dict(zip(after, np.cumsum([0, *after.values()]).tolist(), strict=False))
+    remap = _renumbering(before, after, new_start, touched)
+    old_terms = np.repeat(np.arange(len(old.ptr) - 1, dtype=np.uint32), np.diff(old.ptr))
+    new_docs = remap[old.docs]
+    kept = new_docs >= 0
+    terms, docs, tfs = old_terms[kept], new_docs[kept].astype(np.uint32), old.tfs[kept]
+    lengths = np.zeros(sum(after.values()), dtype=np.uint32)
+    lengths[remap[remap >= 0]] = old.doc_lengths[remap >= 0]
+    added_terms, added_docs, added_tfs = [], [], []
+    for article_id, start in ((a, new_start[a]) for a in sorted(touched) if a in after):
+        row = conn.execute(
+            "SELECT lengths, counts, term_ids, tfs FROM analyses WHERE article_id = ?",
+            (article_id,),
+        ).fetchone()
+        a_lengths, a_counts, a_terms, a_tfs = (np.frombuffer(b, dtype=UINT32) for b in row)
+        lengths[start : start + len(a_lengths)] = a_lengths
+        added_terms.append(a_terms)
+        added_docs.append(start + np.repeat(np.arange(len(a_lengths), dtype=np.uint32), a_counts))
+        added_tfs.append(a_tfs)
+    if added_terms:
+        terms, docs, tfs = _merge(
+            (terms, docs, tfs),
+            (np.concatenate(added_terms), np.concatenate(added_docs), np.concatenate(added_tfs)),
+        )
+    ptr = np.zeros(term_count + 1, dtype=np.int64)
+    np.cumsum(np.bincount(terms, minlength=term_count), out=ptr[1:])
+    return Compiled(postings=Postings(ptr=ptr, docs=docs, tfs=tfs, doc_lengths=lengths))
+
+
+def _renumbering(
+    before: dict[str, int], after: dict[str, int], new_start: dict[str, int], touched: set[str]
+) -> npt.NDArray[np.int64]:
+    """Old document number -> new one, or -1 for the paragraphs of touched articles."""
+    counts = np.fromiter(before.values(), dtype=np.int64, count=len(before))
+    old_start = np.cumsum(counts) - counts
+    kept = [a not in touched and a in after for a in before]
+    starts = [new_start[a] if keep else 0 for a, keep in zip(before, kept, strict=True)]
+    shift: npt.NDArray[np.int64] = np.array(starts, dtype=np.int64) - old_start
+    remap: npt.NDArray[np.int64] = np.arange(int(counts.sum()), dtype=np.int64)
+    remap += np.repeat(shift, counts)
+    remap[np.repeat(~np.array(kept, dtype=bool), counts)] = -1
+    return remap
+
+
+def _merge(kept: tuple[U32, U32, U32], added: tuple[U32, U32, U32]) -> tuple[U32, U32, U32]:
+    """Kept postings, in (term, doc) order, and added ones in any order: one sorted set."""
+    kept_keys = (kept[0].astype(np.uint64) << np.uint64(32)) | kept[1]
+    added_keys = (added[0].astype(np.uint64) << np.uint64(32)) | added[1]
+    order = np.argsort(added_keys, kind="stable")
+    # Where each added posting lands: after the kept ones before it and the added ones before.
+    at = np.searchsorted(kept_keys, added_keys[order]) + np.arange(len(order))
+    from_kept = np.ones(len(kept_keys) + len(order), dtype=bool)
+    from_kept[at] = False
+    merged = []
+    for kept_column, added_column in zip(kept, added, strict=True):
+        column = np.empty(len(from_kept), dtype=np.uint32)
+        column[from_kept] = kept_column
+        column[at] = added_column[order]
+        merged.append(column)
+    return merged[0], merged[1], merged[2]
+
+
 def term_major(terms: list[U32], tfs: list[U32], lengths: U32, term_count: int) -> Postings:
     """Transpose per-document (term, tf) lists into per-term (document, tf) postings."""
     counts = np.array([len(t) for t in terms], dtype=np.int64)

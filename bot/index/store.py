@@ -19,7 +19,7 @@ import numpy.typing as npt
 
 from bot.text import analyzer_fingerprint
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 CHUNK_BYTES = 64 * 1024 * 1024
 
 _SCHEMA = """
@@ -27,7 +27,8 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS files (
     article_id TEXT PRIMARY KEY,
     path TEXT NOT NULL,
-    sha256 TEXT NOT NULL
+    sha256 TEXT NOT NULL,
+    stamp TEXT
 );
 CREATE TABLE IF NOT EXISTS articles (
     id TEXT PRIMARY KEY,

@@ -90,3 +90,17 @@ def test_vocabulary_numbers_terms_in_article_order_whichever_worker_sent_them(tm
     assert resolved == [[0, 1], [2, 0], [2, 0, 3], [3, 1]]
     assert vocabulary.ids(["troop", "border", "talk", "cobalt"]) == [0, 1, 2, 3]
     conn.close()
+
+
+def test_vocabulary_looked_up_term_by_term_agrees_with_the_preloaded_one(tmp_path):
+    conn = store.connect(tmp_path / "v.sqlite")
+    store.ensure_schema(conn)
+    first = Vocabulary(conn)
+    known = [f"term{i}" for i in range(2000)]  # more than one lookup batch
+    assert first.ids(known) == list(range(2000))
+    first.save(conn)
+    asked = ["new", *known[::-7], "newer", "new"]
+    preloaded, looked_up = Vocabulary(conn), Vocabulary(conn, preload=False)
+    assert looked_up.ids(asked) == preloaded.ids(asked)
+    assert looked_up.ids(["new", "newer"]) == [2000, 2001]
+    conn.close()

@@ -1,5 +1,6 @@
 """The SQLite store: round trips, incremental updates, failed reindexes and snapshots."""
 
+import os
 import sqlite3
 from pathlib import Path
 
@@ -8,7 +9,7 @@ import pytest
 from rank_bm25 import BM25Okapi
 
 from bot.answer import AnswerStatus, answer
-from bot.index import analysis, store
+from bot.index import analysis, build, store
 from bot.index.build import reindex
 from bot.index.compile import Compiled
 from bot.index.search import load_index
@@ -112,6 +113,65 @@ def test_reindex_with_nothing_changed_keeps_the_index_as_it_is(corpus, db, monke
     index = load_index(db)
     assert index.generation == 1
     index.close()
+
+
+def _stamps(db: Path) -> dict[str, str | None]:
+    conn = sqlite3.connect(db)
+    try:
+        return dict(conn.execute("SELECT article_id, stamp FROM files").fetchall())
+    finally:
+        conn.close()
+
+
+def _counting_reads(monkeypatch) -> list[str]:
+    reads: list[str] = []
+    real_read = build.read_article_file
+
+    def counting_read(path, *args):
+        reads.append(Path(path).stem)
+        return real_read(path, *args)
+
+    monkeypatch.setattr(build, "read_article_file", counting_read)
+    return reads
+
+
+def test_files_whose_stamp_is_unchanged_are_not_even_read(corpus, db, monkeypatch):
+    monkeypatch.setattr(build, "SETTLED_NS", 0)  # trust stamps however recent the files
+    reindex(corpus, db)
+    reads = _counting_reads(monkeypatch)
+    summary = reindex(corpus, db)
+    assert reads == [] and summary.unchanged == 4
+
+
+def test_touched_but_unchanged_file_is_hashed_not_parsed_then_restamped(corpus, db, monkeypatch):
+    monkeypatch.setattr(build, "SETTLED_NS", 0)
+    reindex(corpus, db)
+    old = _stamps(db)
+    os.utime(corpus / "markets.txt")  # new modification time, same bytes
+    reads = _counting_reads(monkeypatch)
+    summary = reindex(corpus, db)
+    assert reads == ["markets"] and summary.changed == () and summary.unchanged == 4
+    assert _stamps(db)["markets"] != old["markets"] and _stamps(db)["troops"] == old["troops"]
+    reads.clear()
+    reindex(corpus, db)
+    assert reads == []
+
+
+def test_rewrite_keeping_size_and_modification_time_is_still_seen(corpus, db, monkeypatch):
+    monkeypatch.setattr(build, "SETTLED_NS", 0)
+    path = write(corpus, "markets", ["Oil prices rose."])
+    reindex(corpus, db)
+    before = path.stat()
+    write(corpus, "markets", ["Oil prices 1ell."])  # same size
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # as `cp -p` or rsync leave it
+    assert path.stat().st_size == before.st_size
+    summary = reindex(corpus, db)
+    assert summary.changed == ("markets",)
+
+
+def test_files_written_in_the_last_seconds_get_no_stamp_and_are_hashed(corpus, db):
+    reindex(corpus, db)  # the corpus was just written: no file is settled
+    assert set(_stamps(db).values()) == {None}
 
 
 def test_removed_article_leaves_the_index(corpus, db):
