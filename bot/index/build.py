@@ -1,9 +1,11 @@
 """Reindexing: bring the database in line with the corpus folder, in one transaction.
 
-Files are compared by content hash, so unchanged articles are neither re-read into the parser
-nor re-analysed; many new articles are parsed and analysed in worker processes. Everything
-(articles, paragraphs, new terms, compiled postings) is written in a single SQLite
-transaction: a failure anywhere leaves the previous index as it was.
+Files are compared by content hash, so unchanged articles are neither re-parsed nor
+re-analysed (a file whose size, inode and change times are as recorded is not even read);
+many new articles are parsed and analysed in worker processes, and a small change patches
+the compiled postings instead of compiling them again. Everything (articles, paragraphs,
+new terms, compiled postings) is written in a single SQLite transaction: a failure
+anywhere leaves the previous index as it was.
 """
 
 from __future__ import annotations
@@ -188,7 +190,8 @@ def _skip(relative: str, reason: str, kept: bool) -> SkippedFile:
 
 
 # Up to this many articles to (re)parse, their terms are looked up in the database instead of
-# loading the whole vocabulary (measured: 0.3 s at 100k paragraphs, against ~2 ms an article).
+# loading the whole vocabulary (100k-paragraph benchmark index: loading its 291,831 terms takes
+# 0.36 s, looking up one article's ~670 terms 4 ms).
 LOOKUP_TERMS_MAX_ARTICLES = 100
 
 
