@@ -88,8 +88,9 @@ _state: AnalysisState | None = None
 
 
 def _process_state() -> AnalysisState:
+    """This worker process's state (a forked worker must not reuse its parent's)."""
     global _state
-    if _state is None or _state.pid != os.getpid():  # a forked worker starts its own
+    if _state is None or _state.pid != os.getpid():
         _state = AnalysisState()
     return _state
 
@@ -168,15 +169,18 @@ def analyze_article(
     )
 
 
-def run_job(job: Job) -> AnalyzedArticle | Failed:
-    """Read, hash, parse and analyze one file (the hash is of the bytes actually parsed)."""
+def run_job(job: Job, state: AnalysisState | None = None) -> AnalyzedArticle | Failed:
+    """Read, hash, parse and analyze one file (the hash is of the bytes actually parsed).
+
+    Without `state` (in a worker process), the process's own state is used.
+    """
     try:
         data = read_article_file(job.path)
         digest = hashlib.sha256(data).hexdigest()
         article = parse_article(job.article_id, data, job.path.suffix)
     except ArticleError as exc:
         return Failed(job, str(exc))
-    return analyze_article(article, job.relative, digest)
+    return analyze_article(article, job.relative, digest, state)
 
 
 def _start_method() -> str:
@@ -193,12 +197,12 @@ def run_jobs(jobs: list[Job], workers: int | None = None) -> Iterator[AnalyzedAr
     if workers is None:
         big = sum(job.size for job in jobs) >= PARALLEL_MIN_BYTES
         workers = min(os.cpu_count() or 1, 8) if big else 1
-    try:
-        if workers <= 1 or len(jobs) < 2:
-            yield from map(run_job, jobs)
-            return
-        with multiprocessing.get_context(_start_method()).Pool(workers) as pool:
-            yield from pool.imap(run_job, jobs, chunksize=8)
-    finally:
-        global _state
-        _state = None  # the stems and term tables of this reindex
+    if workers <= 1 or len(jobs) < 2:
+        # A state of its own: reindexes running in threads of one process must not share
+        # a term table (each parent keeps its own copy of the tables it has seen).
+        state = AnalysisState()
+        yield from (run_job(job, state) for job in jobs)
+        return
+    # Worker processes start with no state and end with the pool.
+    with multiprocessing.get_context(_start_method()).Pool(workers) as pool:
+        yield from pool.imap(run_job, jobs, chunksize=8)

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from bot import text
 from bot.corpus import Article
 from bot.index import store
-from bot.index.analysis import AnalysisState, TermTable, analyze_article
+from bot.index.analysis import AnalysisState, Job, TermTable, analyze_article, run_jobs
 from bot.index.vocabulary import Vocabulary
 
 # Characters where the stdlib fast path applies, and some where it must not (combining marks,
@@ -104,3 +104,14 @@ def test_vocabulary_looked_up_term_by_term_agrees_with_the_preloaded_one(tmp_pat
     assert looked_up.ids(asked) == preloaded.ids(asked)
     assert looked_up.ids(["new", "newer"]) == [2000, 2001]
     conn.close()
+
+
+def test_each_reindex_in_one_process_keeps_its_own_term_table(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_text("---\ntitle: A\n---\n\nTroops at the border.\n")
+    jobs = [Job("a", path, "a.txt", path.stat().st_size)] * 2
+    first, second = run_jobs(jobs, workers=1), run_jobs(jobs, workers=1)
+    one, two = next(first), next(second)  # two reindexes interleaved, as threads may
+    assert one.terms.table != two.terms.table
+    assert one.terms.added == two.terms.added == ("troop", "border")
+    assert next(first).terms.added == ()  # the second article: every term already sent

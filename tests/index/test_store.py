@@ -199,10 +199,10 @@ def test_changed_article_stores_tokens_over_the_grown_vocabulary(corpus, db):
 def crash_in_analysis(monkeypatch):
     real = analysis.analyze_article
 
-    def crash_on_second(article, relative, digest):
+    def crash_on_second(article, *rest):
         if article.id == "markets":
             raise RuntimeError("simulated crash halfway through the reindex")
-        return real(article, relative, digest)
+        return real(article, *rest)
 
     monkeypatch.setattr(analysis, "analyze_article", crash_on_second)
 
