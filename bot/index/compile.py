@@ -6,6 +6,7 @@ one contiguous range of document numbers: restricting a question to one article 
 
 from __future__ import annotations
 
+import itertools
 import sqlite3
 from dataclasses import dataclass
 
@@ -39,7 +40,11 @@ class Compiled:
             "tfs": p.tfs,
             "doc_lengths": p.doc_lengths,
         }
-        write_compiled(conn, {name: arrays[name].astype(_ARRAYS[name]) for name in _ARRAYS})
+        # copy=False: the arrays already have these types, and a copy of docs and tfs would
+        # double the memory the save needs.
+        write_compiled(
+            conn, {name: arrays[name].astype(_ARRAYS[name], copy=False) for name in _ARRAYS}
+        )
 
     @classmethod
     def load(cls, conn: sqlite3.Connection) -> Compiled:
@@ -55,17 +60,45 @@ class Compiled:
 
 
 def compile_postings(conn: sqlite3.Connection) -> Compiled:
-    """Build the postings of every stored paragraph (inside the caller's transaction)."""
+    """Build the postings of every stored paragraph (inside the caller's transaction).
+
+    The same packed-key sort as `transpose`, built in place from one column of the
+    per-article analyses at a time: at a million paragraphs (67 million postings) every
+    byte per posting is 67 MB, and this peaks at about 16 bytes a posting instead of ~50.
+    """
     term_count = int(conn.execute("SELECT count(*) FROM terms").fetchone()[0])
-    rows = conn.execute(
-        "SELECT lengths, counts, term_ids, tfs FROM analyses ORDER BY article_id"
-    ).fetchall()
-    # One join and one frombuffer per column: no Python-level loop over paragraphs.
-    lengths, counts, terms, tfs = (
-        np.frombuffer(b"".join(row[i] for row in rows), dtype=UINT32) for i in range(4)
-    )
-    docs = np.repeat(np.arange(len(lengths), dtype=np.uint32), counts)
-    return Compiled(postings=transpose(terms, docs, tfs, lengths, term_count))
+    lengths = _column(conn, "lengths")
+    tfs = _column(conn, "tfs")
+    max_tf = int(tfs.max()) if len(tfs) else 0
+    term_bits, doc_bits, tf_bits = _bits(term_count), _bits(len(lengths)), _bits(max_tf)
+    if term_bits + doc_bits + tf_bits > 64:
+        docs = np.repeat(np.arange(len(lengths), dtype=np.uint32), _column(conn, "counts"))
+        return Compiled(transpose(_column(conn, "term_ids"), docs, tfs, lengths, term_count))
+    # key = term << (doc_bits + tf_bits) | doc << tf_bits | tf, as in `_sort_by_term_then_doc`
+    doc_keys = np.arange(len(lengths), dtype=np.uint64) << np.uint64(tf_bits)
+    keys = np.repeat(doc_keys, _column(conn, "counts"))
+    keys |= tfs
+    del tfs
+    terms = _column(conn, "term_ids")
+    ptr = np.zeros(term_count + 1, dtype=np.int64)
+    np.cumsum(np.bincount(terms, minlength=term_count), out=ptr[1:])
+    term_keys = terms.astype(np.uint64)
+    del terms
+    term_keys <<= np.uint64(doc_bits + tf_bits)
+    keys |= term_keys
+    del term_keys
+    keys.sort()
+    sorted_tfs = (keys & np.uint64((1 << tf_bits) - 1)).astype(np.uint32)
+    keys >>= np.uint64(tf_bits)
+    keys &= np.uint64((1 << doc_bits) - 1)
+    postings = Postings(ptr=ptr, docs=keys.astype(np.uint32), tfs=sorted_tfs, doc_lengths=lengths)
+    return Compiled(postings=postings)
+
+
+def _column(conn: sqlite3.Connection, name: str) -> U32:
+    """One column of `analyses`, every article's blob joined in document order."""
+    query = f"SELECT {name} FROM analyses ORDER BY article_id"  # name: one of ours, not input
+    return np.frombuffer(b"".join(blob for (blob,) in conn.execute(query)), dtype=UINT32)
 
 
 def article_layout(conn: sqlite3.Connection) -> dict[str, int]:
@@ -83,42 +116,59 @@ def patch_postings(
     `touched` the articles added, changed or removed since. The result equals
     `compile_postings`' (tests check it), but only the touched articles are read and only
     their postings sorted: the rest keep their order, their documents renumbered where
-    earlier articles grew or shrank.
+    earlier articles grew or shrank. No array of one entry per posting is held twice for
+    long (about 20 bytes a posting at the peak): the bot patches while it serves.
     """
-    old = Compiled.load(conn).postings
     term_count = int(conn.execute("SELECT count(*) FROM terms").fetchone()[0])
     new_start = dict(zip(after, np.cumsum([0, *after.values()]).tolist(), strict=False))
     remap = _renumbering(before, after, new_start, touched)
-    old_terms = np.repeat(np.arange(len(old.ptr) - 1, dtype=np.uint32), np.diff(old.ptr))
+    lengths = np.zeros(sum(after.values()), dtype=np.uint32)
+    old = Compiled.load(conn).postings
+    lengths[remap[remap >= 0]] = old.doc_lengths[remap >= 0]
+    ptr, docs, tfs = _kept_postings(old, remap, term_count)
+    del old
+    added = _touched_postings(conn, new_start, touched, lengths)
+    if len(added[0]):
+        ptr, docs, tfs = _merge(ptr, docs, tfs, added)
+    return Compiled(postings=Postings(ptr=ptr, docs=docs, tfs=tfs, doc_lengths=lengths))
+
+
+def _kept_postings(
+    old: Postings, remap: npt.NDArray[np.int32], term_count: int
+) -> tuple[npt.NDArray[np.int64], U32, U32]:
+    """The untouched articles' postings, renumbered, still term-major, with their pointers."""
     new_docs = remap[old.docs]
     kept = new_docs >= 0
-    terms, docs, tfs = old_terms[kept], new_docs[kept].astype(np.uint32), old.tfs[kept]
-    lengths = np.zeros(sum(after.values()), dtype=np.uint32)
-    lengths[remap[remap >= 0]] = old.doc_lengths[remap >= 0]
-    added_terms, added_docs, added_tfs = [], [], []
-    for article_id, start in ((a, new_start[a]) for a in sorted(touched) if a in after):
+    kept_before = np.zeros(len(kept) + 1, dtype=np.int64)
+    np.cumsum(kept, out=kept_before[1:])
+    ptr = kept_before[old.ptr]
+    # Terms first seen in this change have no postings yet.
+    ptr = np.concatenate((ptr, np.full(term_count + 1 - len(ptr), ptr[-1], dtype=np.int64)))
+    return ptr, new_docs[kept].view(np.uint32), old.tfs[kept]
+
+
+def _touched_postings(
+    conn: sqlite3.Connection, new_start: dict[str, int], touched: set[str], lengths: U32
+) -> tuple[U32, U32, U32]:
+    """(term, doc, tf) of the touched articles still present; fills in their lengths."""
+    terms, docs, tfs = ([np.zeros(0, dtype=np.uint32)] for _ in range(3))
+    for article_id in sorted(a for a in touched if a in new_start):
+        start = new_start[article_id]
         row = conn.execute(
             "SELECT lengths, counts, term_ids, tfs FROM analyses WHERE article_id = ?",
             (article_id,),
         ).fetchone()
         a_lengths, a_counts, a_terms, a_tfs = (np.frombuffer(b, dtype=UINT32) for b in row)
         lengths[start : start + len(a_lengths)] = a_lengths
-        added_terms.append(a_terms)
-        added_docs.append(start + np.repeat(np.arange(len(a_lengths), dtype=np.uint32), a_counts))
-        added_tfs.append(a_tfs)
-    if added_terms:
-        terms, docs, tfs = _merge(
-            (terms, docs, tfs),
-            (np.concatenate(added_terms), np.concatenate(added_docs), np.concatenate(added_tfs)),
-        )
-    ptr = np.zeros(term_count + 1, dtype=np.int64)
-    np.cumsum(np.bincount(terms, minlength=term_count), out=ptr[1:])
-    return Compiled(postings=Postings(ptr=ptr, docs=docs, tfs=tfs, doc_lengths=lengths))
+        terms.append(a_terms)
+        docs.append(start + np.repeat(np.arange(len(a_lengths), dtype=np.uint32), a_counts))
+        tfs.append(a_tfs)
+    return np.concatenate(terms), np.concatenate(docs), np.concatenate(tfs)
 
 
 def _renumbering(
     before: dict[str, int], after: dict[str, int], new_start: dict[str, int], touched: set[str]
-) -> npt.NDArray[np.int64]:
+) -> npt.NDArray[np.int32]:
     """Old document number -> new one, or -1 for the paragraphs of touched articles."""
     counts = np.fromiter(before.values(), dtype=np.int64, count=len(before))
     old_start = np.cumsum(counts) - counts
@@ -128,25 +178,35 @@ def _renumbering(
     remap: npt.NDArray[np.int64] = np.arange(int(counts.sum()), dtype=np.int64)
     remap += np.repeat(shift, counts)
     remap[np.repeat(~np.array(kept, dtype=bool), counts)] = -1
-    return remap
+    return remap.astype(np.int32)  # documents are numbered in uint32 everywhere
 
 
-def _merge(kept: tuple[U32, U32, U32], added: tuple[U32, U32, U32]) -> tuple[U32, U32, U32]:
-    """Kept postings, in (term, doc) order, and added ones in any order: one sorted set."""
-    kept_keys = (kept[0].astype(np.uint64) << np.uint64(32)) | kept[1]
-    added_keys = (added[0].astype(np.uint64) << np.uint64(32)) | added[1]
-    order = np.argsort(added_keys, kind="stable")
-    # Where each added posting lands: after the kept ones before it and the added ones before.
-    at = np.searchsorted(kept_keys, added_keys[order]) + np.arange(len(order))
-    from_kept = np.ones(len(kept_keys) + len(order), dtype=bool)
+def _merge(
+    ptr: npt.NDArray[np.int64], docs: U32, tfs: U32, added: tuple[U32, U32, U32]
+) -> tuple[npt.NDArray[np.int64], U32, U32]:
+    """Term-major postings plus (term, doc, tf) ones in any order, merged in (term, doc) order."""
+    added_terms, added_docs, added_tfs = added
+    order = np.lexsort((added_docs, added_terms))
+    added_terms, added_docs, added_tfs = added_terms[order], added_docs[order], added_tfs[order]
+    # Where each added posting lands among the kept ones: per term, a search in its docs.
+    within = np.empty(len(order), dtype=np.int64)
+    bounds = np.flatnonzero(np.diff(added_terms, prepend=-1, append=-1))
+    for first, last in itertools.pairwise(bounds):
+        term = int(added_terms[first])
+        term_docs = docs[ptr[term] : ptr[term + 1]]
+        within[first:last] = ptr[term] + np.searchsorted(term_docs, added_docs[first:last])
+    at = within + np.arange(len(order))  # after the added postings before it, too
+    from_kept = np.ones(len(docs) + len(order), dtype=bool)
     from_kept[at] = False
     merged = []
-    for kept_column, added_column in zip(kept, added, strict=True):
+    for kept_column, added_column in ((docs, added_docs), (tfs, added_tfs)):
         column = np.empty(len(from_kept), dtype=np.uint32)
         column[from_kept] = kept_column
-        column[at] = added_column[order]
+        column[at] = added_column
         merged.append(column)
-    return merged[0], merged[1], merged[2]
+    added_before = np.zeros(len(ptr), dtype=np.int64)
+    np.cumsum(np.bincount(added_terms, minlength=len(ptr) - 1), out=added_before[1:])
+    return ptr + added_before, merged[0], merged[1]
 
 
 def term_major(terms: list[U32], tfs: list[U32], lengths: U32, term_count: int) -> Postings:
