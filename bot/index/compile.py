@@ -64,7 +64,8 @@ def compile_postings(conn: sqlite3.Connection) -> Compiled:
 
     The same packed-key sort as `transpose`, built in place from one column of the
     per-article analyses at a time: at a million paragraphs (67 million postings) every
-    byte per posting is 67 MB, and this peaks at about 16 bytes a posting instead of ~50.
+    byte per posting is 67 MB. Compiling and saving the 100k benchmark index (6.7 million
+    postings) peaks 173 MB over the process's size, against 330 MB through `transpose`.
     """
     term_count = int(conn.execute("SELECT count(*) FROM terms").fetchone()[0])
     lengths = _column(conn, "lengths")
