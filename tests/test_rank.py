@@ -1,12 +1,14 @@
 """Re-ranking evidence on small real indexes: answer kind, surface words, word windows,
 the question's wording and names."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from bot.index.build import reindex
-from bot.index.search import load_index
+from bot.index.search import SearchIndex, load_index
 from bot.rank import rank_candidates
 from bot.rerank.answer_type import AnswerKind, answer_kind
 from bot.rerank.question import WORDING_LENGTHS, question_names, question_wording
@@ -22,13 +24,19 @@ FILLER = [
 ]
 
 
-def build(tmp_path: Path, paragraphs: list[str]):
+@contextmanager
+def built(tmp_path: Path, paragraphs: list[str]) -> Iterator[SearchIndex]:
+    """An index of the paragraphs and the filler, closed when the test is done with it."""
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     text = "---\ntitle: Test\nsource: test\n---\n\n" + "\n\n".join(paragraphs + FILLER) + "\n"
     (corpus / "test.txt").write_text(text)
     reindex(corpus, tmp_path / "index.db")
-    return load_index(tmp_path / "index.db")
+    index = load_index(tmp_path / "index.db")
+    try:
+        yield index
+    finally:
+        index.close()
 
 
 def first_position(index, question: str, with_text: bool = True) -> int:
@@ -54,51 +62,42 @@ def test_question_wording_names_the_kind_of_answer(question, kind):
 
 
 def test_how_many_question_prefers_the_sentence_with_a_number(tmp_path):
-    index = build(
+    with built(
         tmp_path,
         [
             "Red bridges of stone cross the river in the old town.",
             "Eleven bridges of stone cross the river in the old town.",
         ],
-    )
-    try:
+    ) as index:
         assert first_position(index, "How many stone bridges cross the river?") == 1
         # Without the question's wording the two paragraphs tie and document order wins.
         assert first_position(index, "How many stone bridges cross the river?", False) == 0
-    finally:
-        index.close()
 
 
 def test_who_question_prefers_the_sentence_with_a_new_name(tmp_path):
-    index = build(
+    with built(
         tmp_path,
         [
             "The harbour lighthouse design was by local builders, admired by visitors.",
             "The harbour lighthouse design was by Margaret Hale, admired by visitors.",
         ],
-    )
-    try:
+    ) as index:
         question = "who was the design of the harbour lighthouse by?"
         assert first_position(index, question) == 1
         assert first_position(index, question, with_text=False) == 0
-    finally:
-        index.close()
 
 
 def test_words_written_as_in_the_question_outrank_other_forms_of_the_stem(tmp_path):
-    index = build(
+    with built(
         tmp_path,
         [
             "Georgian traded timber with merchants of the coast.",
             "Georgians traded timber with merchants of the coast.",
         ],
-    )
-    try:
+    ) as index:
         assert analyze("Georgian") == analyze("Georgians")  # the stemmer conflates them
         assert first_position(index, "What did Georgians trade?") == 1
         assert first_position(index, "What did Georgian trade?") == 0
-    finally:
-        index.close()
 
 
 def test_question_terms_close_together_outrank_the_same_terms_spread_out(tmp_path):
@@ -111,43 +110,34 @@ def test_question_terms_close_together_outrank_the_same_terms_spread_out(tmp_pat
         "Copper furnace workers lived by the valley. Later, wars, floods, famines,"
         " migrations, reforms, elections, treaties, strikes, fires, plagues, harvests came."
     )
-    index = build(tmp_path, [spread, close])
-    try:
+    with built(tmp_path, [spread, close]) as index:
         assert first_position(index, "copper furnace") == 1
-    finally:
-        index.close()
 
 
 def test_question_wording_with_stop_words_outranks_the_same_terms_reworded(tmp_path):
-    index = build(
+    with built(
         tmp_path,
         [
             "Lead is toxic, as mercury is, for the workers.",
             "Lead is as toxic as mercury for the workers.",
         ],
-    )
-    try:
+    ) as index:
         question = "What is as toxic as mercury?"
         assert analyze(question) == ["toxic", "mercuri"]  # the wording is in stop words
         assert first_position(index, question) == 1
         assert first_position(index, question, with_text=False) == 0
-    finally:
-        index.close()
 
 
 def test_names_written_as_in_the_question_outrank_the_same_word_lower_cased(tmp_path):
-    index = build(
+    with built(
         tmp_path,
         [
             "The painter, brown, worked by the sea.",
             "The painter, Brown, worked by the sea.",
         ],
-    )
-    try:
+    ) as index:
         assert first_position(index, "What did Brown work by?") == 1
         assert first_position(index, "What did Brown work by?", with_text=False) == 0
-    finally:
-        index.close()
 
 
 def test_wording_runs_need_a_weighted_word_and_share_at_most_the_total():
