@@ -12,6 +12,7 @@ from bot.cooldown import Cooldown
 from bot.discord_app.commands import register_commands
 from bot.discord_app.messages import APOLOGY, handle_message
 from bot.discord_app.render import notice_embed
+from bot.discord_app.sync import sync_tree
 from bot.library import Library
 
 log = logging.getLogger(__name__)
@@ -36,7 +37,11 @@ class CitebotClient(discord.Client):
         self.library = library
         self.cooldown = Cooldown(settings.cooldown_questions, settings.cooldown_seconds)
         self.owner_ids: frozenset[int] = frozenset()
-        self.tree = app_commands.CommandTree(self)
+        # Guild install only, stated so that turning on user install in the developer portal
+        # cannot put /reindex (or anything else) into other people's servers and DMs.
+        self.tree = app_commands.CommandTree(
+            self, allowed_installs=app_commands.AppInstallationType(guild=True, user=False)
+        )
         self.tree.on_error = self._on_command_error  # type: ignore[method-assign]
         register_commands(self)
 
@@ -48,8 +53,8 @@ class CitebotClient(discord.Client):
         if self.settings.dev_guild is not None:
             guild = discord.Object(id=self.settings.dev_guild)
             self.tree.copy_global_to(guild=guild)
-            synced = await self.tree.sync(guild=guild)
-            log.info("synced %d commands to the development server", len(synced))
+            synced = await sync_tree(self, self.tree, guild)
+            log.info("synced %d commands to the development server", synced)
 
     async def on_ready(self) -> None:
         """Log who we are (never the token)."""

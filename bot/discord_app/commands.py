@@ -21,7 +21,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-EVERYWHERE = {"guilds": True, "dms": True, "private_channels": True}
+# Servers and DMs with the bot; private channels (group DMs) need a user install, which the
+# bot does not offer (see the tree's allowed_installs in client.py).
+EVERYWHERE = {"guilds": True, "dms": True, "private_channels": False}
 
 
 def register_commands(bot: CitebotClient) -> None:

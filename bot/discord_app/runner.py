@@ -9,6 +9,7 @@ import discord
 
 from bot.config import Settings
 from bot.discord_app.client import CitebotClient, create_client
+from bot.discord_app.sync import sync_tree
 from bot.errors import UserFacingError
 
 log = logging.getLogger(__name__)
@@ -58,7 +59,7 @@ async def _sync(client: CitebotClient, token: str, guild_id: int | None) -> int:
         guild = discord.Object(id=guild_id) if guild_id else None
         if guild is not None:
             client.tree.copy_global_to(guild=guild)
-        return len(await client.tree.sync(guild=guild))
+        return await sync_tree(client, client.tree, guild)
 
 
 def _token(settings: Settings) -> str:

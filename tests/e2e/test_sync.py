@@ -56,3 +56,46 @@ async def test_run_syncs_to_the_dev_server_only_when_configured(
         await asyncio.sleep(0)
     assert {c["name"] for c in fake_discord.synced_commands(fake_discord.guild.id)} == COMMANDS
     assert fake_discord.synced_commands() == []
+
+
+GLOBAL_ONLY = ("contexts", "dm_permission", "integration_types")
+GUILD_INSTALL = 0
+
+
+def sync_bodies(fake, scope: str) -> list[list[dict]]:
+    """The bodies of the bulk-overwrite requests the bot sent for `scope` (global or guild)."""
+    guild = "/guilds/{guild_id}" if scope == "guild" else ""
+    return [
+        r.json for r in fake.requests_to(f"PUT /applications/{{application_id}}{guild}/commands")
+    ]
+
+
+async def test_commands_synced_to_one_server_carry_no_global_only_fields(
+    fake_discord, bundled_corpus, tmp_path
+):
+    client = create_client(settings_for(fake_discord, bundled_corpus, tmp_path))
+    await _sync(client, fake_discord.token, fake_discord.guild.id)
+    dev = create_client(
+        settings_for(fake_discord, bundled_corpus, tmp_path, dev_guild=fake_discord.guild.id)
+    )
+    async with run_client(dev, fake_discord, timeout=10):
+        pass
+    bodies = sync_bodies(fake_discord, "guild")
+    assert len(bodies) == 2  # `citebot sync --guild` and the dev-server sync at start-up
+    for body in bodies:
+        assert {c["name"] for c in body} == COMMANDS
+        for command in body:
+            assert not set(command) & set(GLOBAL_ONLY), command
+
+
+async def test_global_commands_are_for_guild_installs_only(fake_discord, bundled_corpus, tmp_path):
+    client = create_client(settings_for(fake_discord, bundled_corpus, tmp_path))
+    await _sync(client, fake_discord.token, None)
+    (body,) = sync_bodies(fake_discord, "global")
+    for command in body:
+        # Stated explicitly: enabling user install in the portal must not expose /reindex
+        # (a command without integration_types follows the portal's install settings).
+        assert command["integration_types"] == [GUILD_INSTALL], command["name"]
+        assert command["contexts"] and set(command["contexts"]) <= {0, 1}, command["name"]
+    reindex = next(c for c in body if c["name"] == "reindex")
+    assert int(reindex["default_member_permissions"]) == 1 << 5
