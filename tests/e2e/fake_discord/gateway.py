@@ -2,7 +2,8 @@
 
 Imitates: HELLO, IDENTIFY -> READY + GUILD_CREATE per guild, HEARTBEAT -> HEARTBEAT_ACK,
 RESUME -> replay of missed dispatches + RESUMED, REQUEST_GUILD_MEMBERS -> one chunk, sequence
-numbers, intent filtering (including the MESSAGE_CONTENT rules), close codes 4004/4014, and
+numbers, intent filtering (including the MESSAGE_CONTENT rules), no events from channels the
+bot cannot view, close codes 4004/4014, and
 the faults a bot must survive: dropped socket, op 7 RECONNECT, op 9 INVALID_SESSION.
 discord.py asks for zlib-stream compression but only decompresses binary frames, so plain
 text frames are valid here.
@@ -19,6 +20,8 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import WSMsgType, web
 
+from .payloads import VIEW_CHANNEL
+from .permissions import channel_permissions
 from .records import Changes
 
 if TYPE_CHECKING:
@@ -192,12 +195,20 @@ class Gateway:
     async def dispatch(self, event: str, data: JSON) -> int:
         """Sends `event` to every session whose intents ask for it. Returns how many got it."""
         delivered = 0
+        if not self._visible(data):
+            return 0  # Discord sends nothing about channels the bot cannot view
         for session in list(self.sessions.values()):
             filtered = filter_for_intents(session.intents, event, data, self.fake.world.bot.id)
             if filtered is not None:
                 await self._send(session, event, filtered)
                 delivered += 1
         return delivered
+
+    def _visible(self, data: JSON) -> bool:
+        channel = self.fake.world.channel(int(data.get("channel_id") or 0))
+        if channel is None or "guild_id" not in data:
+            return True
+        return bool(channel_permissions(self.fake.world, channel, self.fake.bot.id) & VIEW_CHANNEL)
 
     # --- fault injection ------------------------------------------------------------------
 

@@ -2,7 +2,8 @@
 
 Imitates: gateway discovery, the bot user, application info, application command bulk
 overwrite (validated, stored with ids, 200 creations per scope per day), DM channel creation,
-channel lookup, typing, and channel message create/get/edit/delete with Discord's limits.
+channel lookup, typing, and channel message create/get/edit/delete with Discord's limits and
+channel permissions (see permissions.py).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .limits import check_commands, check_message, error
+from .permissions import check_can_send
 from .rest import Call, Route
 
 if TYPE_CHECKING:
@@ -160,7 +162,9 @@ class CoreRoutes:
         store = self.fake.store
         channel = store.channel(int(call.params["channel_id"]))
         body = call.json if isinstance(call.json, dict) else {}
-        problem = check_message(body | {"files": call.files})
+        problem = check_can_send(self.fake.world, channel, body) or check_message(
+            body | {"files": call.files}
+        )
         if problem:
             raise problem
         sent = store.create(channel, body, source="channel", files=call.files)

@@ -207,6 +207,14 @@ class FakeDiscord(RecordQueries):
         await self.gateway.dispatch("MESSAGE_CREATE", data)
         return data
 
+    async def delete_user_message(self, message: JSON) -> None:
+        """A user deletes their message (`send_message`'s payload): gone, MESSAGE_DELETE sent."""
+        self.store.user_messages.pop(int(message["id"]), None)
+        data = {"id": message["id"], "channel_id": message["channel_id"]}
+        if "guild_id" in message:
+            data["guild_id"] = message["guild_id"]
+        await self.gateway.dispatch("MESSAGE_DELETE", data)
+
     async def _interact(
         self,
         itype: int,
