@@ -10,6 +10,7 @@ from discord import app_commands
 from bot.config import Settings, load_settings
 from bot.cooldown import Cooldown
 from bot.discord_app.commands import register_commands
+from bot.discord_app.inflight import AnswerSlots
 from bot.discord_app.messages import APOLOGY, handle_message
 from bot.discord_app.render import notice_embed
 from bot.discord_app.sync import sync_tree
@@ -36,6 +37,7 @@ class CitebotClient(discord.Client):
         self.settings = settings
         self.library = library
         self.cooldown = Cooldown(settings.cooldown_questions, settings.cooldown_seconds)
+        self.slots = AnswerSlots()
         self.owner_ids: frozenset[int] = frozenset()
         # Guild install only, stated so that turning on user install in the developer portal
         # cannot put /reindex (or anything else) into other people's servers and DMs.
@@ -55,6 +57,11 @@ class CitebotClient(discord.Client):
             self.tree.copy_global_to(guild=guild)
             synced = await sync_tree(self, self.tree, guild)
             log.info("synced %d commands to the development server", synced)
+
+    async def close(self) -> None:
+        """Disconnect, then let the answer threads go."""
+        await super().close()
+        self.slots.close()
 
     async def on_ready(self) -> None:
         """Log who we are (never the token)."""

@@ -54,7 +54,8 @@ def register_commands(bot: CitebotClient) -> None:
         results: app_commands.Range[int, 1, 5] | None = None,
         private: bool = False,
     ) -> None:
-        problem = refusal(bot.settings, bot.cooldown, interaction.user.id, question)
+        user_id = interaction.user.id
+        problem = refusal(bot.settings, bot.cooldown, bot.slots, user_id, question)
         article_id = None
         if problem is None and article:
             article_id = resolve_article(bot.library.index, article)
@@ -64,21 +65,22 @@ def register_commands(bot: CitebotClient) -> None:
         if problem is not None:
             await interaction.response.send_message(embed=notice_embed(problem), ephemeral=True)
             return
-        await interaction.response.defer(thinking=True, ephemeral=private)
-        reply = await compose(
-            bot.library,
-            bot.settings,
-            question,
-            user_id=interaction.user.id,
-            per_page=results or bot.settings.results,
-            article_id=article_id,
-            via="slash",
-        )
-        if reply.view is None:
-            await interaction.edit_original_response(embed=reply.embed)
-            return
-        reply.view.interaction = interaction
-        await interaction.edit_original_response(embed=reply.embed, view=reply.view)
+        with bot.slots.held(user_id):
+            await interaction.response.defer(thinking=True, ephemeral=private)
+            reply = await compose(
+                bot.library,
+                bot.slots,
+                question,
+                user_id=user_id,
+                per_page=results or bot.settings.results,
+                article_id=article_id,
+                via="slash",
+            )
+            if reply.view is None:
+                await interaction.edit_original_response(embed=reply.embed)
+                return
+            reply.view.interaction = interaction
+            await interaction.edit_original_response(embed=reply.embed, view=reply.view)
 
     @tree.command(name="articles", description="List the articles I can answer from")
     @app_commands.allowed_contexts(**EVERYWHERE)

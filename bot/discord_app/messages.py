@@ -61,21 +61,23 @@ async def _respond(bot: CitebotClient, message: discord.Message, question: str) 
     if not question:
         await _send(message, notice_embed(USAGE_HINT))
         return
-    problem = refusal(bot.settings, bot.cooldown, message.author.id, question)
+    user_id = message.author.id
+    problem = refusal(bot.settings, bot.cooldown, bot.slots, user_id, question)
     if problem is not None:
         await _send(message, notice_embed(problem))
         return
     via = "dm" if message.guild is None else "mention"
-    reply = await compose(
-        bot.library,
-        bot.settings,
-        question,
-        user_id=message.author.id,
-        per_page=bot.settings.results,
-        article_id=None,
-        via=via,
-    )
-    sent = await _send(message, reply.embed, reply.view)
+    with bot.slots.held(user_id):
+        reply = await compose(
+            bot.library,
+            bot.slots,
+            question,
+            user_id=user_id,
+            per_page=bot.settings.results,
+            article_id=None,
+            via=via,
+        )
+        sent = await _send(message, reply.embed, reply.view)
     if reply.view is not None:
         reply.view.message = sent
 
