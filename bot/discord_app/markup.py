@@ -56,7 +56,10 @@ def _whole_urls(text: str, cuts: tuple[int, ...], pieces: list[str]) -> bytearra
     position = 0
     while (match := BARE_URL.search(text, position)) is not None:
         start, end = match.span()
-        if any(start < cut <= end for cut in cuts):
+        # In bold, a `**` inside a URL would still end the bold (Discord's bold rule does
+        # not see links), so such a URL there is made plain text as well.
+        in_bold = bool(cuts) and start < max(cuts) and end > min(cuts) and "**" in match[0]
+        if in_bold or any(start < cut <= end for cut in cuts):
             colon = text.index(":", start)
             pieces[colon] = "\\:"
             position = colon + 1
