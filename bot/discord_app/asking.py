@@ -11,9 +11,10 @@ import discord
 from bot.answer import AnswerStatus
 from bot.config import Settings
 from bot.cooldown import Cooldown
+from bot.discord_app import pager as pager_module
 from bot.discord_app.inflight import AnswerSlots
+from bot.discord_app.pager import VIEW_TIMEOUT, Pager
 from bot.discord_app.render import no_answer_embed
-from bot.discord_app.views import VIEW_TIMEOUT, AnswerView
 from bot.library import Library
 
 log = logging.getLogger(__name__)
@@ -27,10 +28,24 @@ STILL_ANSWERING = "I'm still answering your previous question: ask again once it
 
 @dataclass(frozen=True)
 class Reply:
-    """An embed, and the pager view when the answer has passages."""
+    """An embed, and the pager when the answer has passages."""
 
     embed: discord.Embed
-    view: AnswerView | None
+    pager: Pager | None
+
+    @property
+    def view(self) -> discord.ui.View | None:
+        """The buttons to send with the embed (none for a no-answer)."""
+        return self.pager.view() if self.pager else None
+
+
+def live_for(interaction: discord.Interaction | None) -> float:
+    """Seconds an answer's buttons stay live: ANSWER_TIMEOUT, and for an answer sent through
+    an interaction never past the time its token can still edit the message."""
+    if interaction is None:
+        return ANSWER_TIMEOUT
+    age = (discord.utils.utcnow() - interaction.created_at).total_seconds()
+    return min(ANSWER_TIMEOUT, pager_module.EDITABLE_FOR - age)
 
 
 def refusal(
@@ -75,5 +90,5 @@ async def compose(
     )
     if result.status is not AnswerStatus.ANSWERED:
         return Reply(no_answer_embed(result), None)
-    view = AnswerView(result, library, owner_id=user_id, per_page=per_page, timeout=ANSWER_TIMEOUT)
-    return Reply(view.embed(), view)
+    pager = Pager(result, owner_id=user_id, per_page=per_page)
+    return Reply(pager.embed(), pager)

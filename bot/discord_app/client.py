@@ -12,8 +12,10 @@ from bot.cooldown import Cooldown
 from bot.discord_app.commands import register_commands
 from bot.discord_app.inflight import AnswerSlots
 from bot.discord_app.messages import APOLOGY, handle_message
+from bot.discord_app.pager import Pagers
 from bot.discord_app.render import notice_embed
 from bot.discord_app.sync import sync_tree
+from bot.discord_app.views import register_buttons
 from bot.library import Library
 
 log = logging.getLogger(__name__)
@@ -38,6 +40,7 @@ class CitebotClient(discord.Client):
         self.library = library
         self.cooldown = Cooldown(settings.cooldown_questions, settings.cooldown_seconds)
         self.slots = AnswerSlots()
+        self.pagers = Pagers()
         self.owner_ids: frozenset[int] = frozenset()
         # Guild install only, stated so that turning on user install in the developer portal
         # cannot put /reindex (or anything else) into other people's servers and DMs.
@@ -46,6 +49,7 @@ class CitebotClient(discord.Client):
         )
         self.tree.on_error = self._on_command_error  # type: ignore[method-assign]
         register_commands(self)
+        register_buttons(self)
 
     async def setup_hook(self) -> None:
         """Learn the application's owners; sync commands to the dev server if one is set."""
@@ -62,6 +66,7 @@ class CitebotClient(discord.Client):
         """Disconnect, then let the answer threads go."""
         await super().close()
         self.slots.close()
+        self.pagers.close()
 
     async def on_ready(self) -> None:
         """Log who we are (never the token)."""

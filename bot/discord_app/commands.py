@@ -11,7 +11,7 @@ from discord import app_commands
 from bot.citation import Citation
 from bot.discord_app.access import REFUSAL, is_bot_admin
 from bot.discord_app.articles import article_choices, resolve_article
-from bot.discord_app.asking import compose, refusal
+from bot.discord_app.asking import compose, live_for, refusal
 from bot.discord_app.pages import articles_embed, help_embed, reindex_embed, reindex_failed_embed
 from bot.discord_app.render import notice_embed, paragraph_embed, safe_trim
 from bot.index.search import IndexedArticle, StoredParagraph
@@ -76,11 +76,15 @@ def register_commands(bot: CitebotClient) -> None:
                 article_id=article_id,
                 via="slash",
             )
-            if reply.view is None:
+            if reply.pager is None:
                 await interaction.edit_original_response(embed=reply.embed)
                 return
-            reply.view.interaction = interaction
-            await interaction.edit_original_response(embed=reply.embed, view=reply.view)
+            await interaction.edit_original_response(embed=reply.embed, view=reply.pager.view())
+
+            async def disable(view: discord.ui.View) -> object:
+                return await interaction.edit_original_response(view=view)
+
+            bot.pagers.track(reply.pager, disable, live_for(interaction))
 
     @tree.command(name="articles", description="List the articles I can answer from")
     @app_commands.allowed_contexts(**EVERYWHERE)

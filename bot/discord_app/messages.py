@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.discord_app.access import REFUSAL, is_bot_admin
-from bot.discord_app.asking import USAGE_HINT, compose, refusal
+from bot.discord_app.asking import USAGE_HINT, compose, live_for, refusal
 from bot.discord_app.commands import run_reindex
 from bot.discord_app.permissions import may_reply, may_send
 from bot.discord_app.render import notice_embed
@@ -78,8 +78,8 @@ async def _respond(bot: CitebotClient, message: discord.Message, question: str) 
             via=via,
         )
         sent = await _send(message, reply.embed, reply.view)
-    if reply.view is not None:
-        reply.view.message = sent
+    if reply.pager is not None:
+        bot.pagers.track(reply.pager, lambda view: sent.edit(view=view), live_for(None))
 
 
 async def _reindex_by_dm(bot: CitebotClient, message: discord.Message) -> None:
