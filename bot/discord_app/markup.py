@@ -22,6 +22,7 @@ LINE_START = re.compile(r"(?m)^[ \t]*(?:[>#\-+]|\d+\.)")
 # so markdown inside it is not parsed and escaping it would corrupt the link. Only where a
 # word starts: whether a link glued to a word is taken is not certain, so that one is escaped.
 BARE_URL = re.compile(r"(?<!\w)https?://[^\s<]+[^<.,:;\"')\]\s]")
+URL_RUN = re.compile(r"[^\s<]*")
 EVERYONE = re.compile(r"@(?:everyone|here)")
 ZWSP = "\u200b"
 
@@ -59,7 +60,10 @@ def _whole_urls(text: str, cuts: tuple[int, ...], pieces: list[str]) -> bytearra
         # In bold, a `**` inside a URL would still end the bold (Discord's bold rule does
         # not see links), so such a URL there is made plain text as well.
         in_bold = bool(cuts) and start < max(cuts) and end > min(cuts) and "**" in match[0]
-        if in_bold or any(start < cut <= end for cut in cuts):
+        # A marker put anywhere in the URL's run of non-space characters (even after its
+        # trailing `.`) would become part of the link once inserted.
+        run_end = URL_RUN.match(text, end).end()  # type: ignore[union-attr]
+        if in_bold or any(start < cut <= run_end for cut in cuts):
             colon = text.index(":", start)
             pieces[colon] = "\\:"
             position = colon + 1
