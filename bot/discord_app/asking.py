@@ -11,9 +11,8 @@ import discord
 from bot.answer import AnswerStatus
 from bot.config import Settings
 from bot.cooldown import Cooldown
-from bot.discord_app import pager as pager_module
 from bot.discord_app.inflight import AnswerSlots
-from bot.discord_app.pager import VIEW_TIMEOUT, Pager
+from bot.discord_app.pager import VIEW_TIMEOUT, Pager, token_left
 from bot.discord_app.render import no_answer_embed
 from bot.library import Library
 
@@ -44,8 +43,7 @@ def live_for(interaction: discord.Interaction | None) -> float:
     an interaction never past the time its token can still edit the message."""
     if interaction is None:
         return ANSWER_TIMEOUT
-    age = (discord.utils.utcnow() - interaction.created_at).total_seconds()
-    return min(ANSWER_TIMEOUT, pager_module.EDITABLE_FOR - age)
+    return min(ANSWER_TIMEOUT, token_left(interaction))
 
 
 def refusal(

@@ -12,7 +12,8 @@ from bot.citation import Citation
 from bot.discord_app.access import REFUSAL, is_bot_admin
 from bot.discord_app.articles import article_choices, resolve_article
 from bot.discord_app.asking import compose, live_for, refusal
-from bot.discord_app.pages import articles_embed, help_embed, reindex_embed, reindex_failed_embed
+from bot.discord_app.pages import articles_embed, help_embed
+from bot.discord_app.reindexing import reindex_for
 from bot.discord_app.render import notice_embed, paragraph_embed, safe_trim
 from bot.index.search import IndexedArticle, StoredParagraph
 
@@ -123,20 +124,12 @@ def register_commands(bot: CitebotClient) -> None:
             await interaction.response.send_message(embed=notice_embed(REFUSAL), ephemeral=True)
             return
         await interaction.response.defer(thinking=True, ephemeral=True)
-        await interaction.edit_original_response(embed=await run_reindex(bot))
+        await reindex_for(bot, interaction)
 
     @tree.command(name="help", description="What I do, my commands, and how to read a citation")
     @app_commands.allowed_contexts(**EVERYWHERE)
     async def help_command(interaction: discord.Interaction) -> None:
         await interaction.response.send_message(embed=help_embed(), ephemeral=True)
-
-
-async def run_reindex(bot: CitebotClient) -> discord.Embed:
-    """Rebuild (or join the running rebuild) and describe the outcome."""
-    outcome = await bot.library.reindex()
-    if outcome.summary is None:
-        return reindex_failed_embed(outcome.error or "unknown error")
-    return reindex_embed(outcome.summary)
 
 
 def _missing_paragraph(article: IndexedArticle | None) -> str:

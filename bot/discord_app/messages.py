@@ -11,8 +11,8 @@ import discord
 
 from bot.discord_app.access import REFUSAL, is_bot_admin
 from bot.discord_app.asking import USAGE_HINT, compose, live_for, refusal
-from bot.discord_app.commands import run_reindex
 from bot.discord_app.permissions import may_reply, may_send
+from bot.discord_app.reindexing import run_reindex
 from bot.discord_app.render import notice_embed
 
 if TYPE_CHECKING:

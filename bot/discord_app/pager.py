@@ -35,6 +35,13 @@ ID_ROOM = 60  # article ids longer than this go in a custom_id as a digest
 Edit = Callable[[discord.ui.View], Awaitable[Any]]
 
 
+def token_left(interaction: discord.Interaction) -> float:
+    """Seconds this interaction's token may still be used to edit (EDITABLE_FOR from its
+    creation)."""
+    age = (discord.utils.utcnow() - interaction.created_at).total_seconds()
+    return EDITABLE_FOR - age
+
+
 def digest(text: str, size: int = 6) -> str:
     """A short, stable fingerprint (hex) of `text`."""
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=size).hexdigest()
