@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from .limits import check_commands, check_message, error
 from .permissions import check_can_send
 from .rest import Call, Route
+from .shards import recommended_shards
 
 if TYPE_CHECKING:
     from .server import FakeDiscord
@@ -67,7 +68,9 @@ class CoreRoutes:
 
     async def gateway_bot(self, call: Call) -> tuple[int, Any]:
         limit = {"total": 1000, "remaining": 999, "reset_after": 86_400_000, "max_concurrency": 1}
-        return 200, {"url": self.fake.gateway_url, "shards": 1, "session_start_limit": limit}
+        fake = self.fake
+        shards = recommended_shards(len(fake.world.guilds), fake.guilds_per_shard)
+        return 200, {"url": fake.gateway_url, "shards": shards, "session_start_limit": limit}
 
     async def me(self, call: Call) -> tuple[int, Any]:
         return 200, self.fake.world.bot.payload() | {"verified": True, "mfa_enabled": False}

@@ -49,6 +49,8 @@ class FakeDiscord(RecordQueries):
         rate_limit_per: float = 1.0,
         privileged_intents: int = PRIVILEGED,
         app_flags: int = 0,
+        sharding_required_at: int = 2500,
+        guilds_per_shard: int = 1000,
     ) -> None:
         self.token = token
         self.ids = Snowflakes()
@@ -63,6 +65,8 @@ class FakeDiscord(RecordQueries):
         self.heartbeat_interval_ms = heartbeat_interval_ms
         self.privileged_intents = privileged_intents
         self.app_flags = app_flags
+        self.sharding_required_at = sharding_required_at
+        self.guilds_per_shard = guilds_per_shard
         self.clock: Callable[[], float] = time.monotonic
         self.requests: list[RecordedRequest] = []
         self.changes = Changes()
