@@ -17,6 +17,10 @@ log = logging.getLogger(__name__)
 
 NO_TOKEN = "DISCORD_TOKEN is not set: put it in the environment or in .env (see README)"
 BAD_TOKEN = "Discord rejected DISCORD_TOKEN: check the bot token in the Developer Portal"
+NOT_INVITED = (
+    "is the bot in that server, invited with the applications.commands scope"
+    " (see README, Running the Discord bot)?"
+)
 SHARDING_REQUIRED = 4011
 TOO_FEW_SHARDS = (
     "Discord requires more shards for this many servers: raise --shard-count, or leave out"
@@ -62,6 +66,11 @@ def sync_commands(settings: Settings, guild_id: int | None) -> int:
         count = asyncio.run(_sync(client, token, guild_id))
     except discord.LoginFailure:
         raise RunError(BAD_TOKEN) from None
+    except discord.Forbidden as exc:
+        if guild_id is None:
+            raise RunError(f"Discord refused to register the commands: {exc.text}") from None
+        problem = f"Discord refused to register the commands in server {guild_id}"
+        raise RunError(f"{problem}: {NOT_INVITED}") from None
     where = f"server {guild_id}" if guild_id else "all servers (may take up to an hour)"
     print(f"synced {count} commands to {where}")
     return 0

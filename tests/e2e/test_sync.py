@@ -7,6 +7,7 @@ from pathlib import Path
 
 from fake_discord.harness import run_client
 
+from bot.cli import main
 from bot.config import Settings
 from bot.discord_app import create_client
 from bot.discord_app.runner import _sync
@@ -99,3 +100,18 @@ async def test_global_commands_are_for_guild_installs_only(fake_discord, bundled
         assert command["contexts"] and set(command["contexts"]) <= {0, 1}, command["name"]
     reindex = next(c for c in body if c["name"] == "reindex")
     assert int(reindex["default_member_permissions"]) == 1 << 5
+
+
+async def test_sync_to_a_server_the_bot_is_not_in_is_one_clear_line(
+    fake_discord, bundled_corpus, tmp_path, monkeypatch, capsys
+):
+    monkeypatch.chdir(tmp_path)  # no .env from the developer's checkout
+    monkeypatch.setenv("DISCORD_TOKEN", fake_discord.token)
+    stranger = fake_discord.guild.id + 1  # a server the bot was never invited to
+    argv = ["sync", "--guild", str(stranger), "--corpus", str(bundled_corpus)]
+    code = await asyncio.to_thread(main, [*argv, "--db", str(tmp_path / "sync.db")])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert len(err.strip().splitlines()) == 1 and str(stranger) in err, err
+    assert "applications.commands" in err
+    assert fake_discord.synced_commands(stranger) == []
