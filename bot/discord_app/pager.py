@@ -144,10 +144,17 @@ class Pagers:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
+    @property
+    def idle(self) -> bool:
+        """No live answer, and no expired one whose buttons are still being turned off."""
+        return not self._live and not self._tasks
+
     def close(self) -> None:
         """Forget every live answer (their buttons answer "ask again" from now on)."""
         for timer in self._timers.values():
             timer.cancel()
+        for task in self._tasks:
+            task.cancel()
         self._timers.clear()
         self._live.clear()
 
@@ -155,5 +162,5 @@ class Pagers:
 async def _disable(pager: Pager, edit: Edit) -> None:
     try:
         await edit(pager.view(live=False))
-    except discord.HTTPException as exc:
-        log.debug("could not disable the buttons of an expired answer: %s", exc)
+    except Exception as exc:  # a tidy-up in the background: never let it raise
+        log.debug("could not disable the buttons of an expired answer: %r", exc)

@@ -77,7 +77,7 @@ async def _retire(interaction: discord.Interaction) -> None:
 
 class ContextButton(
     discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"cb:ctx:(?P<paragraph>\d+):(?P<digest>[0-9a-f]+):(?P<kind>[ih]):(?P<ref>.+)",
+    template=r"cb:ctx:(?P<paragraph>\d+):(?P<digest>[0-9a-f]+):(?P<kind>[ih]):(?P<ref>[\s\S]+)",
 ):
     """Context [n]: the cited paragraph with its neighbours, privately, for anyone."""
 

@@ -70,3 +70,22 @@ async def test_paging_is_still_only_for_the_asker_and_survives_many_clicks(
     assert [f["name"] for f in fields] == ["[4]", "[5]", "[6]"]
     assert len({b["custom_id"] for b in buttons(message)}) == len(buttons(message)) <= 25
     assert all(len(b["custom_id"]) <= 100 for b in buttons(message))
+
+
+async def test_context_of_an_article_with_a_long_id_works_after_a_restart(
+    fake_discord, start_bot, corpus_dir, write_article
+):
+    long_id = "archive/" + "very-long-folder-name/" * 4 + "the-lighthouse-keepers-of-the-north"
+    write_article(
+        long_id,
+        "Keepers of the north",
+        ["The lighthouse keeper rowed out to the rock each spring.", "Gulls nest there."],
+    )
+    write_article("filler", "Gardening", ["Tomatoes ripen slowly.", "Beans climb canes."])
+    async with start_bot(corpus_dir):
+        message = await ask(fake_discord, fake_discord.alice, "slash")
+    context_ids = [b["custom_id"] for b in buttons(message) if b["label"].startswith("Context")]
+    assert len(long_id) > 100 and all(len(c) <= 100 for c in context_ids)
+    async with start_bot(corpus_dir):
+        shown = await click(fake_discord, message, "Context [1]", fake_discord.bob)
+    assert "rowed out to the rock" in shown.original.embeds[0]["description"]
