@@ -135,14 +135,16 @@ def paragraph_embed(
     budget = (DESCRIPTION_LIMIT - 200) // max(len(paragraphs), 1)
     parts = []
     for number, text in paragraphs:
-        body = _bold_trim(text, budget - 20) if number == focus else safe_trim(text, budget - 20)
+        body = bold_trim(text, budget - 20) if number == focus else safe_trim(text, budget - 20)
         parts.append(f"¶{number}  {body}")
     embed = discord.Embed(description="\n\n".join(parts)[:DESCRIPTION_LIMIT], colour=COLOUR)
     embed.add_field(name="Source", value=citation_line(_short_citation(citation), 1)[4:])
     return embed
 
 
-def _bold_trim(text: str, limit: int) -> str:
+def bold_trim(text: str, limit: int) -> str:
+    """`safe_trim`, in bold: escaped as a whole with the bold markers placed after."""
+
     def render(budget: int) -> str:
         cut = trim_words(text, budget)
         return inert_with_bold(cut, 0, len(cut))

@@ -13,9 +13,11 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.answer import Passage
+from bot.answer import Answer, AnswerStatus, Passage
 from bot.citation import Citation
-from bot.discord_app.render import answer_embed, paragraph_embed, quote, safe
+from bot.discord_app.pages import articles_embed
+from bot.discord_app.render import answer_embed, no_answer_embed, paragraph_embed, quote, safe
+from bot.index.search import IndexedArticle
 
 URL = re.compile(r"(?<!\w)https?://[^\s<]+[^<.,:;\"')\]\s]")
 ZWSP = "\u200b"
@@ -176,3 +178,23 @@ def test_no_context_page_contains_live_markup_from_article_text(texts):
     for number, part in enumerate(description.split("\n\n¶"), start=1):
         body = part.split("  ", 1)[1]
         assert_inert(body, bold_markers=1 if number == 2 else 0)
+
+
+one_line = article_text.map(lambda t: t.replace("\n", " ")).filter(lambda t: t.strip())
+
+
+@settings(max_examples=100, deadline=None)
+@given(titles=st.lists(one_line, min_size=1, max_size=3), ids=st.lists(one_line, min_size=3))
+def test_no_list_of_articles_contains_live_markup_from_article_titles(titles, ids):
+    refused = Answer("q", AnswerStatus.NO_RELEVANT_PASSAGE, (), tuple(titles))
+    for line in no_answer_embed(refused).description.split("\n")[3:]:
+        assert line.startswith("• ")
+        assert_inert(line[2:])
+    articles = tuple(
+        IndexedArticle(i, t, None, None, None, None, 1, n)
+        for n, (i, t) in enumerate(zip(ids, titles, strict=False))
+    )
+    lines = articles_embed(articles, 1).description.split("\n")
+    for title_line, id_line in zip(lines[::2], lines[1::2], strict=True):
+        assert_inert(title_line, bold_markers=1)
+        assert_inert(id_line.rsplit(" · ", 2)[0])
