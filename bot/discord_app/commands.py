@@ -68,24 +68,8 @@ def register_commands(bot: CitebotClient) -> None:
             return
         with bot.slots.held(user_id):
             await interaction.response.defer(thinking=True, ephemeral=private)
-            reply = await compose(
-                bot.library,
-                bot.slots,
-                question,
-                user_id=user_id,
-                per_page=results or bot.settings.results,
-                article_id=article_id,
-                via="slash",
-            )
-            if reply.pager is None:
-                await interaction.edit_original_response(embed=reply.embed)
-                return
-            await interaction.edit_original_response(embed=reply.embed, view=reply.pager.view())
-
-            async def disable(view: discord.ui.View) -> object:
-                return await interaction.edit_original_response(view=view)
-
-            bot.pagers.track(reply.pager, disable, live_for(interaction))
+            per_page = results or bot.settings.results
+            await _answer(bot, interaction, question, per_page, article_id)
 
     @tree.command(name="articles", description="List the articles I can answer from")
     @app_commands.allowed_contexts(**EVERYWHERE)
@@ -130,6 +114,34 @@ def register_commands(bot: CitebotClient) -> None:
     @app_commands.allowed_contexts(**EVERYWHERE)
     async def help_command(interaction: discord.Interaction) -> None:
         await interaction.response.send_message(embed=help_embed(), ephemeral=True)
+
+
+async def _answer(
+    bot: CitebotClient,
+    interaction: discord.Interaction,
+    question: str,
+    per_page: int,
+    article_id: str | None,
+) -> None:
+    """Compose the answer and put it in the deferred response; its buttons expire in time."""
+    reply = await compose(
+        bot.library,
+        bot.slots,
+        question,
+        user_id=interaction.user.id,
+        per_page=per_page,
+        article_id=article_id,
+        via="slash",
+    )
+    if reply.pager is None:
+        await interaction.edit_original_response(embed=reply.embed)
+        return
+    await interaction.edit_original_response(embed=reply.embed, view=reply.pager.view())
+
+    async def disable(view: discord.ui.View) -> object:
+        return await interaction.edit_original_response(view=view)
+
+    bot.pagers.track(reply.pager, disable, live_for(interaction))
 
 
 def _missing_paragraph(article: IndexedArticle | None) -> str:
