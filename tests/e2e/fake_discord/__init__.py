@@ -1,5 +1,6 @@
 """A fake Discord (REST + gateway) for end-to-end tests of discord.py bots."""
 
+from .actions import DEFAULT
 from .limits import ApiError
 from .payloads import (
     ADMINISTRATOR,
@@ -14,7 +15,7 @@ from .payloads import (
     default_world,
 )
 from .records import InteractionRecord, RecordedRequest, SentMessage, latency_report
-from .server import DEFAULT, FakeDiscord
+from .server import FakeDiscord
 
 __all__ = [
     "ADMINISTRATOR",
