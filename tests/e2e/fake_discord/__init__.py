@@ -11,11 +11,10 @@ from .payloads import (
     FakeRole,
     FakeUser,
     Snowflakes,
-    World,
-    default_world,
 )
 from .records import InteractionRecord, RecordedRequest, SentMessage, latency_report
 from .server import FakeDiscord
+from .world import World, default_world
 
 __all__ = [
     "ADMINISTRATOR",

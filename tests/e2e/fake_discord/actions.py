@@ -7,8 +7,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Final
 
 from .dispatch import command_options, interaction_create, message_create
-from .payloads import FakeChannel, FakeGuild, FakeUser, Snowflakes, World
+from .payloads import FakeChannel, FakeGuild, FakeUser, Snowflakes
 from .records import InteractionRecord, SentMessage
+from .world import World
 
 if TYPE_CHECKING:
     from collections.abc import Callable

@@ -23,7 +23,7 @@ from .payloads import (
 )
 
 if TYPE_CHECKING:
-    from .payloads import World
+    from .world import World
 
 JSON = dict[str, Any]
 

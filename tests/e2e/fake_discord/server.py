@@ -18,12 +18,13 @@ from .actions import UserActions
 from .gateway import PRIVILEGED, Gateway
 from .interactions import Interactions
 from .messages import MessageStore
-from .payloads import FakeChannel, FakeGuild, FakeMember, FakeUser, Snowflakes, World, default_world
+from .payloads import FakeChannel, FakeGuild, FakeMember, FakeUser, Snowflakes
 from .queries import RecordQueries
 from .ratelimit import RateLimits
 from .records import Changes, RecordedRequest
 from .rest import RestApi
 from .routes import CoreRoutes
+from .world import World, default_world
 
 JSON = dict[str, Any]
 
