@@ -81,6 +81,8 @@ def _parser() -> argparse.ArgumentParser:
     p.set_defaults(command=cmd_eval)
 
     p = sub.add_parser("run", parents=[common], help="start the Discord bot")
+    p.add_argument("--shard-ids", help="run only these shards: 0-3 or 0,2,5 (with --shard-count)")
+    p.add_argument("--shard-count", type=int, help="shards in all, across every process")
     p.set_defaults(command=cmd_run)
 
     p = sub.add_parser("sync", parents=[common], help="register the slash commands")
@@ -184,7 +186,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     """Start the Discord bot (imports discord only now)."""
     from bot.discord_app.runner import run_bot
 
-    return run_bot(settings)
+    return run_bot(settings, args.shard_ids, args.shard_count)
 
 
 def cmd_sync(args: argparse.Namespace, settings: Settings) -> int:
