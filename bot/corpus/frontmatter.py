@@ -58,12 +58,25 @@ def parse_front_matter_article(
 
 
 # libyaml's safe loader where PyYAML was built with it: the same documents, ten times faster.
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BASE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _TextLoader(_BASE_LOADER):  # type: ignore[valid-type,misc]
+    """The safe loader, reading numbers and booleans as the text they are written as.
+
+    Every field is text (or a date): "title: 1984" means the characters, and a huge
+    integer-looking scalar ("0xfff…", 5,000 digits) would otherwise fail Python's int/str
+    conversion limit and stop a whole index run.
+    """
+
+
+for _tag in ("int", "float", "bool"):
+    _TextLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _TextLoader.construct_yaml_str)
 
 
 def _load_yaml(yaml_text: str) -> dict[str, Any]:
     try:
-        loaded = yaml.load(yaml_text, Loader=_SAFE_LOADER)
+        loaded = yaml.load(yaml_text, Loader=_TextLoader)
     except yaml.YAMLError as exc:
         raise ArticleError(f"front matter is not valid YAML: {_first_line(exc)}") from exc
     except RecursionError as exc:

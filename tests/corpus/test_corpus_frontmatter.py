@@ -54,6 +54,13 @@ def test_front_matter_dates_are_normalised_to_iso(value: str, expected: str | No
     assert parse_article("a", text.encode(), ".md").date == expected
 
 
+def test_numbers_and_booleans_in_front_matter_are_kept_as_written() -> None:
+    text = "---\ntitle: 1.50\nauthor: yes\nsource: 0x1F\ndate: 2021-05-06\n---\n\nBody.\n"
+    article = parse_article("a", text.encode(), ".md")
+    assert (article.title, article.author, article.source) == ("1.50", "yes", "0x1F")
+    assert article.date == "2021-05-06"
+
+
 def test_broken_yaml_is_a_clear_error() -> None:
     text = b"---\ntitle: [unclosed\nauthor: x\n---\n\nBody.\n"
     with pytest.raises(ArticleError, match="front matter is not valid YAML"):
