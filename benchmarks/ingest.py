@@ -52,7 +52,8 @@ NAV_WORDS = frozenset(
     "navigation skip to content follow more options email print tweet".split(" ")
 ) | {"sign in", "log in", "skip to content", "more options", "skip navigation"}
 _QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "′": "'", "“": '"', "”": '"',
-                         "„": '"', "″": '"', "\u00a0": " ", "\u00ad": None, "\u200b": None})  # fmt: skip
+                         "„": '"', "″": '"', "\u00a0": " ", "\u00ad": None,
+                         "\u200b": None})  # fmt: skip
 _BULLETS = re.compile(r"(?:^|\s)(?:[•◦▪●□☆■▶►▼*·-]|\d{1,2}[.)])\s+")
 _SUFFIX = re.compile(r"\s+[-|–—:]\s+[^-|–—]{1,60}$")
 
@@ -61,7 +62,8 @@ _AUTHORS = {
     "bbc-1": "BBC News", "blogger": "Andrew Zonenberg", "breitbart": "Lucas Nolan",
     "buzzfeed-1": "Mark Di Stefano", "ebb-org": "Bradley M. Kuhn",
     "herald-sun-1": "Laurie Oakes", "medicalnewstoday": "Ana Sandoiu",
-    "quanta-1": "Joshua Sokol", "salon-1": "Richard Eskow", "seattletimes-1": "Benjamin Romano", "telegraph": None,
+    "quanta-1": "Joshua Sokol", "salon-1": "Richard Eskow",
+    "seattletimes-1": "Benjamin Romano", "telegraph": None,
     "wapo-1": "Erin Cunningham", "wapo-2": "Steven Mufson",
 }  # fmt: skip
 # The publication day, where the reference has no publishedTime: printed on the page (the
