@@ -6,9 +6,12 @@ import logging
 from dataclasses import dataclass, replace
 
 from bot.corpus.blocks import text_units
+from bot.corpus.bodylines import body_paragraphs
 from bot.corpus.byline import Byline, is_place, parse_byline, wire_dateline
 from bot.corpus.dates import parse_date_line
+from bot.corpus.extent import Extent, find_extent
 from bot.corpus.furniture import is_caption, is_furniture, tail_start, word_count
+from bot.corpus.headline import find_headline, read_page_header
 from bot.corpus.model import Article, ArticleError
 
 log = logging.getLogger(__name__)
@@ -35,6 +38,36 @@ def parse_pastein(article_id: str, text: str, fallback_title: str) -> Article:
     units = _drop_leading_furniture(text_units(text))
     if not units:
         raise ArticleError("no body text")
+    extent = find_extent(units)
+    if extent is None:
+        return _parse_note(article_id, units, fallback_title)
+    return _parse_page(article_id, units, extent, fallback_title)
+
+
+def _parse_page(article_id: str, units: list[str], extent: Extent, fallback: str) -> Article:
+    """A page pasted from a browser: the article is its main run of prose."""
+    title_index = find_headline(units, extent.start)
+    header = read_page_header(units, title_index, extent.start)
+    end = min(extent.end, extent.start + tail_start(units[extent.start :]))
+    body = body_paragraphs(units, extent.start, end, units)
+    if not body:
+        raise ArticleError("no body text")
+    title = units[title_index].lstrip("#").strip() if title_index is not None else fallback
+    dateline = wire_dateline(body[0])
+    return Article(
+        id=article_id,
+        title=title,
+        paragraphs=tuple(body),
+        author=header.author,
+        date=header.date,
+        source=dateline[1] if dateline else None,
+        place=header.place or (dateline[0] if dateline else None),
+        standfirst=header.standfirst,
+    )
+
+
+def _parse_note(article_id: str, units: list[str], fallback_title: str) -> Article:
+    """A short note or a page without a run of prose: title first, then the text."""
     title = units[0].lstrip("#").strip()
     if word_count(title) > _MAX_TITLE_WORDS or not title:
         # A long first paragraph is body text, not a headline.

@@ -1,0 +1,117 @@
+"""Find where the article is in a pasted page: its run of prose among the site's furniture.
+
+A pasted page is the article's paragraphs (long lines that end like sentences) with menus,
+share buttons, teasers, comment forms and footers around and between them (short lines,
+list items, image placeholders). The article is the run of prose lines, allowing a few
+other lines between them, that carries the most prose words, weighted by how densely it
+is prose: a comment thread has long lines too, but each comes with names, dates and
+"reply" links.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.corpus.furniture import is_furniture, is_sentence, word_count
+
+# A paragraph of prose: a sentence of 15+ words, or any line of 30+ words.
+_PROSE_SENTENCE_WORDS = 15
+_PROSE_ANY_WORDS = 30
+# More other lines than this in a row end a run of prose (pictures, captions, pull quotes
+# and embedded players sit between an article's paragraphs), and so does a section marker.
+_MAX_GAP = 15
+# A run must hold this many prose words to be taken for an article at all.
+MIN_ARTICLE_WORDS = 80
+# A short line that opens a section of something else: related stories, comments...
+_SECTION_MARKER = re.compile(
+    r"(?:\W*(?:related|recommended|more (?:from|on|in|stories|news|videos?)|most (?:read|popular)"
+    r"|trending|comments?|view comments|leave a (?:comment|reply)|add (?:a )?comment"
+    r"|you (?:may|might) also like|read next|up next|editor'?s picks"
+    r"|what to read next|around the web|from the web)\b)",
+    re.IGNORECASE,
+)
+_MARKER_MAX_WORDS = 5
+_IMAGE = re.compile(r"(?:image|photo|video)?\s*\[[^\]]*\]\W*", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Extent:
+    """The article's lines: [start, end) of the page's lines, start at its first prose."""
+
+    start: int
+    end: int
+
+
+def is_prose(line: str) -> bool:
+    """Tell whether a line reads as a paragraph of article prose."""
+    if is_furniture(line) or is_image(line):
+        return False
+    words = word_count(line)
+    return words >= _PROSE_ANY_WORDS or (words >= _PROSE_SENTENCE_WORDS and is_sentence(line))
+
+
+def is_image(line: str) -> bool:
+    """Tell whether a line is an image placeholder as browsers paste them ("[photo-1]")."""
+    return _IMAGE.fullmatch(line.strip()) is not None
+
+
+def is_section_marker(line: str) -> bool:
+    """Tell whether a short line opens a section of other content ("Related coverage")."""
+    return word_count(line) <= _MARKER_MAX_WORDS and _SECTION_MARKER.match(line) is not None
+
+
+def find_extent(lines: list[str]) -> Extent | None:
+    """Give the article's extent, or None when no run of prose is long enough."""
+    prose = [is_prose(line) for line in lines]
+    best: tuple[float, int, int] | None = None
+    for start, end in _runs(prose):
+        words = sum(word_count(lines[i]) for i in range(start, end) if prose[i])
+        density = _prose_share(lines, prose, start, end)
+        score = words * density
+        if words >= MIN_ARTICLE_WORDS and (best is None or score > best[0]):
+            best = (score, start, end)
+    if best is None:
+        return None
+    _, start, end = best
+    return Extent(start=start, end=_cut_at_marker(lines, prose, start, end))
+
+
+def _prose_share(lines: list[str], prose: list[bool], start: int, end: int) -> float:
+    """The share of the run's characters that are in prose lines."""
+    chars = [min(len(lines[i]), 2000) for i in range(start, end)]
+    return sum(c for c, p in zip(chars, prose[start:end], strict=True) if p) / max(1, sum(chars))
+
+
+def _runs(prose: list[bool]) -> list[tuple[int, int]]:
+    """Runs of prose lines with at most _MAX_GAP other lines between neighbours."""
+    runs: list[tuple[int, int]] = []
+    start = last = -1
+    for index, is_para in enumerate(prose):
+        if not is_para:
+            continue
+        if start < 0 or index - last - 1 > _MAX_GAP:
+            if start >= 0:
+                runs.append((start, last + 1))
+            start = index
+        last = index
+    if start >= 0:
+        runs.append((start, last + 1))
+    return runs
+
+
+def _cut_at_marker(lines: list[str], prose: list[bool], start: int, end: int) -> int:
+    """End the article at a "Related"/"Comments" marker followed by less prose than before.
+
+    Teasers and comments under such a marker are prose too; the article is the larger part.
+    """
+    words_before = 0
+    total = sum(word_count(lines[i]) for i in range(start, end) if prose[i])
+    for index in range(start, end):
+        line = lines[index]
+        # Less than half as much prose after it as before: teasers, not the article's rest.
+        if is_section_marker(line) and 2 * (total - words_before) < words_before:
+            return index
+        if prose[index]:
+            words_before += word_count(line)
+    return end

@@ -1,0 +1,165 @@
+"""Find a pasted page's headline, byline and date around where its article starts."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.corpus.byline import NAV_WORDS, Byline, is_place, parse_byline
+from bot.corpus.dates import find_date, is_modified_line, parse_date_line
+from bot.corpus.extent import is_image
+from bot.corpus.furniture import is_boilerplate, is_furniture, is_sentence, word_count
+
+# How far above the article's first paragraph its headline and byline may sit.
+_HEADER_REACH = 30
+_MIN_TITLE_WORDS = 3
+_MAX_TITLE_WORDS = 30
+_LIST_ITEM = re.compile(r"^\s*(?:[•◦▪●□☆■▶►▼*·]|\d{1,3}[.)]\s)")
+# A date or byline line is short: a longer line is prose that mentions one.
+_MAX_META_WORDS = 25
+# "Benoit Tessier/Reuters" inside a line: a photo caption with its credit.
+_CREDIT = re.compile(r"\b[A-Z][\w.'’-]+/[A-Z]")
+_ENDS_WITH_FUNCTION_WORD = re.compile(r"\b(?:by|of|the|a|an|and|or|to|for|with|in|on)$", re.I)
+
+
+_Named = tuple[str | None, str | None]  # (author, place)
+
+
+@dataclass(frozen=True)
+class PageHeader:
+    """What the lines above the article say: headline, standfirst, byline, date."""
+
+    title_index: int | None
+    standfirst: str | None = None
+    author: str | None = None
+    place: str | None = None
+    date: str | None = None
+
+
+def is_list_item(line: str) -> bool:
+    """Tell whether a line is a bulleted or numbered list item as pasted."""
+    return _LIST_ITEM.match(line) is not None
+
+
+def looks_like_navigation(line: str) -> bool:
+    """Tell whether a line reads as site navigation rather than a headline."""
+    words = re.findall(r"[a-z]+", line.lower())
+    return any(word in NAV_WORDS for word in words) and len(words) <= 8
+
+
+def is_headline(line: str) -> bool:
+    """Tell whether a line could be an article's headline (by its shape alone)."""
+    text = line.strip()
+    words = word_count(text)
+    if not _MIN_TITLE_WORDS <= words <= _MAX_TITLE_WORDS or is_list_item(text):
+        return False
+    if is_image(text) or is_furniture(text) or is_boilerplate(text) or looks_like_navigation(text):
+        return False
+    if text.endswith((".", ":", "|", ",")) or _ENDS_WITH_FUNCTION_WORD.search(text):
+        return False
+    if _is_doubled(text) or _CREDIT.search(text) or find_date(text) or parse_byline(text):
+        return False
+    return sum(1 for word in text.split() if any(c.isalpha() for c in word)) >= _MIN_TITLE_WORDS
+
+
+def _is_doubled(text: str) -> bool:
+    # Pasted image links repeat their text: "Tech Insider Tech Insider".
+    words = text.split()
+    half = len(words) // 2
+    return len(words) % 2 == 0 and words[:half] == words[half:]
+
+
+def find_headline(lines: list[str], body_start: int) -> int | None:
+    """Give the index of the headline: the nearest headline-shaped line above the article.
+
+    Bylines and dates sit between headline and body; the search starts above the first.
+    """
+    top = max(0, body_start - _HEADER_REACH)
+    meta = [i for i in range(top, body_start) if _is_meta(lines[i])]
+    start = meta[0] if meta else body_start
+    for index in range(start - 1, top - 1, -1):
+        if is_headline(lines[index]):
+            # A standfirst sits between headline and byline and may look like one; it has
+            # the headline right above it and ends like a sentence or runs longer.
+            above = index - 1
+            if (
+                above >= top
+                and is_headline(lines[above])
+                and _reads_as_standfirst(lines[index], lines[above])
+            ):
+                return above
+            return index
+    for index in range(start, body_start):
+        if is_headline(lines[index]):
+            return index
+    return None
+
+
+def _reads_as_standfirst(line: str, above: str) -> bool:
+    return is_sentence(line) or word_count(line) > word_count(above)
+
+
+def _is_meta(line: str) -> bool:
+    if word_count(line) > _MAX_META_WORDS:
+        return False
+    byline = parse_byline(line)
+    return (byline is not None and byline.prefixed) or find_date(line) is not None
+
+
+def read_page_header(lines: list[str], title_index: int | None, body_start: int) -> PageHeader:
+    """Read standfirst, byline and date from the lines around the headline."""
+    first = max(0, (title_index if title_index is not None else body_start) - 3)
+    window = list(range(first, body_start))
+    date_at, date = _first_date(lines, window)
+    author, place = _author(lines, window, date_at)
+    after_title = [i for i in window if title_index is None or i > title_index]
+    standfirst = next(
+        (lines[i] for i in after_title if _is_standfirst(lines[i]) and i != date_at), None
+    )
+    return PageHeader(title_index, standfirst, author, place, date)
+
+
+def _first_date(lines: list[str], window: list[int]) -> tuple[int | None, str | None]:
+    dated = [
+        (i, d)
+        for i in window
+        if word_count(lines[i]) <= _MAX_META_WORDS and (d := find_date(lines[i])) is not None
+    ]
+    published = [(i, d) for i, d in dated if not is_modified_line(lines[i])]
+    best = published or dated
+    return best[0] if best else (None, None)
+
+
+def _author(
+    lines: list[str], window: list[int], date_at: int | None
+) -> tuple[str | None, str | None]:
+    bylines = [(i, b) for i in window if word_count(lines[i]) <= _MAX_META_WORDS
+               and (b := parse_byline(lines[i]))]  # fmt: skip
+    prefixed = [(i, b) for i, b in bylines if b.prefixed]
+    if prefixed:
+        return _named(prefixed[0][1])
+    # A bare "Firstname Lastname" line counts only near a date line.
+    if date_at is not None:
+        near = [(i, b) for i, b in bylines if abs(i - date_at) <= 3]
+        if near:
+            index, byline = near[0]
+            return byline.author, byline.place or _place_after(lines, index, date_at)
+    return None, None
+
+
+def _named(byline: Byline) -> _Named:
+    return byline.author, byline.place
+
+
+def _place_after(lines: list[str], index: int, date_at: int) -> str | None:
+    # "Alex Woodward" then "New York": the line under a bare byline is its place.
+    after = index + 1
+    if after < len(lines) and after != date_at and is_place(lines[after]):
+        return lines[after].strip()
+    return None
+
+
+def _is_standfirst(line: str) -> bool:
+    if is_furniture(line) or is_list_item(line) or parse_date_line(line) or parse_byline(line):
+        return False
+    return (is_sentence(line) or is_headline(line)) and 6 <= word_count(line) <= 60
