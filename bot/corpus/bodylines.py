@@ -12,18 +12,28 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from bot.corpus.extent import is_image, is_prose
+from bot.corpus.extent import is_image, is_prose, is_section_marker
 from bot.corpus.furniture import is_boilerplate, is_furniture, is_sentence, word_count
 from bot.corpus.headline import is_list_item
 
 # An unpunctuated line this long is a sentence, not a caption.
 FULL_SENTENCE_WORDS = 12
 _MAX_HEADING_WORDS = 15
+# A short sentence in the text ("This is what they did.") is text; captions are caught by
+# their image or credit, buttons and labels are shorter.
+_SHORT_SENTENCE_WORDS = 6
+# A caption under an image is short or carries its credit; a paragraph there is text.
+_IMAGE_CAPTION_WORDS = 30
 _NAV_ITEM_WORDS = 3
 _BULLET = re.compile(r"^\s*(?:[•◦▪●□☆■▶►▼*·]\s*)")
 # "Olena Shmahalo/Quanta Magazine", "JIM WATSON/AFP/Getty Images": a photo credit.
 _CREDIT_LINE = re.compile(r"^[\w.'’ -]{2,40}/[\w.'’ /-]{2,40}$")
 _CAPTION_MAX_WORDS = 60
+# A paragraph the page repeats is kept only when it is long: a pull quote is not a caption.
+_KEEP_REPEATED_WORDS = 40
+# "…in Queens.CreditChang W. Lee/The New York Times": a caption with its credit run on.
+_GLUED_CREDIT = re.compile(r"[a-z.)”\"’]Credit(?:Credit)?[A-Z]")
+_INLINE_CREDIT = re.compile(r"(?:credit|photograph|photo|image|illustration)\s*:?\s*[A-Z]", re.I)
 
 
 def body_paragraphs(lines: list[str], start: int, end: int, page: list[str]) -> list[str]:
@@ -43,20 +53,20 @@ def _bare(line: str) -> str:
 
 def _keep(lines: list[str], index: int, start: int, end: int, counts: Counter[str]) -> bool:
     line = lines[index]
-    if is_furniture(line) or is_image(line) or is_credit(line):
+    if is_furniture(line) or is_image(line) or is_credit(line) or is_section_marker(line):
         return False
-    if _is_caption(lines, index):
+    if _is_caption(lines, index) or _in_teaser_list(lines, index, start):
         return False
     words = word_count(line)
-    if words < FULL_SENTENCE_WORDS and counts[_bare(line)] > 1:
-        return False  # repeated short lines: image alt text, teaser headlines, buttons
+    if counts[_bare(line)] > 1 and (words < _KEEP_REPEATED_WORDS or not is_prose(line)):
+        return False  # what the page repeats: captions, alt text, teaser headlines, buttons
     if is_prose(line):
         return True
     if is_list_item(line):
         return words > _NAV_ITEM_WORDS and not is_boilerplate(line)
     if is_boilerplate(line):
         return False
-    if words >= FULL_SENTENCE_WORDS or (is_sentence(line) and _between_prose(lines, index)):
+    if words >= FULL_SENTENCE_WORDS or (is_sentence(line) and words >= _SHORT_SENTENCE_WORDS):
         return True
     return words <= _MAX_HEADING_WORDS and _heads_prose(lines, index, end)
 
@@ -72,17 +82,41 @@ def _is_caption(lines: list[str], index: int) -> bool:
     line = lines[index]
     if word_count(line) > _CAPTION_MAX_WORDS:
         return False
-    after_image = index > 0 and is_image(lines[index - 1])
+    if _GLUED_CREDIT.search(line) or _is_doubled(line):
+        return True
+    after_image = index > 0 and is_image(lines[index - 1]) and not _is_button(lines[index - 1])
     before_credit = index + 1 < len(lines) and is_credit(lines[index + 1])
-    return before_credit or (after_image and not _heads_prose(lines, index, len(lines)))
+    if before_credit:
+        return True
+    short = word_count(line) < _IMAGE_CAPTION_WORDS or _INLINE_CREDIT.search(line) is not None
+    return after_image and short and not _heads_prose(lines, index, len(lines))
 
 
-def _between_prose(lines: list[str], index: int) -> bool:
-    before = index > 0 and is_prose(lines[index - 1])
-    after = index + 1 < len(lines) and is_prose(lines[index + 1])
-    return before and after
+def _is_doubled(line: str) -> bool:
+    # Alt text pasted twice: "A window in a room.A window in a room."
+    text = line.strip()
+    half = len(text) // 2
+    return len(text) > 20 and len(text) % 2 == 0 and text[:half] == text[half:]
+
+
+def _in_teaser_list(lines: list[str], index: int, start: int) -> bool:
+    """A list item in a list that a section marker ("Most Read") opens."""
+    if not is_list_item(lines[index]):
+        return False
+    above = index - 1
+    while above >= start and is_list_item(lines[above]):
+        above -= 1
+    return above >= 0 and is_section_marker(lines[above])
+
+
+def _is_button(line: str) -> bool:
+    # Form controls paste like pictures: "[Submit]", "[          ]".
+    inner = line.strip().strip("[]").strip()
+    return not inner or (inner.isalpha() and inner[0].isupper() and " " not in inner)
 
 
 def _heads_prose(lines: list[str], index: int, end: int) -> bool:
     """A subheading: the next line is article prose."""
-    return index + 1 < end and is_prose(lines[index + 1]) and not is_sentence(lines[index])
+    # A heading may ask a question; a line ending in a period is a caption or a sentence.
+    heading = not lines[index].rstrip().endswith(".")
+    return heading and index + 1 < end and is_prose(lines[index + 1])

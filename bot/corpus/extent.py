@@ -10,6 +10,7 @@ is prose: a comment thread has long lines too, but each comes with names, dates 
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -32,6 +33,7 @@ _SECTION_MARKER = re.compile(
     re.IGNORECASE,
 )
 _MARKER_MAX_WORDS = 5
+_RESUME_REACH = 8
 _IMAGE = re.compile(r"(?:image|photo|video)?\s*\[[^\]]*\]\W*", re.IGNORECASE)
 
 
@@ -109,9 +111,20 @@ def _cut_at_marker(lines: list[str], prose: list[bool], start: int, end: int) ->
     total = sum(word_count(lines[i]) for i in range(start, end) if prose[i])
     for index in range(start, end):
         line = lines[index]
-        # Less than half as much prose after it as before: teasers, not the article's rest.
-        if is_section_marker(line) and 2 * (total - words_before) < words_before:
+        # Less than half as much prose after it as before, and no two paragraphs in a row
+        # right after it: teasers (each under its picture), not the article's rest.
+        if (
+            is_section_marker(line)
+            and 2 * (total - words_before) < words_before
+            and not _text_resumes(prose, index + 1)
+        ):
             return index
         if prose[index]:
             words_before += word_count(line)
     return end
+
+
+def _text_resumes(prose: list[bool], index: int) -> bool:
+    """Tell whether two prose lines in a row follow within a few lines (a short insert)."""
+    window = prose[index : index + _RESUME_REACH]
+    return any(a and b for a, b in itertools.pairwise(window))

@@ -17,8 +17,9 @@ _FURNITURE_LINE = re.compile(
 )
 # Lines that start like furniture: promos, newsletter plugs, image credits and captions.
 _FURNITURE_START = re.compile(
-    r"(?:read more\b|sign up (?:to|for)\b|subscribe (?:to|for|now)\b|image (?:source|caption),"
-    r"|media caption,|video caption,|photograph:|related:|see also:|watch:|listen:"
+    r"(?:read more\b|sign up (?:to|for)\b|subscribe (?:to|for|now)\b|image (?:source|caption)\b"
+    r"|image copyright\b|media caption\b|video caption\b|photograph:|related:|see also:"
+    r"|watch:|listen:"
     r"|(?:skip past|after) newsletter promotion|privacy notice:|follow (?:us|@)"
     r"|updated \d+ \w+ ago|published \d+ \w+ ago|our standards:)",
     re.IGNORECASE,

@@ -12,6 +12,11 @@ from bot.corpus.furniture import is_boilerplate, is_furniture, is_sentence, word
 
 # How far above the article's first paragraph its headline and byline may sit.
 _HEADER_REACH = 30
+# Lines under the first paragraph still searched for a byline or date, and how many
+# paragraphs (standfirst, caption) may come before them.
+_META_REACH = 12
+_MAX_LEAD_PARAGRAPHS = 2
+_MIN_PROSE_WORDS = 15
 _MIN_TITLE_WORDS = 3
 _MAX_TITLE_WORDS = 30
 _LIST_ITEM = re.compile(r"^\s*(?:[•◦▪●□☆■▶►▼*·]|\d{1,3}[.)]\s)")
@@ -55,11 +60,19 @@ def is_headline(line: str) -> bool:
         return False
     if is_image(text) or is_furniture(text) or is_boilerplate(text) or looks_like_navigation(text):
         return False
-    if text.endswith((".", ":", "|", ",")) or _ENDS_WITH_FUNCTION_WORD.search(text):
+    if _ends_like_label(text) or _ENDS_WITH_FUNCTION_WORD.search(text):
         return False
     if _is_doubled(text) or _CREDIT.search(text) or find_date(text) or parse_byline(text):
         return False
     return sum(1 for word in text.split() if any(c.isalpha() for c in word)) >= _MIN_TITLE_WORDS
+
+
+def _ends_like_label(text: str) -> bool:
+    # A headline has no final period, unless its last word is an abbreviation ("N.Y.C.").
+    last = text.split()[-1]
+    if text.endswith(".") and last.count(".") >= 2:
+        return False
+    return text.endswith((".", ":", "|", ","))
 
 
 def _is_doubled(text: str) -> bool:
@@ -93,6 +106,24 @@ def find_headline(lines: list[str], body_start: int) -> int | None:
         if is_headline(lines[index]):
             return index
     return None
+
+
+def header_end(lines: list[str], body_start: int) -> int:
+    """Give where the body starts once the byline and date lines under a standfirst are seen.
+
+    A long standfirst or a caption can come before the byline; it is header, not body.
+    A date further down, after more than two paragraphs, belongs to the body.
+    """
+    end = body_start
+    prose_seen = 0
+    for index in range(body_start, min(len(lines), body_start + _META_REACH)):
+        if _is_meta(lines[index]) or (index == end and parse_byline(lines[index])):
+            end = index + 1
+        elif word_count(lines[index]) >= _MIN_PROSE_WORDS:
+            prose_seen += 1
+            if prose_seen > _MAX_LEAD_PARAGRAPHS:
+                break
+    return end
 
 
 def _reads_as_standfirst(line: str, above: str) -> bool:

@@ -11,7 +11,7 @@ from bot.corpus.byline import Byline, is_place, parse_byline, wire_dateline
 from bot.corpus.dates import parse_date_line
 from bot.corpus.extent import Extent, find_extent
 from bot.corpus.furniture import is_caption, is_furniture, tail_start, word_count
-from bot.corpus.headline import find_headline, read_page_header
+from bot.corpus.headline import find_headline, header_end, read_page_header
 from bot.corpus.model import Article, ArticleError
 
 log = logging.getLogger(__name__)
@@ -47,9 +47,10 @@ def parse_pastein(article_id: str, text: str, fallback_title: str) -> Article:
 def _parse_page(article_id: str, units: list[str], extent: Extent, fallback: str) -> Article:
     """A page pasted from a browser: the article is its main run of prose."""
     title_index = find_headline(units, extent.start)
-    header = read_page_header(units, title_index, extent.start)
-    end = min(extent.end, extent.start + tail_start(units[extent.start :]))
-    body = body_paragraphs(units, extent.start, end, units)
+    start = header_end(units, extent.start)
+    header = read_page_header(units, title_index, start)
+    end = min(extent.end, start + tail_start(units[start:]))
+    body = body_paragraphs(units, start, end, units)
     if not body:
         raise ArticleError("no body text")
     title = units[title_index].lstrip("#").strip() if title_index is not None else fallback
