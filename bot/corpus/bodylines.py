@@ -63,7 +63,10 @@ def _keep(lines: list[str], index: int, start: int, end: int, counts: Counter[st
     if is_prose(line):
         return True
     if is_list_item(line):
-        return words > _NAV_ITEM_WORDS and not is_boilerplate(line)
+        bare = _bare(line)
+        return word_count(bare) > _NAV_ITEM_WORDS and not (
+            is_boilerplate(bare) or is_furniture(bare)
+        )
     if is_boilerplate(line):
         return False
     if words >= FULL_SENTENCE_WORDS or (is_sentence(line) and words >= _SHORT_SENTENCE_WORDS):

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from bot.corpus.dates import strip_dates
 
 _BY = re.compile(r"(?:by|words by|written by|posted by)\s*:?\s+(?P<rest>.+)", re.IGNORECASE)
+# "By Alex Heath, a deputy editor and author of …": the name, then who they are.
+_LONG_BY = re.compile(r"^((?:by|words by|written by|posted by)\s*:?\s+[^,.(]+?)\s*[,(].*$", re.I)
 # What surrounds a name on a byline line: list bullets, dates, times, handles, "Follow".
 _BULLET = re.compile(r"^(?:[•◦▪●□*·/|>-]+|\d{1,2}[.)])\s*")
 _NOISE = re.compile(
@@ -46,7 +48,7 @@ class Byline:
 
 def parse_byline(line: str) -> Byline | None:
     """Read a byline ('By A and B, BBC News', 'Alex Woodward', 'Julian Borger in Kyiv')."""
-    text = clean_byline(line)
+    text = _LONG_BY.sub(r"\1", clean_byline(line))
     if len(text) > _MAX_BYLINE_CHARS or any(c.isdigit() for c in text) or not text:
         return None
     by = _BY.fullmatch(text)

@@ -14,7 +14,7 @@ import itertools
 import re
 from dataclasses import dataclass
 
-from bot.corpus.furniture import is_furniture, is_sentence, word_count
+from bot.corpus.furniture import is_boilerplate, is_furniture, is_sentence, word_count
 
 # A paragraph of prose: a sentence of 15+ words, or any line of 30+ words.
 _PROSE_SENTENCE_WORDS = 15
@@ -76,7 +76,18 @@ def find_extent(lines: list[str]) -> Extent | None:
     if best is None:
         return None
     _, start, end = best
+    start = _skip_notices(lines, prose, start, end)
     return Extent(start=start, end=_cut_at_marker(lines, prose, start, end))
+
+
+def _skip_notices(lines: list[str], prose: list[bool], start: int, end: int) -> int:
+    """Step past cookie and sign-in notices that stand apart above the article."""
+    while start < end and is_boilerplate(lines[start]):
+        following = next((i for i in range(start + 1, end) if prose[i]), end)
+        if following - start < 2:
+            break
+        start = following
+    return start
 
 
 def _prose_share(lines: list[str], prose: list[bool], start: int, end: int) -> float:

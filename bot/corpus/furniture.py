@@ -11,7 +11,7 @@ _FURNITURE_LINE = re.compile(
     r"|print|comments?|related topics|related|more on this story|most read|top stories"
     r"|listen to this article|skip to (?:main )?content|published|updated|image source"
     r"|reuse this content|explore more on these topics|topics|continue reading"
-    r"|getty images|reuters|ap|afp|pa media|epa)"
+    r"|getty images|reuters|ap|afp|pa media|epa|\d+ min(?:ute)?s? read)"
     r"[.:]?",
     re.IGNORECASE,
 )
@@ -34,7 +34,8 @@ _BOILERPLATE_WORD = re.compile(
     r"|read more|related topics|more on this story|explore more on these topics"
     r"|reuse this content|our standards|trust principles|reporting by|editing by"
     r"|additional reporting|advertisement|most read|download (?:our|the) app"
-    r"|thank you for|please refresh|already have an account",
+    r"|thank you for|please refresh|already have an account|we use cookies"
+    r"|accept (?:our |all |the )?(?:cookies|privacy|terms)",
     re.IGNORECASE,
 )
 _TERMINAL = ".!?…:;\"'”’»"

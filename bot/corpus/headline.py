@@ -18,6 +18,7 @@ _META_REACH = 12
 _MAX_LEAD_PARAGRAPHS = 2
 _MIN_PROSE_WORDS = 15
 _MIN_TITLE_WORDS = 3
+_BY_START = re.compile(r"\W*by\s", re.IGNORECASE)
 _MAX_TITLE_WORDS = 30
 _LIST_ITEM = re.compile(r"^\s*(?:[•◦▪●□☆■▶►▼*·]|\d{1,3}[.)]\s)")
 # A date or byline line is short: a longer line is prose that mentions one.
@@ -62,8 +63,10 @@ def is_headline(line: str) -> bool:
         return False
     if _ends_like_label(text) or _ENDS_WITH_FUNCTION_WORD.search(text):
         return False
-    if _is_doubled(text) or _CREDIT.search(text) or find_date(text) or parse_byline(text):
+    if _is_doubled(text) or _CREDIT.search(text) or find_date(text) or _is_byline(text):
         return False
+    if text[0].islower() and not text[1:2].isupper():
+        return False  # "on Feb 24" is a label; "iPhone sales" is a headline
     return sum(1 for word in text.split() if any(c.isalpha() for c in word)) >= _MIN_TITLE_WORDS
 
 
@@ -73,6 +76,14 @@ def _ends_like_label(text: str) -> bool:
     if text.endswith(".") and last.count(".") >= 2:
         return False
     return text.endswith((".", ":", "|", ","))
+
+
+def _is_byline(text: str) -> bool:
+    # A four-word title-case headline reads like a name too: only short ones are names.
+    byline = parse_byline(text)
+    return byline is not None and (
+        byline.prefixed or byline.place is not None or word_count(text) <= 3
+    )
 
 
 def _is_doubled(text: str) -> bool:
@@ -131,7 +142,7 @@ def _reads_as_standfirst(line: str, above: str) -> bool:
 
 
 def _is_meta(line: str) -> bool:
-    if word_count(line) > _MAX_META_WORDS:
+    if word_count(line) > _MAX_META_WORDS and not _BY_START.match(line):
         return False
     byline = parse_byline(line)
     return (byline is not None and byline.prefixed) or find_date(line) is not None
@@ -164,8 +175,12 @@ def _first_date(lines: list[str], window: list[int]) -> tuple[int | None, str | 
 def _author(
     lines: list[str], window: list[int], date_at: int | None
 ) -> tuple[str | None, str | None]:
-    bylines = [(i, b) for i in window if word_count(lines[i]) <= _MAX_META_WORDS
-               and (b := parse_byline(lines[i]))]  # fmt: skip
+    bylines = [
+        (i, b)
+        for i in window
+        if (word_count(lines[i]) <= _MAX_META_WORDS or _BY_START.match(lines[i]))
+        and (b := parse_byline(lines[i])) is not None
+    ]
     prefixed = [(i, b) for i, b in bylines if b.prefixed]
     if prefixed:
         return _named(prefixed[0][1])

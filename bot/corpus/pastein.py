@@ -35,7 +35,7 @@ class Header:
 
 def parse_pastein(article_id: str, text: str, fallback_title: str) -> Article:
     """Parse a pasted web page (or a plain note) into title, metadata and body paragraphs."""
-    units = _drop_leading_furniture(text_units(text))
+    units = _join_split_bylines(_drop_leading_furniture(text_units(text)))
     if not units:
         raise ArticleError("no body text")
     extent = find_extent(units)
@@ -88,6 +88,17 @@ def _parse_note(article_id: str, units: list[str], fallback_title: str) -> Artic
         place=header.place,
         standfirst=header.standfirst,
     )
+
+
+def _join_split_bylines(units: list[str]) -> list[str]:
+    """Join a lone "By" line to the name under it, as the page shows them side by side."""
+    joined: list[str] = []
+    for unit in units:
+        if joined and joined[-1].strip().lower() == "by":
+            joined[-1] = f"{joined[-1].strip()} {unit.strip()}"
+        else:
+            joined.append(unit)
+    return joined
 
 
 def _drop_leading_furniture(units: list[str]) -> list[str]:
