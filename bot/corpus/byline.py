@@ -21,7 +21,8 @@ _NOISE = re.compile(
 # Site-interface words that sit where a byline does but never name a person.
 NAV_WORDS = frozenset(
     "username password login logout menu search home subscribe share comments comment"
-    " navigation skip email print tweet follow more options sign register account".split()
+    " navigation skip email print tweet follow more options sign register account homepage"
+    " logo".split()
 )
 # "Name in Place" (Guardian) and "Name, BBC News" / "Name | Reuters" (most others).
 _IN_PLACE = re.compile(r"(?P<names>.+?)\s+in\s+(?P<place>[^,|]+)")

@@ -18,6 +18,9 @@ _META_REACH = 12
 _MAX_LEAD_PARAGRAPHS = 2
 _MIN_PROSE_WORDS = 15
 _MIN_TITLE_WORDS = 3
+_MIN_HEADLINE_ABOVE = 5
+# "logo. The Verge": a sentence break inside a line; a headline is one phrase.
+_INNER_STOP = re.compile(r"\b[a-z]{2,}[.!?]\s+[A-Z]")
 _BY_START = re.compile(r"\W*by\s", re.IGNORECASE)
 _MAX_TITLE_WORDS = 30
 _LIST_ITEM = re.compile(r"^\s*(?:[•◦▪●□☆■▶►▼*·]|\d{1,3}[.)]\s)")
@@ -63,6 +66,8 @@ def is_headline(line: str) -> bool:
         return False
     if _ends_like_label(text) or _ENDS_WITH_FUNCTION_WORD.search(text):
         return False
+    if text.startswith("[") or _INNER_STOP.search(text):
+        return False
     if _is_doubled(text) or _CREDIT.search(text) or find_date(text) or _is_byline(text):
         return False
     if text[0].islower() and not text[1:2].isupper():
@@ -99,6 +104,8 @@ def find_headline(lines: list[str], body_start: int) -> int | None:
     Bylines and dates sit between headline and body; the search starts above the first.
     """
     top = max(0, body_start - _HEADER_REACH)
+    if top == 0 and lines and is_headline(lines[0]):
+        return 0  # the paste starts at the headline, as when selecting from it down
     meta = [i for i in range(top, body_start) if _is_meta(lines[i])]
     start = meta[0] if meta else body_start
     for index in range(start - 1, top - 1, -1):
@@ -138,7 +145,7 @@ def header_end(lines: list[str], body_start: int) -> int:
 
 
 def _reads_as_standfirst(line: str, above: str) -> bool:
-    return is_sentence(line) or word_count(line) > word_count(above)
+    return is_sentence(line) or word_count(line) > word_count(above) >= _MIN_HEADLINE_ABOVE
 
 
 def _is_meta(line: str) -> bool:
