@@ -40,11 +40,28 @@ def body_paragraphs(lines: list[str], start: int, end: int, page: list[str]) -> 
     """Give the paragraphs of lines[start:end], dropping what is not article text."""
     counts = Counter(_bare(line) for line in page)
     kept: list[str] = []
-    for index in range(start, end):
+    index = start
+    while index < end:
         line = lines[index]
         if _keep(lines, index, start, end, counts):
-            kept.append(_bare(line) if is_list_item(line) and _BULLET.match(line) else line)
+            items = _introduced_list(lines, index + 1, end) if line.rstrip().endswith(":") else []
+            # "…as follows:" and its list are one paragraph, as the page shows them.
+            kept.append(" ".join([_text(line), *(_text(item) for item in items)]))
+            index += len(items)
+        index += 1
     return kept
+
+
+def _text(line: str) -> str:
+    return _bare(line) if is_list_item(line) and _BULLET.match(line) else line.strip()
+
+
+def _introduced_list(lines: list[str], index: int, end: int) -> list[str]:
+    items: list[str] = []
+    while index < end and is_list_item(lines[index]) and not is_furniture(_bare(lines[index])):
+        items.append(lines[index])
+        index += 1
+    return items
 
 
 def _bare(line: str) -> str:
@@ -92,7 +109,7 @@ def _is_caption(lines: list[str], index: int) -> bool:
     if before_credit:
         return True
     short = word_count(line) < _IMAGE_CAPTION_WORDS or _INLINE_CREDIT.search(line) is not None
-    return after_image and short and not _heads_prose(lines, index, len(lines))
+    return after_image and short
 
 
 def _is_doubled(line: str) -> bool:
