@@ -8,6 +8,7 @@ README's definitions:
 
 - body: the reference blocks (`expected/<name>.html`: paragraphs, list items, headings,
   quotes, preformatted) of 8+ words; *prose* is the paragraphs and quotes among them.
+  Paragraphs inside a figure, caption, aside, header, footer or nav are not prose.
   A block is found when its text, whitespace and quotes normalised, is in the article's
   indexed text (its paragraphs joined by spaces).
 - boilerplate share: indexed paragraphs that are not reference content (whose normalised
@@ -47,6 +48,7 @@ VARIANTS = (("html", "html", ".html"), ("paste-headline-down", "txt", ".txt"),
 MIN_BODY_WORDS = 8
 _BLOCK_TAGS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "dd", "dt")
 _PROSE_TAGS = frozenset({"p", "blockquote"})
+_NOT_PROSE_PARENTS = frozenset({"figure", "figcaption", "aside", "header", "footer", "nav"})
 NAV_WORDS = frozenset(
     "username password sign in log in login menu search home subscribe share comments "
     "navigation skip to content follow more options email print tweet".split(" ")
@@ -128,7 +130,10 @@ def reference_blocks(html: str) -> list[tuple[str, bool]]:
             continue  # its inner blocks are counted instead
         text = normalise(element.text_content())
         if text:
-            blocks.append((text, element.tag in _PROSE_TAGS))
+            prose = element.tag in _PROSE_TAGS and not any(
+                parent.tag in _NOT_PROSE_PARENTS for parent in element.iterancestors()
+            )
+            blocks.append((text, prose))
     return blocks
 
 

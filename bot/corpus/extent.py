@@ -29,7 +29,8 @@ _SECTION_MARKER = re.compile(
     r"(?:\W*(?:related|recommended|more (?:from|on|in|stories|news|videos?)|most (?:read|popular)"
     r"|trending|comments?|view comments|leave a (?:comment|reply)|add (?:a )?comment"
     r"|you (?:may|might) also like|read next|up next|editor'?s picks"
-    r"|what to read next|around the web|from the web)\b)",
+    r"|what to read next|around the web|from the web|other [\w ]{0,20}(?:columns|stories|articles))"
+    r"\b)",
     re.IGNORECASE,
 )
 _MARKER_MAX_WORDS = 5
@@ -133,6 +134,12 @@ def _cut_at_marker(lines: list[str], prose: list[bool], start: int, end: int) ->
         if prose[index]:
             words_before += word_count(line)
     return end
+
+
+def teaser_cut(paragraphs: list[str]) -> int:
+    """Where teasers under a "Related"/"Comments" marker start in extracted paragraphs."""
+    prose = [is_prose(p) for p in paragraphs]
+    return _cut_at_marker(paragraphs, prose, 0, len(paragraphs))
 
 
 def _text_resumes(prose: list[bool], index: int) -> bool:

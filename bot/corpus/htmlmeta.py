@@ -1,0 +1,81 @@
+"""Read a page's own metadata (<meta> tags) and clean the author trafilatura guessed."""
+
+from __future__ import annotations
+
+import logging
+import re
+from html.parser import HTMLParser
+
+from bot.corpus.byline import parse_byline
+
+log = logging.getLogger(__name__)
+
+TIME_PROPERTIES = frozenset({"article:published_time", "og:published_time", "datepublished"})
+# Where pages declare their author, most specific first ("byl" is "By NAME" as printed).
+AUTHOR_PROPERTIES = (
+    "author", "article:author", "og:article:author", "byl", "parsely-author",
+    "sailthru.author", "dc.creator",
+)  # fmt: skip
+_URL = re.compile(r"\(?\s*(?:https?://|www\.)\S*\)?|\bhttps?\b", re.IGNORECASE)
+_MONTH_WORD = re.compile(
+    r"\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?$", re.IGNORECASE
+)
+# The <head> is at the top; no need to scan a whole page for it.
+_HEAD_CHARS = 200_000
+
+
+def page_meta(html: str) -> dict[str, str]:
+    """The page's <meta> values by lower-cased name/property/itemprop (first of each)."""
+    finder = _MetaFinder()
+    try:
+        finder.feed(html[:_HEAD_CHARS])
+        finder.close()
+    except Exception:  # html.parser is lenient, but never let metadata sink an article
+        log.debug("could not scan meta tags", exc_info=True)
+    return finder.values
+
+
+def author_from(meta: dict[str, str], extracted: object) -> str | None:
+    """The article's author: declared in <meta>, else trafilatura's guess, cleaned.
+
+    Each candidate is read as a byline: navigation words ("Username"), URLs and handles
+    are not names, and a name printed in capitals is given in its own case.
+    """
+    for key in AUTHOR_PROPERTIES:
+        name = clean_author(meta.get(key, ""))
+        if name:
+            return name
+    return clean_author(extracted) if isinstance(extracted, str) else None
+
+
+def clean_author(raw: str) -> str | None:
+    """One name per person, in their own case, from a possibly messy author string."""
+    names: list[str] = []
+    for part in re.split(r"\s*[;|]\s*", raw):
+        text = _MONTH_WORD.sub("", _URL.sub(" ", part)).strip(" ,")
+        if not text or text.startswith(("http", "/")):
+            continue
+        byline = parse_byline(text if text.lower().startswith("by ") else f"By {text}")
+        if byline is None or len(byline.author.split()) < 2:
+            continue
+        if not any(byline.author.casefold() == seen.casefold() for seen in names):
+            names.append(byline.author)
+    # A second "name" after the first is usually a handle or a site ("Ebb Org").
+    return names[0] if names else None
+
+
+class _MetaFinder(HTMLParser):
+    """Collect <meta> values by name, property or itemprop."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.values: dict[str, str] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag != "meta":
+            return
+        fields = {name: value or "" for name, value in attrs}
+        key = (fields.get("property") or fields.get("name") or fields.get("itemprop") or "").lower()
+        content = fields.get("content", "").strip()
+        if key and content and key not in self.values:
+            self.values[key] = content
