@@ -172,8 +172,8 @@ def cmd_articles(args: argparse.Namespace, settings: Settings) -> int:
     index = open_index(settings)
     try:
         for a in index.articles:
-            row = {"id": a.id, "title": a.title, "author": a.author, "date": a.date}
-            row["paragraphs"] = a.paragraph_count
+            row: dict[str, object] = {"id": a.id, "title": a.title, "author": a.author}
+            row |= {"date": a.date, "paragraphs": a.paragraph_count}
             if args.json:
                 print(json.dumps(row, ensure_ascii=False))
             else:
