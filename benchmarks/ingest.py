@@ -19,8 +19,8 @@ README's definitions:
   headline (what a reader sees as menus and links).
 - author right: the person named by the page's byline (`_AUTHORS`; the reference's byline
   cleaned, and read off the page where the reference has none or a non-name); compared
-  case-insensitively as a set of names. A *navigation author* is an author that is a
-  site-interface word (`NAV_WORDS`).
+  case-insensitively, each person once ("Jeffrey Gettleman; JEFFREY GETTLEMAN" is wrong).
+  A *navigation author* is an author that is a site-interface word (`NAV_WORDS`).
 - date right: the day of publication (`_DATES`: the reference's publishedTime, or the
   published date printed or declared on the page) equals the article's date's day.
 
@@ -162,13 +162,13 @@ def title_forms(title: str) -> set[str]:
     return forms
 
 
-def names(author: str | None) -> frozenset[str]:
-    """The set of people in an author string, for comparison."""
+def names(author: str | None) -> list[str]:
+    """The people in an author string, sorted, for comparison (a repeated name counts twice)."""
     if not author:
-        return frozenset()
+        return []
     author = re.sub(r"\([^)]*\)", " ", author)  # "Richard (R.J.) Eskow"
     parts = re.split(r"\s*(?:,|;|\band\b|&)\s*", author)
-    return frozenset(" ".join(p.replace(".", " ").split()).casefold() for p in parts if p.strip())
+    return sorted(" ".join(p.replace(".", " ").split()).casefold() for p in parts if p.strip())
 
 
 def author_is_right(got: str | None, truth: str) -> bool:
