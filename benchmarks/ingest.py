@@ -294,6 +294,25 @@ def run(root: Path, details: bool) -> dict[tuple[str, str], Score]:
     return scores
 
 
+def _read_dates_with_dateutil() -> None:
+    """Swap the loader's date reader for python-dateutil's fuzzy parser (comparison only)."""
+    import datetime as dt
+    import warnings
+
+    import bot.corpus.dates
+    from dateutil import parser as dateutil_parser
+
+    def parse(text: str) -> dt.datetime | None:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                return dateutil_parser.parse(text, fuzzy=True)
+        except (ValueError, OverflowError):
+            return None
+
+    bot.corpus.dates._parse_day = parse  # type: ignore[attr-defined]
+
+
 def _pct(pair: list[int]) -> str:
     return f"{100 * pair[0] / pair[1]:.1f}%" if pair[1] else "n/a"
 
@@ -319,7 +338,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("root", type=Path, help="the ingest-pages folder")
     parser.add_argument("--details", action="store_true", help="print each page's problems")
+    parser.add_argument(
+        "--date-parser",
+        choices=("dateparser", "dateutil"),
+        default="dateparser",
+        help="what reads the dates the loader finds (dateutil: to compare the two)",
+    )
     args = parser.parse_args(argv)
+    if args.date_parser == "dateutil":
+        _read_dates_with_dateutil()
     scores = run(args.root, args.details)
     order = {"all": 0, "A": 1, "B": 2}
     print(table(dict(sorted(scores.items(), key=lambda kv: (kv[0][0], order[kv[0][1]])))))
