@@ -299,8 +299,9 @@ def _read_dates_with_dateutil() -> None:
     import datetime as dt
     import warnings
 
-    import bot.corpus.dates
     from dateutil import parser as dateutil_parser
+
+    import bot.corpus.dates
 
     def parse(text: str) -> dt.datetime | None:
         try:
