@@ -109,7 +109,9 @@ def _is_caption(lines: list[str], index: int) -> bool:
     if before_credit:
         return True
     short = word_count(line) < _IMAGE_CAPTION_WORDS or _INLINE_CREDIT.search(line) is not None
-    return after_image and short
+    # A paragraph of prose followed by more prose is the text resuming after a picture.
+    resumes = is_prose(line) and index + 1 < len(lines) and is_prose(lines[index + 1])
+    return after_image and short and not resumes
 
 
 def _is_doubled(line: str) -> bool:
