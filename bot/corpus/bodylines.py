@@ -52,6 +52,26 @@ def body_paragraphs(lines: list[str], start: int, end: int, page: list[str]) -> 
     return kept
 
 
+def reach_back(lines: list[str], start: int, floor: int) -> int:
+    """Move the body's start up over short sentences that open it ("Then came the vote.").
+
+    The article's run starts at its first long paragraph; shorter sentences right above
+    it are text too, up to the header (floor), a picture, a list or a non-sentence line.
+    """
+    while start - 1 >= floor and _opens_text(lines, start - 1):
+        start -= 1
+    return start
+
+
+def _opens_text(lines: list[str], index: int) -> bool:
+    line = lines[index]
+    if not is_sentence(line) or word_count(line) < _SHORT_SENTENCE_WORDS or is_list_item(line):
+        return False
+    if is_furniture(line) or is_boilerplate(line) or is_image(line) or is_credit(line):
+        return False
+    return not (index > 0 and is_image(lines[index - 1])) and not _GLUED_CREDIT.search(line)
+
+
 def _text(line: str) -> str:
     return _bare(line) if is_list_item(line) and _BULLET.match(line) else line.strip()
 

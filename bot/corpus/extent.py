@@ -35,6 +35,9 @@ _SECTION_MARKER = re.compile(
 )
 _MARKER_MAX_WORDS = 5
 _RESUME_REACH = 8
+# A neighbouring run of prose joins the article across at most this many other lines.
+_MAX_MERGE_GAP = 40
+_MIN_MERGE_SHARE = 0.6
 _IMAGE = re.compile(r"(?:image|photo|video)?\s*\[[^\]]*\]\W*", re.IGNORECASE)
 
 
@@ -67,18 +70,51 @@ def is_section_marker(line: str) -> bool:
 def find_extent(lines: list[str]) -> Extent | None:
     """Give the article's extent, or None when no run of prose is long enough."""
     prose = [is_prose(line) for line in lines]
-    best: tuple[float, int, int] | None = None
-    for start, end in _runs(prose):
-        words = sum(word_count(lines[i]) for i in range(start, end) if prose[i])
-        density = _prose_share(lines, prose, start, end)
-        score = words * density
+    runs = _runs(prose)
+    best: tuple[float, int] | None = None
+    for number, (start, end) in enumerate(runs):
+        words = _prose_words(lines, prose, start, end)
+        score = words * _prose_share(lines, prose, start, end)
         if words >= MIN_ARTICLE_WORDS and (best is None or score > best[0]):
-            best = (score, start, end)
+            best = (score, number)
     if best is None:
         return None
-    _, start, end = best
+    start, end = _merged(lines, prose, runs, best[1])
     start = _skip_notices(lines, prose, start, end)
     return Extent(start=start, end=_cut_at_marker(lines, prose, start, end))
+
+
+def _prose_words(lines: list[str], prose: list[bool], start: int, end: int) -> int:
+    return sum(word_count(lines[i]) for i in range(start, end) if prose[i])
+
+
+def _merged(
+    lines: list[str], prose: list[bool], runs: list[tuple[int, int]], best: int
+) -> tuple[int, int]:
+    """Join the best run with neighbours that continue it across a long insert.
+
+    A gallery or a long list can hold more than _MAX_GAP lines between two parts of one
+    article; a neighbour joins when it is itself mostly prose and nothing between says a
+    new section begins (a "Related" marker, a copyright line, a sign-up block).
+    """
+    first = last = best
+    while last + 1 < len(runs) and _continues(lines, prose, runs[last], runs[last + 1]):
+        last += 1
+    while first > 0 and _continues(lines, prose, runs[first - 1], runs[first]):
+        first -= 1
+    return runs[first][0], runs[last][1]
+
+
+def _continues(
+    lines: list[str], prose: list[bool], before: tuple[int, int], after: tuple[int, int]
+) -> bool:
+    gap = range(before[1], after[0])
+    if len(gap) > _MAX_MERGE_GAP or any(sum(prose[a:b]) < 2 for a, b in (before, after)):
+        return False
+    if any(is_section_marker(lines[i]) or is_boilerplate(lines[i]) for i in gap):
+        return False
+    shares = (_prose_share(lines, prose, *run) for run in (before, after))
+    return min(shares) >= _MIN_MERGE_SHARE
 
 
 def _skip_notices(lines: list[str], prose: list[bool], start: int, end: int) -> int:

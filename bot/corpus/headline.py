@@ -21,6 +21,7 @@ _MIN_TITLE_WORDS = 3
 _MIN_HEADLINE_ABOVE = 5
 # "logo. The Verge": a sentence break inside a line; a headline is one phrase.
 _INNER_STOP = re.compile(r"\b[a-z]{2,}[.!?]\s+[A-Z]")
+_CLOCK_END = re.compile(r"\s*[ap]\.m\.$", re.IGNORECASE)
 _BY_START = re.compile(r"\W*by\s", re.IGNORECASE)
 _MAX_TITLE_WORDS = 30
 _LIST_ITEM = re.compile(r"^\s*(?:[•◦▪●□☆■▶►▼*·]|\d{1,3}[.)]\s)")
@@ -144,6 +145,15 @@ def header_end(lines: list[str], body_start: int) -> int:
     return end
 
 
+def header_floor(lines: list[str], title_index: int | None, body_start: int) -> int:
+    """The first line the body may reach back to: below the title and every meta line."""
+    floor = 0 if title_index is None else title_index + 2  # the line under it: standfirst
+    for index in range(floor, body_start):
+        if _is_meta(lines[index]) or parse_byline(lines[index]):
+            floor = index + 1
+    return floor
+
+
 def _reads_as_standfirst(line: str, above: str) -> bool:
     return is_sentence(line) or word_count(line) > word_count(above) >= _MIN_HEADLINE_ABOVE
 
@@ -152,7 +162,11 @@ def _is_meta(line: str) -> bool:
     if word_count(line) > _MAX_META_WORDS and not _BY_START.match(line):
         return False
     byline = parse_byline(line)
-    return (byline is not None and byline.prefixed) or find_date(line) is not None
+    if byline is not None and byline.prefixed:
+        return True
+    # A dateline is a label, not a sentence: "On March 3, 2021, the council met." is text.
+    label = _CLOCK_END.sub("", line.strip())
+    return find_date(line) is not None and not is_sentence(label) and word_count(line) <= 15
 
 
 def read_page_header(lines: list[str], title_index: int | None, body_start: int) -> PageHeader:
@@ -170,9 +184,7 @@ def read_page_header(lines: list[str], title_index: int | None, body_start: int)
 
 def _first_date(lines: list[str], window: list[int]) -> tuple[int | None, str | None]:
     dated = [
-        (i, d)
-        for i in window
-        if word_count(lines[i]) <= _MAX_META_WORDS and (d := find_date(lines[i])) is not None
+        (i, d) for i in window if _is_meta(lines[i]) and (d := find_date(lines[i])) is not None
     ]
     published = [(i, d) for i, d in dated if not is_modified_line(lines[i])]
     best = published or dated

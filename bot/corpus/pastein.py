@@ -6,12 +6,12 @@ import logging
 from dataclasses import dataclass, replace
 
 from bot.corpus.blocks import text_units
-from bot.corpus.bodylines import body_paragraphs
+from bot.corpus.bodylines import body_paragraphs, reach_back
 from bot.corpus.byline import Byline, is_place, parse_byline, wire_dateline
 from bot.corpus.dates import parse_date_line
 from bot.corpus.extent import Extent, find_extent
 from bot.corpus.furniture import is_caption, is_furniture, tail_start, word_count
-from bot.corpus.headline import find_headline, header_end, read_page_header
+from bot.corpus.headline import find_headline, header_end, header_floor, read_page_header
 from bot.corpus.model import Article, ArticleError
 
 log = logging.getLogger(__name__)
@@ -49,6 +49,7 @@ def _parse_page(article_id: str, units: list[str], extent: Extent, fallback: str
     title_index = find_headline(units, extent.start)
     start = header_end(units, extent.start)
     header = read_page_header(units, title_index, start)
+    start = reach_back(units, start, header_floor(units, title_index, start))
     end = min(extent.end, start + tail_start(units[start:]))
     body = body_paragraphs(units, start, end, units)
     if not body:

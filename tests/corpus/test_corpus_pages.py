@@ -112,3 +112,37 @@ def test_navigation_words_are_never_an_author(line: str) -> None:
 )
 def test_dates_as_newspapers_print_them(text: str, iso: str | None) -> None:
     assert find_date(text) == iso
+
+
+def _paragraphs(topic: str, count: int) -> list[str]:
+    return [
+        f"Paragraph {n} about the {topic} explains what changed this year and why the "
+        "council thinks the money is well spent on the harbour and its ferry."
+        for n in range(count)
+    ]
+
+
+def test_an_article_split_by_a_long_gallery_is_kept_whole() -> None:
+    gallery = [f"[photo-{n}]\nPhoto {n}" for n in range(12)]
+    lines = [
+        "Ferry budget explained",
+        "By Sam Lee",
+        *_paragraphs("budget", 3),
+        *gallery,
+        *_paragraphs("timetable", 3),
+    ]
+    article = parse_article("gallery", "\n".join(lines).encode(), ".txt")
+    assert len(article.paragraphs) == 6
+    assert article.paragraphs[-1].startswith("Paragraph 2 about the timetable")
+
+
+def test_a_short_first_paragraph_with_a_date_is_text_not_a_dateline() -> None:
+    lines = [
+        "Ferry budget explained",
+        "By Sam Lee",
+        "On March 3, 2021, the council met to settle the ferry budget.",
+        *_paragraphs("budget", 4),
+    ]
+    article = parse_article("dated", "\n".join(lines).encode(), ".txt")
+    assert article.paragraphs[0] == "On March 3, 2021, the council met to settle the ferry budget."
+    assert (article.author, article.date) == ("Sam Lee", None)
