@@ -18,6 +18,8 @@ _NOISE = re.compile(
     r"(?:\s+at\s+\d{1,2}[:.]\d{2}\s*[ap]\.?m\.?)?\b|\bat\s+\d{1,2}[:.]\d{2}\s*[ap]\.?m\.?",
     re.IGNORECASE,
 )
+# A picture's file name or alt text pasted before the name: "dsteer-headshot Dave Steer".
+_FILE_NAME = re.compile(r"^(?:[a-z0-9]*[-_0-9][a-z0-9_-]*\s+)+")
 # Site-interface words that sit where a byline does but never name a person.
 NAV_WORDS = frozenset(
     "username password login logout menu search home subscribe share comments comment"
@@ -68,6 +70,7 @@ def parse_byline(line: str) -> Byline | None:
 def clean_byline(line: str) -> str:
     """A byline line without bullets, dates, times, handles or 'Follow' links."""
     text = _BULLET.sub("", line.strip())
+    text = _FILE_NAME.sub("", text)
     text = strip_dates(text)
     text = _NOISE.sub(" ", text)
     text = re.sub(r"(?<!\S)\d+(?!\S)", " ", text)  # counts glued to a date: "2016651"

@@ -21,6 +21,11 @@ _MIN_TITLE_WORDS = 3
 _MIN_HEADLINE_ABOVE = 5
 # "logo. The Verge": a sentence break inside a line; a headline is one phrase.
 _INNER_STOP = re.compile(r"\b[a-z]{2,}[.!?]\s+[A-Z]")
+# "1:39 PM ET", "3 hours ago": when the page gives a time but no date.
+_CLOCK_LINE = re.compile(
+    r"\W*(?:\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?(?:\s+[A-Z]{2,4})?|\d+\s+(?:minutes?|hours?)\s+ago)\W*$",
+    re.IGNORECASE,
+)
 _CLOCK_END = re.compile(r"\s*[ap]\.m\.$", re.IGNORECASE)
 _BY_START = re.compile(r"\W*by\s", re.IGNORECASE)
 _MAX_TITLE_WORDS = 30
@@ -174,7 +179,8 @@ def read_page_header(lines: list[str], title_index: int | None, body_start: int)
     first = max(0, (title_index if title_index is not None else body_start) - 3)
     window = list(range(first, body_start))
     date_at, date = _first_date(lines, window)
-    author, place = _author(lines, window, date_at)
+    clock_at = next((i for i in window if _CLOCK_LINE.match(lines[i])), None)
+    author, place = _author(lines, window, date_at if date_at is not None else clock_at)
     after_title = [i for i in window if title_index is None or i > title_index]
     standfirst = next(
         (lines[i] for i in after_title if _is_standfirst(lines[i]) and i != date_at), None
