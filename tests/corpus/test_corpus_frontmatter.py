@@ -109,3 +109,13 @@ def test_eval_corpus_loads_with_paragraph_positions_matching_questions() -> None
         paragraph = articles[question["article"]].paragraphs[question["paragraph"]]
         for answer in question["answers"]:
             assert answer in paragraph, (question["id"], answer)
+
+
+def test_front_matter_over_a_pasted_page_fixes_fields_and_keeps_furniture_out() -> None:
+    page = (Path(__file__).parent / "fixtures" / "whole-page.txt").read_text()
+    text = f"---\npasted: true\nauthor: Jane Q. Doe\ndate: 2021-03-04\n---\n{page}"
+    article = parse_article("fixed", text.encode(), ".txt")
+    assert (article.author, article.date) == ("Jane Q. Doe", "2021-03-04")
+    assert article.title == "Harbour towns turn old ferries into floating libraries"
+    assert article.paragraphs[0].startswith("The first ferry to reopen")
+    assert not any("Skip navigation" in p or "comment" in p for p in article.paragraphs)
