@@ -18,6 +18,12 @@ _META_REACH = 12
 _MAX_LEAD_PARAGRAPHS = 2
 _MIN_PROSE_WORDS = 15
 _MIN_TITLE_WORDS = 3
+_MAX_FIRST_LINE_WORDS = 40
+_NAV_PHRASE = re.compile(
+    r"\b(?:skip|jump) to\b|\b(?:sign|log) (?:in|up|out)\b|\bmain menu\b|\bnavigation\b"
+    r"|^\W*(?:share|tweet|email|print|save|follow|subscribe|menu|search)\b",
+    re.IGNORECASE,
+)
 _MIN_HEADLINE_ABOVE = 5
 # "logo. The Verge": a sentence break inside a line; a headline is one phrase.
 _INNER_STOP = re.compile(r"\b[a-z]{2,}[.!?]\s+[A-Z]")
@@ -57,24 +63,40 @@ def is_list_item(line: str) -> bool:
 
 
 def looks_like_navigation(line: str) -> bool:
-    """Tell whether a line reads as site navigation rather than a headline."""
+    """Tell whether a line reads as site navigation rather than a headline.
+
+    Navigation is mostly interface words ("Sign in", "Share via Email") or says where to
+    go ("Skip to content"); a headline may use one of them ("Home prices fall").
+    """
     words = re.findall(r"[a-z]+", line.lower())
-    return any(word in NAV_WORDS for word in words) and len(words) <= 8
+    if not words or _NAV_PHRASE.search(line):
+        return True
+    return 2 * sum(word in NAV_WORDS for word in words) >= len(words)
 
 
-def is_headline(line: str) -> bool:
-    """Tell whether a line could be an article's headline (by its shape alone)."""
+def is_headline(line: str, first_line: bool = False) -> bool:
+    """Tell whether a line could be an article's headline (by its shape alone).
+
+    The first line of a paste is the headline when it is not navigation or furniture:
+    that is where a reader selecting "from the headline down" starts.
+    """
     text = line.strip()
     words = word_count(text)
-    if not _MIN_TITLE_WORDS <= words <= _MAX_TITLE_WORDS or is_list_item(text):
+    limit = _MAX_FIRST_LINE_WORDS if first_line else _MAX_TITLE_WORDS
+    if not _MIN_TITLE_WORDS <= words <= limit or is_list_item(text):
         return False
-    if is_image(text) or is_furniture(text) or is_boilerplate(text) or looks_like_navigation(text):
+    if is_image(text) or is_furniture(text) or looks_like_navigation(text):
         return False
-    if _ends_like_label(text) or _ENDS_WITH_FUNCTION_WORD.search(text):
+    if text.startswith("[") or _INNER_STOP.search(text) or _is_doubled(text):
         return False
-    if text.startswith("[") or _INNER_STOP.search(text):
+    if _CREDIT.search(text) or parse_date_line(text) or _is_byline(text):
         return False
-    if _is_doubled(text) or _CREDIT.search(text) or find_date(text) or _is_byline(text):
+    if not first_line and (
+        is_boilerplate(text)
+        or _ends_like_label(text)
+        or _ENDS_WITH_FUNCTION_WORD.search(text)
+        or find_date(text)
+    ):
         return False
     if text[0].islower() and not text[1:2].isupper():
         return False  # "on Feb 24" is a label; "iPhone sales" is a headline
@@ -110,7 +132,7 @@ def find_headline(lines: list[str], body_start: int) -> int | None:
     Bylines and dates sit between headline and body; the search starts above the first.
     """
     top = max(0, body_start - _HEADER_REACH)
-    if top == 0 and lines and is_headline(lines[0]):
+    if top == 0 and lines and is_headline(lines[0], first_line=True):
         return 0  # the paste starts at the headline, as when selecting from it down
     meta = [i for i in range(top, body_start) if _is_meta(lines[i])]
     start = meta[0] if meta else body_start
