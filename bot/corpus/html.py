@@ -10,7 +10,7 @@ import trafilatura
 from bot.corpus.dates import find_date, parse_date_line
 from bot.corpus.extent import teaser_cut
 from bot.corpus.furniture import is_furniture
-from bot.corpus.htmlmeta import TIME_PROPERTIES, author_from, page_meta
+from bot.corpus.htmlmeta import TIME_PROPERTIES, author_from, page_meta, printed_byline
 from bot.corpus.model import Article, ArticleError
 
 log = logging.getLogger(__name__)
@@ -47,7 +47,7 @@ def parse_html_article(article_id: str, html: str, fallback_title: str) -> Artic
         id=article_id,
         title=title or fallback_title,
         paragraphs=tuple(paragraphs),
-        author=author_from(meta, getattr(doc, "author", None)),
+        author=author_from(meta, getattr(doc, "author", None)) or printed_byline(html),
         date=_date(getattr(doc, "date", None), meta),
         url=_clean(getattr(doc, "url", None)),
         source=_clean(getattr(doc, "sitename", None)),

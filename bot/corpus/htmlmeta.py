@@ -22,6 +22,14 @@ _MONTH_WORD = re.compile(
 )
 # The <head> is at the top; no need to scan a whole page for it.
 _HEAD_CHARS = 200_000
+# A byline is printed within the first blocks under the headline.
+_BYLINE_BLOCKS = 40
+_MAX_BYLINE_WORDS = 25
+_BY = re.compile(r"\W*by\s+\S", re.IGNORECASE)
+_SKIPPED = frozenset({"script", "style", "noscript", "nav", "template"})
+_BLOCKS = frozenset(
+    "p div li h1 h2 h3 h4 h5 h6 br section article header footer td span time".split()
+)
 
 
 def page_meta(html: str) -> dict[str, str]:
@@ -62,6 +70,58 @@ def clean_author(raw: str) -> str | None:
             names.append(byline.author)
     # A second "name" after the first is usually a handle or a site ("Ebb Org").
     return names[0] if names else None
+
+
+def printed_byline(html: str) -> str | None:
+    """The first "By Name" line printed after the page's <h1>, as a reader sees it."""
+    reader = _TextBlocks()
+    try:
+        reader.feed(html[: 4 * _HEAD_CHARS])
+        reader.close()
+    except Exception:
+        log.debug("could not read the page's text blocks", exc_info=True)
+    for block in reader.blocks[:_BYLINE_BLOCKS]:
+        text = " ".join(block.split())
+        if not _BY.match(text) or len(text.split()) > _MAX_BYLINE_WORDS:
+            continue
+        byline = parse_byline(text)
+        if byline is not None and len(byline.author.split()) >= 2:
+            return byline.author
+    return None
+
+
+class _TextBlocks(HTMLParser):
+    """The page's text after its first <h1>, one string per block element."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.blocks: list[str] = []
+        self._seen_h1 = False
+        self._skip = 0
+        self._current: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SKIPPED:
+            self._skip += 1
+        elif tag in _BLOCKS:
+            self._flush()
+        self._seen_h1 = self._seen_h1 or tag == "h1"
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIPPED:
+            self._skip = max(0, self._skip - 1)
+        elif tag in _BLOCKS:
+            self._flush()
+
+    def handle_data(self, data: str) -> None:
+        if self._seen_h1 and not self._skip:
+            self._current.append(data)
+
+    def _flush(self) -> None:
+        text = "".join(self._current).strip()
+        if text:
+            self.blocks.append(text)
+        self._current = []
 
 
 class _MetaFinder(HTMLParser):

@@ -85,3 +85,8 @@ def test_html_teasers_under_a_related_marker_are_not_article_text() -> None:
     assert "lighthouse" not in text
     assert "Ferry money explained" not in article.paragraphs
     assert len(article.paragraphs) == 6
+
+
+def test_html_author_printed_under_the_headline_when_no_metadata_names_one() -> None:
+    page = _page("", "By <a href='/sam'>Sam Lee</a> March 18 at 3:57 PM Follow @samlee")
+    assert parse_article("p", page, ".html").author == "Sam Lee"
