@@ -88,5 +88,13 @@ def test_html_teasers_under_a_related_marker_are_not_article_text() -> None:
 
 
 def test_html_author_printed_under_the_headline_when_no_metadata_names_one() -> None:
-    page = _page("", "By <a href='/sam'>Sam Lee</a> March 18 at 3:57 PM Follow @samlee")
+    # The page's only author markup is a sign-in link; the byline is plain text.
+    page = (
+        _page("", "", "")
+        .replace(b"<nav>", b"<nav><a rel='author' class='author' href='/login'>Username</a>")
+        .replace(
+            b"<div class='byline'></div>",
+            b"<p>By <a href='/sam'>Sam Lee</a> March 18 at 3:57 PM Follow @samlee</p>",
+        )
+    )
     assert parse_article("p", page, ".html").author == "Sam Lee"
