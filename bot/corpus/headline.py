@@ -19,6 +19,10 @@ _MAX_LEAD_PARAGRAPHS = 2
 _MIN_PROSE_WORDS = 15
 _MIN_TITLE_WORDS = 3
 _MAX_FIRST_LINE_WORDS = 40
+# A headline-down paste can hold a long share bar between headline and text.
+_FIRST_LINE_REACH = 60
+# Markup and addresses are never a headline: '<img src="https://…">' pasted from a page.
+_MARKUP = re.compile(r"<[a-z/!]|https?://|www\.|\w=[\"']", re.IGNORECASE)
 _NAV_PHRASE = re.compile(
     r"\b(?:skip|jump) to\b|\b(?:sign|log) (?:in|up|out)\b|\bmain menu\b|\bnavigation\b"
     r"|^\W*(?:share|tweet|email|print|save|follow|subscribe|menu|search)\b",
@@ -87,7 +91,12 @@ def is_headline(line: str, first_line: bool = False) -> bool:
         return False
     if is_image(text) or is_furniture(text) or looks_like_navigation(text):
         return False
-    if text.startswith("[") or _INNER_STOP.search(text) or _is_doubled(text):
+    if (
+        text.startswith("[")
+        or _INNER_STOP.search(text)
+        or _is_doubled(text)
+        or _MARKUP.search(text)
+    ):
         return False
     if _CREDIT.search(text) or parse_date_line(text) or _is_byline(text):
         return False
@@ -132,7 +141,7 @@ def find_headline(lines: list[str], body_start: int) -> int | None:
     Bylines and dates sit between headline and body; the search starts above the first.
     """
     top = max(0, body_start - _HEADER_REACH)
-    if top == 0 and lines and is_headline(lines[0], first_line=True):
+    if body_start <= _FIRST_LINE_REACH and lines and is_headline(lines[0], first_line=True):
         return 0  # the paste starts at the headline, as when selecting from it down
     meta = [i for i in range(top, body_start) if _is_meta(lines[i])]
     start = meta[0] if meta else body_start

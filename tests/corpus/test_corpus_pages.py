@@ -146,3 +146,21 @@ def test_a_short_first_paragraph_with_a_date_is_text_not_a_dateline() -> None:
     article = parse_article("dated", "\n".join(lines).encode(), ".txt")
     assert article.paragraphs[0] == "On March 3, 2021, the council met to settle the ferry budget."
     assert (article.author, article.date) == ("Sam Lee", None)
+
+
+def test_headline_down_paste_keeps_its_first_line_as_title_over_a_long_share_bar() -> None:
+    share_bar = [f"Share on Network {n}" for n in range(40)]
+    lines = ["Ferry budget explained", *share_bar, *_paragraphs("budget", 4)]
+    article = parse_article("shared", "\n".join(lines).encode(), ".txt")
+    assert article.title == "Ferry budget explained"
+
+
+def test_markup_pasted_at_the_top_is_never_the_title() -> None:
+    lines = [
+        '<img height="1" width="1" src="https://pixel.example/tr?id=1">',
+        "Ferry budget explained",
+        "By Sam Lee",
+        *_paragraphs("budget", 4),
+    ]
+    article = parse_article("pixel", "\n".join(lines).encode(), ".txt")
+    assert article.title == "Ferry budget explained"
