@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from bot.corpus.dates import parse_date_line
 from bot.corpus.extent import is_image, is_prose, is_section_marker
 from bot.corpus.furniture import is_boilerplate, is_furniture, is_sentence, word_count
 from bot.corpus.headline import is_list_item
@@ -94,6 +95,8 @@ def _keep(lines: list[str], index: int, start: int, end: int, counts: Counter[st
         return False
     if _is_caption(lines, index) or _in_teaser_list(lines, index, start):
         return False
+    if parse_date_line(_bare(line)):
+        return False  # a date alone on its line labels a teaser or a picture
     words = word_count(line)
     if counts[_bare(line)] > 1 and (words < _KEEP_REPEATED_WORDS or not is_prose(line)):
         return False  # what the page repeats: captions, alt text, teaser headlines, buttons
