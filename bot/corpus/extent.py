@@ -35,6 +35,7 @@ _SECTION_MARKER = re.compile(
 )
 _MARKER_MAX_WORDS = 5
 _RESUME_REACH = 8
+_FULL_SENTENCE_WORDS = 12
 # A neighbouring run of prose joins the article across at most this many other lines.
 _MAX_MERGE_GAP = 40
 _MIN_MERGE_SHARE = 0.6
@@ -81,7 +82,18 @@ def find_extent(lines: list[str]) -> Extent | None:
         return None
     start, end = _merged(lines, prose, runs, best[1])
     start = _skip_notices(lines, prose, start, end)
-    return Extent(start=start, end=_cut_at_marker(lines, prose, start, end))
+    end = _cut_at_marker(lines, prose, start, end)
+    return Extent(start=start, end=_last_sentences(lines, end))
+
+
+def _last_sentences(lines: list[str], end: int) -> int:
+    """Take in full sentences right after the last paragraph (a closing line, a bio)."""
+    while end < len(lines) and word_count(lines[end]) >= _FULL_SENTENCE_WORDS:
+        line = lines[end]
+        if is_furniture(line) or is_boilerplate(line) or is_section_marker(line):
+            break
+        end += 1
+    return end
 
 
 def _prose_words(lines: list[str], prose: list[bool], start: int, end: int) -> int:
