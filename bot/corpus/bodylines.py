@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from bot.corpus.dates import parse_date_line
+from bot.corpus.dates import is_date_line
 from bot.corpus.extent import is_image, is_prose, is_section_marker
 from bot.corpus.furniture import is_boilerplate, is_furniture, is_sentence, word_count
 from bot.corpus.headline import is_list_item
@@ -40,11 +40,12 @@ _INLINE_CREDIT = re.compile(r"(?:credit|photograph|photo|image|illustration)\s*:
 def body_paragraphs(lines: list[str], start: int, end: int, page: list[str]) -> list[str]:
     """Give the paragraphs of lines[start:end], dropping what is not article text."""
     counts = Counter(_bare(line) for line in page)
+    teasers = _teaser_items(lines, start, end)
     kept: list[str] = []
     index = start
     while index < end:
         line = lines[index]
-        if _keep(lines, index, start, end, counts):
+        if index not in teasers and _keep(lines, index, end, counts):
             items = _introduced_list(lines, index + 1, end) if line.rstrip().endswith(":") else []
             # "…as follows:" and its list are one paragraph, as the page shows them.
             kept.append(" ".join([_text(line), *(_text(item) for item in items)]))
@@ -89,13 +90,13 @@ def _bare(line: str) -> str:
     return _BULLET.sub("", line).strip()
 
 
-def _keep(lines: list[str], index: int, start: int, end: int, counts: Counter[str]) -> bool:
+def _keep(lines: list[str], index: int, end: int, counts: Counter[str]) -> bool:
     line = lines[index]
     if is_furniture(line) or is_image(line) or is_credit(line) or is_section_marker(line):
         return False
-    if _is_caption(lines, index) or _in_teaser_list(lines, index, start):
+    if _is_caption(lines, index):
         return False
-    if parse_date_line(_bare(line)):
+    if is_date_line(_bare(line)):
         return False  # a date alone on its line labels a teaser or a picture
     words = word_count(line)
     if counts[_bare(line)] > 1 and (words < _KEEP_REPEATED_WORDS or not is_prose(line)):
@@ -144,14 +145,17 @@ def _is_doubled(line: str) -> bool:
     return len(text) > 20 and len(text) % 2 == 0 and text[:half] == text[half:]
 
 
-def _in_teaser_list(lines: list[str], index: int, start: int) -> bool:
-    """A list item in a list that a section marker ("Most Read") opens."""
-    if not is_list_item(lines[index]):
-        return False
-    above = index - 1
-    while above >= start and is_list_item(lines[above]):
-        above -= 1
-    return above >= 0 and is_section_marker(lines[above])
+def _teaser_items(lines: list[str], start: int, end: int) -> frozenset[int]:
+    """The list items of lists that a section marker ("Most Read") opens, in one pass."""
+    items: set[int] = set()
+    opened = False
+    for index in range(max(0, start - 1), end):
+        if is_list_item(lines[index]):
+            if opened:
+                items.add(index)
+        else:
+            opened = is_section_marker(lines[index])
+    return frozenset(items)
 
 
 def _is_button(line: str) -> bool:

@@ -10,6 +10,7 @@ python-dateutil also read, plus the "14.00"-style clock times dateutil refuses.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import re
 import warnings
@@ -62,16 +63,28 @@ def strip_dates(text: str) -> str:
 
 def parse_date_line(line: str) -> str | None:
     """Give the ISO date of a line that is only a date, with an optional 'Published' label."""
-    text = line.strip()
+    match = _date_line_match(line.strip())
+    return _read(match) if match else None
+
+
+def is_date_line(line: str) -> bool:
+    """Tell whether a line is only a date (by its shape: cheap, nothing is parsed)."""
+    return _date_line_match(line.strip()) is not None
+
+
+def has_date(text: str) -> bool:
+    """Tell whether text holds something shaped like a full date (nothing is parsed)."""
+    return any(_starts_word(text, m) for m in _LOCATE.finditer(text[:300]))
+
+
+def _date_line_match(text: str) -> re.Match[str] | None:
     if len(text) > _MAX_DATE_LINE:
         return None
     match = _LOCATE.search(text)
     if match is None or not _starts_word(text, match):
         return None
     rest = _PREFIX.sub(" ", text[: match.start()] + " " + text[match.end() :])
-    if _NOISE.sub("", rest):
-        return None
-    return _read(match)
+    return None if _NOISE.sub("", rest) else match
 
 
 def is_modified_line(line: str) -> bool:
@@ -112,7 +125,9 @@ def _read(match: re.Match[str]) -> str | None:
     return _format(parsed, with_time) if parsed else None
 
 
+@functools.lru_cache(maxsize=4096)
 def _parse_day(text: str) -> dt.datetime | None:
+    # Cached: a page repeats its dates (teasers, comments), and parsing costs a millisecond.
     parsed: dt.datetime | None = dateparser.parse(text, languages=["en"], settings=_SETTINGS)
     return parsed
 

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from bot.corpus.byline import NAV_WORDS, Byline, is_place, parse_byline
-from bot.corpus.dates import find_date, is_modified_line, parse_date_line
+from bot.corpus.dates import find_date, has_date, is_date_line, is_modified_line
 from bot.corpus.extent import is_image
 from bot.corpus.furniture import is_boilerplate, is_furniture, is_sentence, word_count
 
@@ -98,13 +98,13 @@ def is_headline(line: str, first_line: bool = False) -> bool:
         or _MARKUP.search(text)
     ):
         return False
-    if _CREDIT.search(text) or parse_date_line(text) or _is_byline(text):
+    if _CREDIT.search(text) or is_date_line(text) or _is_byline(text):
         return False
     if not first_line and (
         is_boilerplate(text)
         or _ends_like_label(text)
         or _ENDS_WITH_FUNCTION_WORD.search(text)
-        or find_date(text)
+        or has_date(text)
     ):
         return False
     if text[0].islower() and not text[1:2].isupper():
@@ -202,7 +202,7 @@ def _is_meta(line: str) -> bool:
         return True
     # A dateline is a label, not a sentence: "On March 3, 2021, the council met." is text.
     label = _CLOCK_END.sub("", line.strip())
-    return find_date(line) is not None and not is_sentence(label) and word_count(line) <= 15
+    return word_count(line) <= 15 and not is_sentence(label) and has_date(line)
 
 
 def read_page_header(lines: list[str], title_index: int | None, body_start: int) -> PageHeader:
@@ -262,6 +262,6 @@ def _place_after(lines: list[str], index: int, date_at: int) -> str | None:
 
 
 def _is_standfirst(line: str) -> bool:
-    if is_furniture(line) or is_list_item(line) or parse_date_line(line) or parse_byline(line):
+    if is_furniture(line) or is_list_item(line) or is_date_line(line) or parse_byline(line):
         return False
     return (is_sentence(line) or is_headline(line)) and 6 <= word_count(line) <= 60

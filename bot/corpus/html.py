@@ -7,7 +7,7 @@ import re
 
 import trafilatura
 
-from bot.corpus.dates import find_date, parse_date_line
+from bot.corpus.dates import find_date, is_date_line
 from bot.corpus.extent import teaser_cut
 from bot.corpus.furniture import is_furniture
 from bot.corpus.htmlmeta import TIME_PROPERTIES, author_from, page_meta, printed_byline
@@ -79,7 +79,7 @@ def clean_paragraphs(paragraphs: list[str], title: str | None) -> list[str]:
         for index, p in enumerate(paragraphs)
         if not (index < _TITLE_REPEAT_REACH and _key(p) == key)
         and not is_furniture(_LIST_DASH.sub("", p))
-        and not parse_date_line(_LIST_DASH.sub("", p))
+        and not is_date_line(_LIST_DASH.sub("", p))
         and not _COUNT_LINE.fullmatch(_LIST_DASH.sub("", p))
     ]
     return kept[: teaser_cut(kept)]
