@@ -39,7 +39,11 @@ _INLINE_CREDIT = re.compile(r"(?:credit|photograph|photo|image|illustration)\s*:
 
 def body_paragraphs(lines: list[str], start: int, end: int, page: list[str]) -> list[str]:
     """Give the paragraphs of lines[start:end], dropping what is not article text."""
+    # Short lines the page repeats anywhere are captions, buttons or teaser headlines; a
+    # paragraph of prose repeated only outside the text (a summary on top) is still text.
     counts = Counter(_bare(line) for line in page)
+    in_body = Counter(_bare(line) for line in lines[start:end])
+    counts = Counter({k: (in_body[k] if is_prose(k) else v) for k, v in counts.items()})
     teasers = _teaser_items(lines, start, end)
     kept: list[str] = []
     index = start

@@ -164,3 +164,11 @@ def test_markup_pasted_at_the_top_is_never_the_title() -> None:
     ]
     article = parse_article("pixel", "\n".join(lines).encode(), ".txt")
     assert article.title == "Ferry budget explained"
+
+
+def test_a_paragraph_also_shown_as_the_summary_on_top_is_still_text() -> None:
+    first = _paragraphs("summary", 1)[0]
+    lines = ["Ferry budget explained", first, "By Sam Lee", first, *_paragraphs("budget", 3)]
+    article = parse_article("summary", "\n".join(lines).encode(), ".txt")
+    assert article.paragraphs[0] == first
+    assert len(article.paragraphs) == 4
