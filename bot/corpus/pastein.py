@@ -11,7 +11,7 @@ from bot.corpus.byline import Byline, is_place, parse_byline, wire_dateline
 from bot.corpus.dates import parse_date_line
 from bot.corpus.extent import Extent, find_extent
 from bot.corpus.furniture import is_caption, is_furniture, tail_start, word_count
-from bot.corpus.headline import find_headline, header_end, header_floor, read_page_header
+from bot.corpus.header import find_headline, header_end, header_floor, read_page_header
 from bot.corpus.model import Article, ArticleError
 
 log = logging.getLogger(__name__)
