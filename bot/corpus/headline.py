@@ -64,7 +64,7 @@ def is_headline(line: str, first_line: bool = False) -> bool:
         or _MARKUP.search(text)
     ):
         return False
-    if _CREDIT.search(text) or is_date_line(text) or _is_byline(text):
+    if _CREDIT.search(text) or is_date_line(text) or _is_byline(text, first_line):
         return False
     if not first_line and (
         is_boilerplate(text)
@@ -86,12 +86,13 @@ def _ends_like_label(text: str) -> bool:
     return text.endswith((".", ":", "|", ","))
 
 
-def _is_byline(text: str) -> bool:
-    # A four-word title-case headline reads like a name too: only short ones are names.
+def _is_byline(text: str, first_line: bool = False) -> bool:
+    # Title-case headlines read like names ("Obama's Last Stand"): only short lines are
+    # names, and a paste's first line is a name only when it says "By".
     byline = parse_byline(text)
-    return byline is not None and (
-        byline.prefixed or byline.place is not None or word_count(text) <= 3
-    )
+    if byline is None or byline.prefixed:
+        return byline is not None
+    return not first_line and (byline.place is not None or word_count(text) <= 3)
 
 
 def _is_doubled(text: str) -> bool:

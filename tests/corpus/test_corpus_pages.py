@@ -172,3 +172,9 @@ def test_a_paragraph_also_shown_as_the_summary_on_top_is_still_text() -> None:
     article = parse_article("summary", "\n".join(lines).encode(), ".txt")
     assert article.paragraphs[0] == first
     assert len(article.paragraphs) == 4
+
+
+def test_a_short_title_case_headline_is_not_taken_for_a_name() -> None:
+    lines = ["Obama's Last Stand", "By Sam Lee", *_paragraphs("speech", 4)]
+    article = parse_article("stand", "\n".join(lines).encode(), ".txt")
+    assert (article.title, article.author) == ("Obama's Last Stand", "Sam Lee")
