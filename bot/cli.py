@@ -13,6 +13,7 @@ from pathlib import Path
 from bot.answer import answer
 from bot.config import ConfigError, Settings, load_settings
 from bot.corpus import ArticleError
+from bot.corpus.checks import metadata_warnings
 from bot.errors import UserFacingError
 from bot.index.build import ReindexSummary, reindex
 from bot.index.search import SearchIndex, load_index
@@ -95,7 +96,22 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
     """Build or update the index and print what changed."""
     summary = _reindex(settings)
     print(format_summary(summary))
+    _print_metadata_warnings(settings, {*summary.added, *summary.changed})
     return ExitCode.OK
+
+
+def _print_metadata_warnings(settings: Settings, article_ids: set[str]) -> None:
+    """Warn about each new or changed article whose title, author or date needs a look."""
+    if not article_ids:
+        return
+    index = load_index(settings.db)
+    try:
+        for a in index.articles:
+            if a.id in article_ids:
+                for problem in metadata_warnings(a.id, a.title, a.author, a.date):
+                    print(f"  warning {a.id}: {problem}")
+    finally:
+        index.close()
 
 
 def _reindex(settings: Settings) -> ReindexSummary:
@@ -158,11 +174,13 @@ def cmd_articles(args: argparse.Namespace, settings: Settings) -> int:
     index = open_index(settings)
     try:
         for a in index.articles:
-            row = {"id": a.id, "title": a.title, "date": a.date, "paragraphs": a.paragraph_count}
+            row: dict[str, object] = {"id": a.id, "title": a.title, "author": a.author}
+            row |= {"date": a.date, "paragraphs": a.paragraph_count}
             if args.json:
                 print(json.dumps(row, ensure_ascii=False))
             else:
-                print(f"{a.id}\t{a.title}\t{a.date or '-'}\t{a.paragraph_count} paragraphs")
+                fields = (a.id, a.title, a.author or "-", a.date or "-")
+                print("\t".join(fields) + f"\t{a.paragraph_count} paragraphs")
     finally:
         index.close()
     return ExitCode.OK

@@ -34,7 +34,7 @@ def test_index_reports_articles_paragraphs_and_changes(capsys, bundled_corpus, t
     db = str(tmp_path / "x.db")
     code, out, _ = run(capsys, "index", "--corpus", str(bundled_corpus), "--db", db)
     assert code == 0
-    assert "1 articles, 19 paragraphs (1 added, 0 changed, 0 removed, 0 unchanged)" in out
+    assert "1 articles, 20 paragraphs (1 added, 0 changed, 0 removed, 0 unchanged)" in out
     code, out, _ = run(capsys, "index", "--corpus", str(bundled_corpus), "--db", db)
     assert "(0 added, 0 changed, 0 removed, 1 unchanged)" in out
 
@@ -147,9 +147,28 @@ def test_articles_lists_id_title_date_and_paragraph_count(capsys, bundled_corpus
         "us-no-concessions-to-russia-over-ukraine",
         "US made no concessions to Russia over Ukraine in formal response to Putin demands,"
         " Blinken says",
+        "Alex Woodward",
         "2022-01-26T21:28",
-        "19 paragraphs",
+        "20 paragraphs",
     ]
+
+
+def test_index_warns_about_articles_without_author_or_date_or_with_a_navigation_title(
+    capsys, corpus_dir, tmp_path
+):
+    (corpus_dir / "nav.md").write_text(
+        "---\ntitle: Skip to main content\nauthor: Ann Author\n---\n\nThe body text.\n"
+    )
+    (corpus_dir / "plain.md").write_text("---\ntitle: Notes\ndate: 2021-05-06\n---\n\nText.\n")
+    db = str(tmp_path / "w.db")
+    code, out, _ = run(capsys, "index", "--corpus", str(corpus_dir), "--db", db)
+    assert code == 0
+    assert "  warning nav: title looks like navigation: 'Skip to main content'" in out
+    assert "  warning nav: no date" in out
+    assert "  warning plain: no author" in out
+    assert "plain: no date" not in out and "nav: no author" not in out
+    code, out, _ = run(capsys, "index", "--corpus", str(corpus_dir), "--db", db)
+    assert "warning" not in out  # unchanged files were reported when they changed
 
 
 def test_run_without_token_is_one_clear_line(capsys, bundled_corpus):
