@@ -17,7 +17,7 @@ from bot.errors import UserFacingError
 from bot.index.build import ReindexSummary, reindex
 from bot.index.search import SearchIndex, load_index
 from bot.index.store import StoreError, is_current
-from bot.output import answer_to_json, answer_to_line, answer_to_text
+from bot.output import TRUNCATED_MESSAGE, answer_to_json, answer_to_line, answer_to_text
 from bot.progress import terminal_progress
 
 log = logging.getLogger(__name__)
@@ -136,6 +136,8 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         questions = [args.question] if args.question is not None else _stdin_questions()
         for question in questions:
             result = answer(index, question, k, args.article, settings.min_relevance)
+            if result.truncated:
+                print(f"citebot: {TRUNCATED_MESSAGE}", file=sys.stderr)
             if args.json:
                 print(json.dumps(answer_to_json(result), ensure_ascii=False))
             elif args.question is None:

@@ -5,12 +5,16 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
-from bot.answer import Answer, AnswerStatus, Passage
+from bot.answer import MAX_QUESTION_CHARS, MAX_QUESTION_TERMS, Answer, AnswerStatus, Passage
 
 JSON_SCHEMA_VERSION = 1
 
 NO_TERMS_MESSAGE = "That question has no searchable words: ask about something in the articles."
 NO_ANSWER_MESSAGE = "Nothing in the articles answers this."
+TRUNCATED_MESSAGE = (
+    f"the question is long: only its first {MAX_QUESTION_CHARS:,} characters"
+    f" and {MAX_QUESTION_TERMS} search terms were used"
+)
 
 
 def answer_to_json(answer: Answer) -> dict[str, Any]:
@@ -21,6 +25,7 @@ def answer_to_json(answer: Answer) -> dict[str, Any]:
         "status": answer.status.value,
         "passages": [_passage_json(p) for p in answer.passages],
         "closest_articles": list(answer.closest_articles),
+        "question_truncated": answer.truncated,
     }
 
 

@@ -17,7 +17,13 @@ from typing import Any
 import pytest
 from support import front_matter_article
 
-from bot.answer import AnswerStatus, answer
+from bot.answer import (
+    MAX_QUESTION_CHARS,
+    MAX_QUESTION_TERMS,
+    AnswerStatus,
+    answer,
+    bounded_question,
+)
 from bot.index.build import reindex
 from bot.index.search import load_index
 
@@ -91,3 +97,51 @@ def test_answer_work_grows_linearly_with_a_paragraph_of_question_words(tmp_path,
     # Four times the paragraph: four times the work, and a little for fixed costs.
     large_work = _answer_work(large, budget=5 * small_work)
     assert large_work <= 5 * small_work
+
+
+def _long_question(chars: int) -> str:
+    words = "troops Russia Ukraine border Nato sanctions response Moscow delivered".split()
+    text = " ".join(f"{words[n % len(words)]}{n}" if n % 3 else words[n % 9] for n in range(chars))
+    return text[:chars]
+
+
+def test_a_megabyte_question_costs_what_its_first_part_costs(bundled_index):
+    huge = _long_question(1_000_000)
+    head = huge[:MAX_QUESTION_CHARS]
+
+    def ask(question: str) -> Callable[[], None]:
+        return lambda: answer(bundled_index, question)
+
+    ask(head)()  # warm the caches both calls share
+    head_work = lines_executed(ask(head), budget=10**8)
+    assert lines_executed(ask(huge), budget=2 * head_work) <= 2 * head_work
+
+
+def test_a_question_past_the_bound_is_answered_from_its_start_and_says_so(bundled_index):
+    start = "Who delivered the US response in Moscow?"
+    question = start + " " + "x" * 2 * MAX_QUESTION_CHARS
+    result = answer(bundled_index, question)
+    assert result.truncated
+    assert result.question == question  # the answer still names the whole question
+    assert result.passages == answer(bundled_index, start).passages
+    assert not answer(bundled_index, start).truncated
+
+
+def test_a_question_with_more_terms_than_the_bound_says_so(bundled_index):
+    many = " ".join(f"word{n}" for n in range(MAX_QUESTION_TERMS + 1))
+    assert len(many) < MAX_QUESTION_CHARS
+    assert answer(bundled_index, many).truncated
+    assert not answer(bundled_index, many.rsplit(" ", 1)[0]).truncated
+
+
+@pytest.mark.parametrize(
+    ("question", "read"),
+    [
+        ("a" * MAX_QUESTION_CHARS, "a" * MAX_QUESTION_CHARS),
+        ("word " * MAX_QUESTION_CHARS, ("word " * MAX_QUESTION_CHARS)[:MAX_QUESTION_CHARS]),
+        ("abcdef " * MAX_QUESTION_CHARS, "abcdef " * (MAX_QUESTION_CHARS // 7)),
+        ("x" * (MAX_QUESTION_CHARS + 5), "x" * MAX_QUESTION_CHARS),
+    ],
+)
+def test_a_long_question_is_cut_between_words(question, read):
+    assert bounded_question(question)[0] == read

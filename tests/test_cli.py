@@ -187,3 +187,17 @@ def test_installed_console_script_answers_in_a_subprocess(bundled_corpus, tmp_pa
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["passages"][0]["paragraph"] == 7
+
+
+def test_ask_says_when_a_long_question_was_only_partly_read(capsys, bundled_corpus):
+    question = "Who delivered the US response in Moscow? " + "and also " * 1000
+    common = ["--corpus", str(bundled_corpus)]
+    code, out, err = run(capsys, "ask", question, *common)
+    assert code == 0
+    assert "John Sullivan" in out
+    assert "citebot: the question is long: only its first 6,000 characters" in err
+    code, out, err = run(capsys, "ask", question, "--json", *common)
+    assert json.loads(out)["question_truncated"] is True
+    code, out, err = run(capsys, "ask", "Who delivered the US response?", "--json", *common)
+    assert json.loads(out)["question_truncated"] is False
+    assert "question is long" not in err
