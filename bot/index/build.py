@@ -152,6 +152,8 @@ def _plan(corpus: Path, paths: list[Path], known: dict[str, _Known], counter: _C
         relative, article_id = str(relative_path), article_id_for(relative_path)
         previous = known.get(article_id)
         try:
+            if shown_name(relative) != relative:  # SQLite, and every reader, need UTF-8
+                raise ArticleError("the file name is not valid UTF-8: rename the file")
             if article_id in present:
                 raise ArticleError(f"another file already provides the article id {article_id}")
             stamp = _stamp(path)
@@ -167,11 +169,16 @@ def _plan(corpus: Path, paths: list[Path], known: dict[str, _Known], counter: _C
             present.add(article_id)
         except ArticleError as exc:
             kept = previous is not None and article_id not in present
-            skipped.append(_skip(relative, str(exc), kept))
+            skipped.append(_skip(shown_name(relative), str(exc), kept))
             if previous is not None:
                 present.add(article_id)
             counter.step()
     return _Plan(tuple(jobs), frozenset(present), tuple(skipped), tuple(restamped))
+
+
+def shown_name(relative: str) -> str:
+    """A file name as text: bytes that are not UTF-8 (decoded as surrogates) shown as \\xNN."""
+    return os.fsencode(relative).decode("utf-8", "backslashreplace")
 
 
 def _stamp(path: Path) -> str | None:
