@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import nltk.redos
 from support import front_matter_article
 
 from bot.index.build import reindex
@@ -36,5 +37,22 @@ def test_a_file_name_that_is_not_utf8_is_skipped_and_the_rest_indexed(corpus_dir
     assert reasons == {
         "bad\\xff\\xfename.md": "the file name is not valid UTF-8: rename the file",
         "folder\\xfe/inside.md": "the file name is not valid UTF-8: rename the file",
+    }
+    assert _indexed_ids(tmp_path / "index.db") == ["good"]
+
+
+def test_a_paragraph_past_nltks_time_limit_is_skipped_and_the_rest_indexed(
+    corpus_dir, tmp_path, monkeypatch
+):
+    # nltk stops a regular expression scan after DEFAULT_TIMEOUT seconds of wall-clock
+    # time; at a microsecond every scan Punkt makes goes past it. Plain prose needs no
+    # nltk scan (see bot.text), so the good article is still analysed.
+    monkeypatch.setattr(nltk.redos, "DEFAULT_TIMEOUT", 1e-6)
+    (corpus_dir / "good.md").write_text(GOOD, encoding="utf-8")
+    dotted = front_matter_article("Dotted", ["Mr. Smith met Dr. Jones at St. Paul's. " * 50])
+    (corpus_dir / "dotted.md").write_text(dotted, encoding="utf-8")
+    summary = reindex(corpus_dir, tmp_path / "index.db", workers=1)
+    assert {s.path: s.reason for s in summary.skipped} == {
+        "dotted.md": "its text took too long to split into sentences"
     }
     assert _indexed_ids(tmp_path / "index.db") == ["good"]
