@@ -17,7 +17,14 @@ from bot.errors import UserFacingError
 from bot.index.build import ReindexSummary, reindex
 from bot.index.search import SearchIndex, load_index
 from bot.index.store import StoreError, is_current
-from bot.output import TRUNCATED_MESSAGE, answer_to_json, answer_to_line, answer_to_text
+from bot.output import (
+    TRUNCATED_MESSAGE,
+    answer_to_json,
+    answer_to_line,
+    answer_to_text,
+    json_line,
+    terminal_safe,
+)
 from bot.progress import terminal_progress
 
 log = logging.getLogger(__name__)
@@ -40,17 +47,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         settings = load_settings().with_paths(args.corpus, args.db)
-        logging.basicConfig(
-            level=getattr(logging, settings.log_level),
-            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        )
+        _configure_logging(settings.log_level)
         command: Callable[[argparse.Namespace, Settings], int] = args.command
         return command(args, settings)
     except (UserFacingError, ConfigError, StoreError, ArticleError, OSError) as exc:
-        print(f"citebot: {exc}", file=sys.stderr)
+        print(f"citebot: {terminal_safe(str(exc))}", file=sys.stderr)
         return ExitCode.ERROR
     except KeyboardInterrupt:
         return 130
+
+
+class _TerminalSafeFormatter(logging.Formatter):
+    """Log lines whose message shows control characters harmlessly (file names, titles)."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        return terminal_safe(super().formatMessage(record))
+
+
+def _configure_logging(level: str) -> None:
+    handler = logging.StreamHandler()
+    handler.setFormatter(_TerminalSafeFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=getattr(logging, level), handlers=[handler])
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -110,7 +127,7 @@ def format_summary(summary: ReindexSummary) -> str:
         f" {len(summary.removed)} removed, {summary.unchanged} unchanged)"
         f" in {summary.seconds:.1f} s",
     ]
-    lines += [f"  skipped {s.path}: {s.reason}" for s in summary.skipped]
+    lines += [f"  skipped {terminal_safe(f'{s.path}: {s.reason}')}" for s in summary.skipped]
     return "\n".join(lines)
 
 
@@ -139,7 +156,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
             if result.truncated:
                 print(f"citebot: {TRUNCATED_MESSAGE}", file=sys.stderr)
             if args.json:
-                print(json.dumps(answer_to_json(result), ensure_ascii=False))
+                print(json_line(answer_to_json(result)))
             elif args.question is None:
                 print(answer_to_line(result))
             else:
@@ -160,9 +177,10 @@ def cmd_articles(args: argparse.Namespace, settings: Settings) -> int:
         for a in index.articles:
             row = {"id": a.id, "title": a.title, "date": a.date, "paragraphs": a.paragraph_count}
             if args.json:
-                print(json.dumps(row, ensure_ascii=False))
+                print(json_line(row))
             else:
-                print(f"{a.id}\t{a.title}\t{a.date or '-'}\t{a.paragraph_count} paragraphs")
+                fields = (a.id, a.title, a.date or "-", f"{a.paragraph_count} paragraphs")
+                print("\t".join(map(terminal_safe, fields)))
     finally:
         index.close()
     return ExitCode.OK

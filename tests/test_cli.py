@@ -201,3 +201,37 @@ def test_ask_says_when_a_long_question_was_only_partly_read(capsys, bundled_corp
     code, out, err = run(capsys, "ask", "Who delivered the US response?", "--json", *common)
     assert json.loads(out)["question_truncated"] is False
     assert "question is long" not in err
+
+
+def _hostile_corpus(folder: Path) -> Path:
+    folder.mkdir()
+    article = (
+        '---\ntitle: "\\e[2J\\e]0;owned\\a Evil \\u202etitle"\nauthor: "\\e]52;c;ZXZpbA==\\a"\n'
+        "---\n\nOrchards grow apples in the autumn sun.\n"
+    )
+    (folder / "bad\nid\r\u202e.md").write_text(article, encoding="utf-8")
+    (folder / "\x1b]0;owned\x07.pdf").write_bytes(b"%PDF")  # skipped, and named
+    for n in range(3):
+        (folder / f"other{n}.md").write_text(f"---\ntitle: Other\n---\n\nRivers flood {n}.\n")
+    return folder
+
+
+def test_articles_and_answers_show_control_characters_harmlessly(capsys, tmp_path):
+    corpus = ["--corpus", str(_hostile_corpus(tmp_path / "hostile"))]
+    code, out, err = run(capsys, "articles", *corpus)
+    assert code == 0
+    assert out.splitlines()[0].startswith("bad\\x0aid\\x0d\\u202e\t\\x1b[2J\\x1b]0;owned\\x07 Evil")
+    assert len(out.splitlines()) == 4
+    assert "skipped \\x1b]0;owned\\x07.pdf: unsupported file type .pdf" in err
+    answered = run(capsys, "ask", "apples orchards autumn", *corpus)[1]
+    assert "Evil" in answered
+    for text in (out, err, answered):
+        assert not any(c in text for c in "\x1b\x07\r\u202e"), text
+    code, out, err = run(capsys, "articles", "--json", *corpus)
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert rows[0]["id"] == "bad\nid\r\u202e"
+    assert rows[0]["title"] == "\x1b[2J\x1b]0;owned\x07 Evil \u202etitle"
+    code, out, err = run(capsys, "ask", "apples orchards autumn", "--json", *corpus)
+    passage = json.loads(out)["passages"][0]
+    assert passage["author"] == "\x1b]52;c;ZXZpbA==\x07"
+    assert "\x1b" not in out and "\u202e" not in out
