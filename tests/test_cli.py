@@ -161,7 +161,7 @@ def test_run_without_token_is_one_clear_line(capsys, bundled_corpus):
 def test_bad_setting_is_one_clear_line(capsys, monkeypatch):
     monkeypatch.setenv("CITEBOT_RESULTS", "lots")
     code, _, err = run(capsys, "articles")
-    assert (code, err.strip()) == (1, "citebot: CITEBOT_RESULTS: 'lots' is not a number")
+    assert (code, err.strip()) == (1, "citebot: CITEBOT_RESULTS: not a number")
 
 
 def test_installed_console_script_answers_in_a_subprocess(bundled_corpus, tmp_path):
@@ -235,3 +235,9 @@ def test_articles_and_answers_show_control_characters_harmlessly(capsys, tmp_pat
     passage = json.loads(out)["passages"][0]
     assert passage["author"] == "\x1b]52;c;ZXZpbA==\x07"
     assert "\x1b" not in out and "\u202e" not in out
+
+
+def test_an_env_file_that_is_not_utf8_is_one_clear_line(capsys):
+    Path(".env").write_bytes(b"CITEBOT_CORPUS=caf\xe9\n")
+    code, _, err = run(capsys, "articles")
+    assert (code, err.strip()) == (1, "citebot: .env: not UTF-8 text (byte 19): save it as UTF-8")
