@@ -5,15 +5,18 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import sqlite3
 import sys
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
 from enum import IntEnum
 from pathlib import Path
 
-from bot.answer import answer
+from bot.answer import Answer, answer
 from bot.config import ConfigError, Settings, load_settings
 from bot.corpus import ArticleError
 from bot.errors import UserFacingError
+from bot.index import health
 from bot.index.build import ReindexSummary, reindex
 from bot.index.search import SearchIndex, load_index
 from bot.index.store import StoreError, is_current
@@ -50,7 +53,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _configure_logging(settings.log_level)
         command: Callable[[argparse.Namespace, Settings], int] = args.command
         return command(args, settings)
-    except (UserFacingError, ConfigError, StoreError, ArticleError, OSError) as exc:
+    except (UserFacingError, ConfigError, StoreError, ArticleError, OSError, sqlite3.Error) as exc:
         print(f"citebot: {terminal_safe(str(exc))}", file=sys.stderr)
         return ExitCode.ERROR
     except KeyboardInterrupt:
@@ -127,16 +130,47 @@ def format_summary(summary: ReindexSummary) -> str:
         f" {len(summary.removed)} removed, {summary.unchanged} unchanged)"
         f" in {summary.seconds:.1f} s",
     ]
+    if summary.rebuilt:
+        reason = terminal_safe(summary.rebuilt)
+        lines.insert(0, f"the index database was damaged ({reason}): rebuilt it from the corpus")
     lines += [f"  skipped {terminal_safe(f'{s.path}: {s.reason}')}" for s in summary.skipped]
     return "\n".join(lines)
 
 
 def open_index(settings: Settings) -> SearchIndex:
-    """The index, built first if there is none yet or it is from an older version."""
-    if not is_current(settings.db):
-        log.info("no current index at %s: building it from %s", settings.db, settings.corpus)
+    """The index, built first if there is none yet, it is from an older version, or its
+    tables disagree; rebuilt if SQLite finds it damaged while loading it."""
+    if not is_current(settings.db) or health.damage(settings.db, quick_check=False):
+        log.debug("no sound current index at %s: building it", settings.db)
         print(format_summary(_reindex(settings)), file=sys.stderr)
+    try:
+        return load_index(settings.db)
+    except StoreError as exc:
+        if not health.is_damage(exc.__cause__ or exc):
+            raise
+        return _rebuilt_index(settings, str(exc.__cause__))
+
+
+def _rebuilt_index(settings: Settings, reason: str) -> SearchIndex:
+    """Delete a database SQLite found damaged, build it again and load it."""
+    aside = health.discard(settings.db)
+    summary = replace(_reindex(settings), rebuilt=f"{reason}; moved to {aside.name}")
+    print(format_summary(summary), file=sys.stderr)
     return load_index(settings.db)
+
+
+def _answer(
+    index: SearchIndex, settings: Settings, question: str, k: int, article: str | None
+) -> tuple[Answer, SearchIndex]:
+    """The answer, and the index it came from: rebuilt once if SQLite finds it damaged."""
+    try:
+        return answer(index, question, k, article, settings.min_relevance), index
+    except sqlite3.Error as exc:
+        if not health.is_damage(exc):
+            raise
+        index.close()
+        index = _rebuilt_index(settings, str(exc))
+        return answer(index, question, k, article, settings.min_relevance), index
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
@@ -147,23 +181,29 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     if args.question is not None and not args.question.strip():
         raise CliError("the question is empty")
     index = open_index(settings)
-    if args.article and index.article(args.article) is None:
-        raise CliError(f"no indexed article has the id {args.article!r} (see `citebot articles`)")
     try:
+        if args.article and index.article(args.article) is None:
+            raise CliError(
+                f"no indexed article has the id {args.article!r} (see `citebot articles`)"
+            )
         questions = [args.question] if args.question is not None else _stdin_questions()
         for question in questions:
-            result = answer(index, question, k, args.article, settings.min_relevance)
-            if result.truncated:
-                print(f"citebot: {TRUNCATED_MESSAGE}", file=sys.stderr)
-            if args.json:
-                print(json_line(answer_to_json(result)))
-            elif args.question is None:
-                print(answer_to_line(result))
-            else:
-                print(answer_to_text(result))
+            result, index = _answer(index, settings, question, k, args.article)
+            _print_answer(result, args)
     finally:
         index.close()
     return ExitCode.OK
+
+
+def _print_answer(result: Answer, args: argparse.Namespace) -> None:
+    if result.truncated:
+        print(f"citebot: {TRUNCATED_MESSAGE}", file=sys.stderr)
+    if args.json:
+        print(json_line(answer_to_json(result)))
+    elif args.question is None:
+        print(answer_to_line(result))
+    else:
+        print(answer_to_text(result))
 
 
 def _stdin_questions() -> Iterator[str]:

@@ -135,10 +135,21 @@ def test_missing_corpus_folder_is_one_clear_error(capsys, tmp_path):
 
 def test_unreadable_database_is_one_clear_error(capsys, bundled_corpus, tmp_path):
     bad = tmp_path / "bad.db"
-    bad.write_bytes(b"this is not a database" * 100)
+    bad.mkdir()
     code, _, err = run(capsys, "ask", "troops", "--db", str(bad), "--corpus", str(bundled_corpus))
     assert code == 1
     assert err.startswith("citebot: ") and "Traceback" not in err
+
+
+def test_a_file_that_is_no_database_is_moved_aside_not_deleted(capsys, bundled_corpus, tmp_path):
+    bad = tmp_path / "bad.db"
+    bad.write_bytes(b"this is not a database" * 100)
+    code, out, err = run(capsys, "ask", "troops", "--db", str(bad), "--corpus", str(bundled_corpus))
+    assert code == 0
+    assert err.startswith(
+        "the index database was damaged (file is not a database; moved to bad.db.damaged)"
+    )
+    assert (tmp_path / "bad.db.damaged").read_bytes() == b"this is not a database" * 100
 
 
 def test_articles_lists_id_title_date_and_paragraph_count(capsys, bundled_corpus):
