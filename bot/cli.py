@@ -18,6 +18,7 @@ from bot.corpus import ArticleError
 from bot.errors import UserFacingError
 from bot.index import health
 from bot.index.build import ReindexSummary, reindex
+from bot.index.freshness import corpus_is_newer
 from bot.index.search import SearchIndex, load_index
 from bot.index.store import StoreError, is_current
 from bot.output import (
@@ -50,7 +51,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         settings = load_settings().with_paths(args.corpus, args.db)
-        _configure_logging(settings.log_level)
+        _configure_logging(settings.log_level, args.command)
         command: Callable[[argparse.Namespace, Settings], int] = args.command
         return command(args, settings)
     except (UserFacingError, ConfigError, StoreError, ArticleError, OSError, sqlite3.Error) as exc:
@@ -67,10 +68,20 @@ class _TerminalSafeFormatter(logging.Formatter):
         return terminal_safe(super().formatMessage(record))
 
 
-def _configure_logging(level: str) -> None:
+def _configure_logging(level: str, command: Callable[..., int]) -> None:
     handler = logging.StreamHandler()
     handler.setFormatter(_TerminalSafeFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(_no_voice_warnings)
+    # The terminal commands print what happened themselves: their log shows problems only,
+    # unless DEBUG is asked for; the bot's log keeps one INFO line per answer.
+    if command not in (cmd_run, cmd_sync) and level == "INFO":
+        level = "WARNING"
     logging.basicConfig(level=getattr(logging, level), handlers=[handler])
+
+
+def _no_voice_warnings(record: logging.LogRecord) -> bool:
+    """discord.py warns that PyNaCl and davey are missing: the bot uses no voice."""
+    return not record.getMessage().endswith("voice will NOT be supported")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -118,7 +129,13 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
 
 def _reindex(settings: Settings) -> ReindexSummary:
     if not settings.corpus.is_dir():
-        raise CliError(f"corpus folder {settings.corpus} does not exist")
+        state = "is not a folder" if settings.corpus.exists() else "does not exist"
+        raise CliError(f"corpus folder {settings.corpus} {state}")
+    if not settings.db.parent.is_dir():
+        raise CliError(
+            f"the folder {settings.db.parent} for the index database does not exist:"
+            " create it, or choose another --db"
+        )
     return reindex(settings.corpus, settings.db, progress=terminal_progress(sys.stderr))
 
 
@@ -143,6 +160,10 @@ def open_index(settings: Settings) -> SearchIndex:
     if not is_current(settings.db) or health.damage(settings.db, quick_check=False):
         log.debug("no sound current index at %s: building it", settings.db)
         print(format_summary(_reindex(settings)), file=sys.stderr)
+    elif settings.corpus.is_dir() and corpus_is_newer(settings.corpus, settings.db):
+        summary = _reindex(settings)  # as `citebot index`: only changed files are read
+        if summary.added or summary.changed or summary.removed:
+            print(format_summary(summary), file=sys.stderr)
     try:
         return load_index(settings.db)
     except StoreError as exc:

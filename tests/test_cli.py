@@ -198,6 +198,9 @@ def test_installed_console_script_answers_in_a_subprocess(bundled_corpus, tmp_pa
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["passages"][0]["paragraph"] == 7
+    # The first ask builds the index and says so in its summary line, with no log line.
+    assert result.stderr.startswith("1 articles, 19 paragraphs (1 added")
+    assert " INFO " not in result.stderr and len(result.stderr.splitlines()) == 1
 
 
 def test_ask_says_when_a_long_question_was_only_partly_read(capsys, bundled_corpus):
@@ -252,3 +255,59 @@ def test_an_env_file_that_is_not_utf8_is_one_clear_line(capsys):
     Path(".env").write_bytes(b"CITEBOT_CORPUS=caf\xe9\n")
     code, _, err = run(capsys, "articles")
     assert (code, err.strip()) == (1, "citebot: .env: not UTF-8 text (byte 19): save it as UTF-8")
+
+
+def test_a_database_in_a_missing_folder_is_refused_clearly(capsys, bundled_corpus, tmp_path):
+    db = tmp_path / "no" / "such" / "folder" / "x.db"
+    code, _, err = run(capsys, "index", "--corpus", str(bundled_corpus), "--db", str(db))
+    assert (code, err) == (
+        1,
+        f"citebot: the folder {db.parent} for the index database does not exist:"
+        " create it, or choose another --db\n",
+    )
+    assert not (tmp_path / "no").exists()
+
+
+def test_a_plain_file_as_the_corpus_is_said_to_be_no_folder(capsys, tmp_path):
+    (tmp_path / "article.txt").write_text("Some text.")
+    code, _, err = run(capsys, "index", "--corpus", str(tmp_path / "article.txt"))
+    assert (code, err) == (
+        1,
+        f"citebot: corpus folder {tmp_path / 'article.txt'} is not a folder\n",
+    )
+
+
+def test_ask_reads_an_article_added_after_the_index_was_built(capsys, bundled_corpus):
+    common = ["--corpus", str(bundled_corpus), "--db", "x.db"]
+    run(capsys, "index", *common)
+    question = "Which orchards grow apples in the autumn sun?"
+    (bundled_corpus / "orchards.md").write_text(
+        "---\ntitle: Orchards\n---\n\nOrchards grow apples in the autumn sun.\n"
+    )
+    code, out, err = run(capsys, "ask", question, *common)
+    assert code == 0
+    assert "Orchards grow apples" in out
+    assert err.startswith("2 articles, 20 paragraphs (1 added, 0 changed")
+    code, out, err = run(capsys, "ask", question, *common)  # nothing new: nothing said
+    assert (code, err) == (0, "")
+    assert "Orchards grow apples" in out
+
+
+_VOICE_PROBE = """
+import logging, sys, discord
+import bot.cli
+if sys.argv[1] == "citebot":
+    bot.cli._configure_logging("INFO", bot.cli.cmd_run)
+else:
+    logging.basicConfig(level="INFO")
+discord.Client(intents=discord.Intents.none())
+"""
+
+
+def test_the_bot_does_not_warn_about_voice_libraries_it_never_uses():
+    def stderr(how: str) -> str:
+        probe = [sys.executable, "-c", _VOICE_PROBE, how]
+        return subprocess.run(probe, capture_output=True, text=True, check=True).stderr
+
+    assert "voice will NOT be supported" in stderr("plain")  # discord.py does warn
+    assert "voice will NOT be supported" not in stderr("citebot")

@@ -128,7 +128,7 @@ def reindex(
 def _reindex(
     corpus: Path, db_path: Path, progress: Progress | None, workers: int | None
 ) -> ReindexSummary:
-    started = time.monotonic()
+    started, scanned = time.monotonic(), time.time_ns()
     paths, skipped = find_article_files(corpus)
     counter = _Counter(len(paths), progress)
     conn = store.connect(db_path)
@@ -152,6 +152,8 @@ def _reindex(
             )
     finally:
         conn.close()
+    # The file's time says when the corpus was last compared (`bot.index.freshness`).
+    os.utime(db_path, ns=(scanned, scanned))
     return ReindexSummary(
         articles=articles,
         paragraphs=paragraphs,
