@@ -161,9 +161,7 @@ def open_index(settings: Settings) -> SearchIndex:
         log.debug("no sound current index at %s: building it", settings.db)
         print(format_summary(_reindex(settings)), file=sys.stderr)
     elif settings.corpus.is_dir() and corpus_is_newer(settings.corpus, settings.db):
-        summary = _reindex(settings)  # as `citebot index`: only changed files are read
-        if summary.added or summary.changed or summary.removed:
-            print(format_summary(summary), file=sys.stderr)
+        _refresh(settings)
     try:
         return load_index(settings.db)
     except StoreError as exc:
@@ -172,8 +170,20 @@ def open_index(settings: Settings) -> SearchIndex:
         return _rebuilt_index(settings, str(exc.__cause__))
 
 
+def _refresh(settings: Settings) -> None:
+    """Read the files changed since the last reindex, as `citebot index` does; an index
+    that cannot be written (read-only, full disk) still answers as it is."""
+    try:
+        summary = _reindex(settings)
+    except StoreError as exc:
+        print(f"citebot: {terminal_safe(str(exc))}: answering from it as it is", file=sys.stderr)
+        return
+    if summary.added or summary.changed or summary.removed:
+        print(format_summary(summary), file=sys.stderr)
+
+
 def _rebuilt_index(settings: Settings, reason: str) -> SearchIndex:
-    """Delete a database SQLite found damaged, build it again and load it."""
+    """Move aside a database SQLite found damaged, build it again and load it."""
     aside = health.discard(settings.db)
     summary = replace(_reindex(settings), rebuilt=f"{reason}; moved to {aside.name}")
     print(format_summary(summary), file=sys.stderr)
