@@ -4,6 +4,9 @@ The no-answer rule: a passage is relevant when the question terms it contains ca
 `min_relevance` of the question's total idf weight (terms the corpus has never seen carry the
 largest weight, so an off-topic question cannot clear the bar on one shared common word).
 Only passages that clear the bar are returned; if none does, the answer says so.
+
+The work per question is bounded: only its first `MAX_QUESTION_CHARS` characters and first
+`MAX_QUESTION_TERMS` index terms are used, and the answer says when it read less.
 """
 
 from __future__ import annotations
@@ -21,6 +24,13 @@ from bot.rerank.evidence import ParagraphTerms, Sentence, paragraph_terms
 from bot.text import analyze, token_spans
 
 Span = tuple[int, int]
+
+# The most of a question answering reads: the Discord adapter's largest question setting
+# (CITEBOT_MAX_QUESTION_CHARS goes up to 6,000) and the terms such a question can hold. BM25
+# loops over the question's terms: a 1 MB question took seconds. Real questions have
+# a few dozen terms at most.
+MAX_QUESTION_CHARS = 6000
+MAX_QUESTION_TERMS = 256
 
 
 class AnswerStatus(StrEnum):
@@ -57,6 +67,7 @@ class Answer:
     status: AnswerStatus
     passages: tuple[Passage, ...]
     closest_articles: tuple[str, ...] = ()
+    truncated: bool = False  # only the question's start was read (see MAX_QUESTION_CHARS)
 
 
 def answer(
@@ -67,11 +78,14 @@ def answer(
     min_relevance: float = DEFAULT_MIN_RELEVANCE,
 ) -> Answer:
     """Answer a question with up to k relevant passages (optionally from one article)."""
-    terms = analyze(question)
+    read, truncated = bounded_question(question)
+    terms = analyze(read)
+    if len(terms) > MAX_QUESTION_TERMS:
+        terms, truncated = terms[:MAX_QUESTION_TERMS], True
     if not terms:
-        return Answer(question, AnswerStatus.NO_SEARCH_TERMS, ())
+        return Answer(question, AnswerStatus.NO_SEARCH_TERMS, (), truncated=truncated)
     weights = term_weights(index, terms)
-    found = rank_paragraphs(index, terms, k=k, article_id=article_id, question=question)
+    found = rank_paragraphs(index, terms, k=k, article_id=article_id, question=read)
     passages = tuple(
         passage
         for paragraph, score in found
@@ -79,9 +93,22 @@ def answer(
     )
     if not passages:
         titles = tuple(dict.fromkeys(p.article.title for p, _ in found))[:3]
-        return Answer(question, AnswerStatus.NO_RELEVANT_PASSAGE, (), titles)
+        return Answer(question, AnswerStatus.NO_RELEVANT_PASSAGE, (), titles, truncated)
     numbered = tuple(replace(p, rank=rank) for rank, p in enumerate(passages, start=1))
-    return Answer(question, AnswerStatus.ANSWERED, numbered)
+    return Answer(question, AnswerStatus.ANSWERED, numbered, truncated=truncated)
+
+
+def bounded_question(question: str) -> tuple[str, bool]:
+    """The part of the question answering reads, and whether that is less than all of it."""
+    if len(question) <= MAX_QUESTION_CHARS:
+        return question, False
+    head = question[:MAX_QUESTION_CHARS]
+    # Not mid-word: half a word would be a term the asker never wrote.
+    cut_in_word = not (head[-1].isspace() or question[MAX_QUESTION_CHARS].isspace())
+    if cut_in_word and (words := head.split()):
+        kept = head[: len(head) - len(words[-1])]
+        head = kept if kept.strip() else head
+    return head, True
 
 
 def term_weights(index: SearchIndex, terms: list[str]) -> dict[str, float]:
