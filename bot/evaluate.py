@@ -195,8 +195,8 @@ def run_evaluation(
     min_relevance: float = DEFAULT_MIN_RELEVANCE,
 ) -> EvalReport:
     """Rank every question as answers do and record where its gold paragraph came."""
-    known = [q for q in questions if _gold_docs(index, q)]
-    unknown = tuple(q for q in questions if not _gold_docs(index, q))
+    known = [q for q in questions if gold_docs(index, q)]
+    unknown = tuple(q for q in questions if not gold_docs(index, q))
     started = time.perf_counter()
     rankings = [_ranking(index, q, scope) for q in known]
     seconds = time.perf_counter() - started
@@ -207,7 +207,7 @@ def run_evaluation(
     return EvalReport(scope, outcomes, unknown, seconds, min_relevance)
 
 
-def _gold_docs(index: SearchIndex, question: Question) -> frozenset[int]:
+def gold_docs(index: SearchIndex, question: Question) -> frozenset[int]:
     """The gold paragraphs' document numbers; empty unless the article holds every one."""
     article = index.article(question.article)
     if article is None or not all(0 <= p < article.paragraph_count for p in question.gold):
@@ -223,7 +223,7 @@ def _ranking(index: SearchIndex, question: Question, scope: Scope) -> list[int]:
 
 
 def _gold_rank(index: SearchIndex, question: Question, ranked: list[int]) -> int | None:
-    gold = _gold_docs(index, question)
+    gold = gold_docs(index, question)
     return next((rank for rank, doc in enumerate(ranked, start=1) if doc in gold), None)
 
 
