@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.quality_peers import RankBm25Whitespace
 from benchmarks.quality_run import Run, figures, peer_ranks
 from benchmarks.quality_sets import halves, load_set, parse_sets
 from bot.evaluate import Question, QuestionFileError
@@ -52,3 +53,19 @@ def test_a_set_reads_its_off_topic_questions_and_names_a_bad_line(tmp_path: Path
     (tmp_path / "off_topic.jsonl").write_text('{"id": "o1", "question": "Who won?"}\n{"id": 2}\n')
     with pytest.raises(QuestionFileError, match=r"off_topic.jsonl:2: no 'question'"):
         load_set("s", tmp_path)
+
+
+def test_the_rank_bm25_peer_scores_equal_the_library_bit_for_bit():
+    texts = [
+        "the cat sat on the mat",
+        "a dog and a cat",
+        "the the the dog barked at the mailman",
+        "mat weaving is an old craft",
+        "nothing in common here",
+    ]
+    peer = RankBm25Whitespace(texts, ["a", "a", "b", "b", "c"])
+    for question in ["the cat", "dog dog mat", "unknown words only", "The Cat sat", ""]:
+        tokens = question.lower().split()
+        assert peer._scores(tokens).tolist() == peer._bm25.get_scores(tokens).tolist()
+        for article in (None, "a", "b"):
+            assert peer.rank(question, 3, article) == peer.library_rank(question, 3, article)
