@@ -3,6 +3,9 @@
     python -m benchmarks.quality --sets squadshifts=DIR,natural-nq=DIR,own-words=DIR [--json OUT]
     python -m benchmarks.quality DIR [DIR ...]          (each set named after its folder)
 
+`--jobs N` (default 2) measures N sets at once, each in its own process; `--jobs 1` for
+timings on a machine that is busy otherwise.
+
 A set is DIR/corpus/ (articles), DIR/questions.jsonl (the `citebot eval` format; a question
 may list several gold `paragraphs`, a hit on any counts) and, optionally, DIR/off_topic.jsonl
 (questions its articles cannot answer). Per set, everyone ranks the same paragraphs
@@ -141,9 +144,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from benchmarks.quality_report import format_set, format_summary, to_json
@@ -154,10 +160,9 @@ from bot.index.build import reindex
 from bot.index.search import load_index
 
 
-def measure(qset: QualitySet, tmp: Path, min_relevance: float) -> SetResult:
-    """Index the set's corpus in a temporary database and measure everyone on it."""
+def measure(qset: QualitySet, db: Path, min_relevance: float) -> SetResult:
+    """Index the set's corpus in a new database and measure everyone on it."""
     started = time.perf_counter()
-    db = tmp / f"{len(list(tmp.iterdir()))}.db"
     reindex(qset.corpus, db)
     print(f"[{qset.name}] indexed in {time.perf_counter() - started:.1f} s", file=sys.stderr)
     index = load_index(db)
@@ -167,6 +172,18 @@ def measure(qset: QualitySet, tmp: Path, min_relevance: float) -> SetResult:
         index.close()
 
 
+def measure_all(sets: list[QualitySet], tmp: Path, bar: float, jobs: int) -> Iterator[SetResult]:
+    """Each set's result, in order; sets are measured `jobs` at a time, each in a process."""
+    dbs = [tmp / f"set-{i}.db" for i in range(len(sets))]
+    if jobs <= 1 or len(sets) <= 1:
+        yield from (measure(qset, db, bar) for qset, db in zip(sets, dbs, strict=True))
+        return
+    spawn = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(min(jobs, len(sets)), mp_context=spawn) as pool:
+        futures = [pool.submit(measure, s, db, bar) for s, db in zip(sets, dbs, strict=True)]
+        yield from (future.result() for future in futures)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Measure every set given and print each, then the summary."""
     parser = argparse.ArgumentParser(
@@ -174,18 +191,19 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("datasets", nargs="*", type=Path, help="set folders (named by folder)")
     parser.add_argument("--sets", default="", help="name=DIR,name=DIR,...")
+    parser.add_argument("--jobs", type=int, default=2, help="sets measured at once (default 2)")
     parser.add_argument("--json", type=Path, help="also write every figure to this file")
     args = parser.parse_args(argv)
-    specs = parse_sets(args.sets) + [(d.name, d) for d in args.datasets]
+    specs = parse_sets(",".join([args.sets, *(f"{d.name}={d}" for d in args.datasets)]))
     if not specs:
         parser.error("give --sets name=DIR,... or one or more DIRs")
     min_relevance = load_settings().min_relevance
     sets = [load_set(name, folder) for name, folder in specs]
     results = []
     with tempfile.TemporaryDirectory() as tmp:
-        for qset in sets:
-            results.append(measure(qset, Path(tmp), min_relevance))
-            print(format_set(results[-1]) + "\n", flush=True)
+        for result in measure_all(sets, Path(tmp), min_relevance, args.jobs):
+            results.append(result)
+            print(format_set(result) + "\n", flush=True)
     print(format_summary(results))
     if args.json:
         args.json.write_text(json.dumps(to_json(results), indent=1) + "\n")

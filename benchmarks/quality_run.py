@@ -91,8 +91,8 @@ def evaluate_set(qset: QualitySet, index: SearchIndex, min_relevance: float) -> 
     known = tuple(q for q in qset.questions if gold_docs(index, q))
     per_article = index.paragraph_count / max(len(index.articles), 1)
     scopes = ("corpus", "article") if per_article >= ARTICLE_SCOPE_MIN_PARAGRAPHS else ("corpus",)
-    runs = [_citebot(index, known, scope, min_relevance) for scope in scopes]
-    runs += _peers(index, known, scopes)
+    runs = [_citebot(index, known, scope, min_relevance, qset.name) for scope in scopes]
+    runs += _peers(index, known, scopes, qset.name)
     half_a, _ = halves(a.id for a in index.articles)
     off_topic = tuple(_refuses(index, q, min_relevance) for q in qset.off_topic)
     return SetResult(
@@ -108,17 +108,21 @@ def evaluate_set(qset: QualitySet, index: SearchIndex, min_relevance: float) -> 
     )
 
 
-def _citebot(index: SearchIndex, known: Sequence[Question], scope: str, bar: float) -> Run:
+def _citebot(
+    index: SearchIndex, known: Sequence[Question], scope: str, bar: float, label: str
+) -> Run:
     started = time.perf_counter()
     report = run_evaluation(index, known, scope, bar)  # type: ignore[arg-type]
-    _progress(f"citebot {scope}", started)
+    _progress(f"[{label}] citebot {scope}", started)
     ranks = tuple(o.rank for o in report.outcomes)
     return Run(
         "citebot", scope, ranks, report.rank_seconds, tuple(o.refused for o in report.outcomes)
     )
 
 
-def _peers(index: SearchIndex, known: Sequence[Question], scopes: Sequence[str]) -> list[Run]:
+def _peers(
+    index: SearchIndex, known: Sequence[Question], scopes: Sequence[str], label: str
+) -> list[Run]:
     docs = range(index.paragraph_count)
     texts = [index.paragraph(d).text for d in docs]
     articles = [index.paragraph(d).article.id for d in docs]
@@ -132,7 +136,7 @@ def _peers(index: SearchIndex, known: Sequence[Question], scopes: Sequence[str])
             if library_rank := getattr(peer, "library_rank", None):
                 seconds = _library_seconds(peer.rank, library_rank, known, scope) * len(known)
             runs.append(Run(peer.name, scope, ranks, seconds))
-        _progress(peer.name, started)
+        _progress(f"[{label}] {peer.name}", started)
     return runs
 
 
