@@ -4,8 +4,9 @@
 
 Answerable: every question against the whole corpus. Off-topic: the corpus cut to the
 articles in even positions (sorted ids), asked the questions of the other articles. A
-question is refused at threshold t when none of the 3 passages `answer()` would show has
-relevance >= t (answer's own rule, applied to the same ranking).
+question is refused at threshold t when none of the 3 passages `answer()` finds has
+relevance >= t: `answer()` itself is asked with no bar, and each threshold applied to the
+relevance of the passages it returns.
 """
 
 from __future__ import annotations
@@ -16,24 +17,18 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bot.answer import relevance, term_weights
+from bot.answer import answer
 from bot.evaluate import Question, load_questions
 from bot.index.build import reindex
 from bot.index.search import SearchIndex, load_index
-from bot.rank import rank_candidates
-from bot.text import analyze
 
 THRESHOLDS = (0.2, 0.25, 0.3, 0.35, 0.36, 0.37, 0.38, 0.39, 0.4, 0.45, 0.5, 0.55, 0.6)
 
 
 def best_relevance(index: SearchIndex, question: Question) -> float:
     """The highest relevance among the passages `answer()` would consider (k=3)."""
-    terms = analyze(question.question)
-    if not terms:
-        return 0.0
-    weights = term_weights(index, terms)
-    ranked = rank_candidates(index, terms, 3, question=question.question)
-    return max((relevance(index.paragraph(d).text, weights) for d, _ in ranked), default=0.0)
+    passages = answer(index, question.question, 3, min_relevance=0.0).passages
+    return max((p.relevance for p in passages), default=0.0)
 
 
 def relevances(corpus: Path, questions: list[Question], tmp: Path) -> list[float]:

@@ -1,11 +1,23 @@
-"""Retrieval quality side by side: citebot as shipped and its BM25 peers, on one question set.
+"""Retrieval quality side by side: citebot as shipped and its BM25 peers, on question sets.
 
-    python -m benchmarks.quality DATASET_DIR      (DATASET_DIR/corpus/*.txt, questions.jsonl)
+    python -m benchmarks.quality --sets squadshifts=DIR,natural-nq=DIR,own-words=DIR [--json OUT]
+    python -m benchmarks.quality DIR [DIR ...]          (each set named after its folder)
 
-Everyone ranks the same paragraphs (citebot's index of the corpus) for the same questions,
-in both scopes (corpus: all paragraphs; article: the question's own article, as
-`/ask article:` does). Hit@k and MRR@10 as in `citebot eval`; time is the mean per question
-in this process (peers search in memory; citebot includes reading candidate texts).
+`--jobs N` (default 2) measures N sets at once, each in its own process; `--jobs 1` for
+timings on a machine that is busy otherwise.
+
+A set is DIR/corpus/ (articles), DIR/questions.jsonl (the `citebot eval` format; a question
+may list several gold `paragraphs`, a hit on any counts) and, optionally, DIR/off_topic.jsonl
+(questions its articles cannot answer). Per set, everyone ranks the same paragraphs
+(citebot's index of the corpus) for the same questions, in the corpus scope (all paragraphs)
+and, where articles average two paragraphs or more, the article scope (the question's own
+article, as `/ask article:` does). Printed per set: Hit@1/3/5, MRR@10 and ms per question
+for citebot and every peer (time is the mean per question in this process; peers search
+in memory, citebot includes reading candidate texts); the share of these answerable
+questions that `answer()` refuses at the configured bar (`CITEBOT_MIN_RELEVANCE`); the share
+of off-topic questions it refuses; and the held-out halves (articles in sorted id order,
+A = even positions, B = odd): a change chosen on A should gain on B too. A summary of
+citebot's figures over all sets comes last.
 
 Ideas measured on squadshifts-new-wiki, corpus scope, Hit@1 / MRR@10 (all questions; fit on
 half A = even-numbered articles in sorted order, B reported as held out):
@@ -131,99 +143,70 @@ no-answer trade-off is unchanged (benchmarks/no_answer.py at 0.37: answerable re
 from __future__ import annotations
 
 import argparse
+import json
+import multiprocessing
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from benchmarks.quality_peers import PEERS
-from bot.evaluate import Question, load_questions, run_evaluation
+from benchmarks.quality_report import format_set, format_summary, to_json
+from benchmarks.quality_run import SetResult, evaluate_set
+from benchmarks.quality_sets import QualitySet, load_set, parse_sets
+from bot.config import load_settings
 from bot.index.build import reindex
-from bot.index.search import SearchIndex, load_index
-
-Row = tuple[str, str, float, float, float, float, float]
+from bot.index.search import load_index
 
 
-def metrics(ranks: Sequence[int | None], seconds: float) -> tuple[float, ...]:
-    """Hit@1, Hit@3, Hit@5, MRR@10 and ms per question from 1-based gold ranks."""
-    n = len(ranks) or 1
-    hits = [sum(1 for r in ranks if r is not None and r <= k) / n for k in (1, 3, 5)]
-    mrr = sum(1 / r for r in ranks if r is not None and r <= 10) / n
-    return (*hits, mrr, 1000 * seconds / n)
-
-
-def peer_ranks(
-    rank: Callable[[str, int, str | None], list[int]],
-    questions: Sequence[Question],
-    gold: Sequence[int],
-    scope: str,
-) -> tuple[list[int | None], float]:
-    """Where each gold paragraph ranked for one peer, and the time taken."""
+def measure(qset: QualitySet, db: Path, min_relevance: float) -> SetResult:
+    """Index the set's corpus in a new database and measure everyone on it."""
     started = time.perf_counter()
-    ranked = [rank(q.question, 10, q.article if scope == "article" else None) for q in questions]
-    seconds = time.perf_counter() - started
-    return [r.index(g) + 1 if g in r else None for r, g in zip(ranked, gold, strict=True)], seconds
+    reindex(qset.corpus, db)
+    print(f"[{qset.name}] indexed in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    index = load_index(db)
+    try:
+        return evaluate_set(qset, index, min_relevance)
+    finally:
+        index.close()
 
 
-def evaluate_all(index: SearchIndex, questions: list[Question]) -> list[Row]:
-    """One row per (system, scope)."""
-    docs = range(index.paragraph_count)
-    texts = [index.paragraph(d).text for d in docs]
-    articles = [index.paragraph(d).article.id for d in docs]
-    known = [q for q in questions if index.article(q.article)]
-    gold = [index.article(q.article).first_doc + q.paragraph for q in known]  # type: ignore[union-attr]
-    rows: list[Row] = []
-    for scope in ("corpus", "article"):
-        report = run_evaluation(index, known, scope=scope)  # type: ignore[arg-type]
-        rows.append(
-            (
-                "citebot",
-                scope,
-                *(report.hit_at(k) for k in (1, 3, 5)),
-                report.mrr,
-                report.ms_per_question,
-            )
-        )
-    for peer_class in PEERS:
-        peer = peer_class(texts, articles)
-        for scope in ("corpus", "article"):
-            ranks, seconds = peer_ranks(peer.rank, known, gold, scope)
-            rows.append((peer.name, scope, *metrics(ranks, seconds)))
-    return rows
-
-
-def format_table(rows: list[Row]) -> str:
-    """The table, then citebot's difference to the best peer in each scope."""
-    lines = [f"{'system':32} {'scope':8} Hit@1  Hit@3  Hit@5  MRR@10  ms/q"]
-    lines += [
-        f"{n:32} {s:8} {h1:.3f}  {h3:.3f}  {h5:.3f}  {m:.3f}   {ms:.2f}"
-        for n, s, h1, h3, h5, m, ms in sorted(rows, key=lambda r: (r[1] != "corpus", -r[2]))
-    ]
-    for scope in ("corpus", "article"):
-        ours = next(r for r in rows if r[0] == "citebot" and r[1] == scope)
-        best = max((r for r in rows if r[0] != "citebot" and r[1] == scope), key=lambda r: r[2])
-        lines.append(
-            f"{scope}: citebot - best peer ({best[0]}): Hit@1 {ours[2] - best[2]:+.3f},"
-            f" MRR@10 {ours[5] - best[5]:+.3f}"
-        )
-    return "\n".join(lines)
+def measure_all(sets: list[QualitySet], tmp: Path, bar: float, jobs: int) -> Iterator[SetResult]:
+    """Each set's result, in order; sets are measured `jobs` at a time, each in a process."""
+    dbs = [tmp / f"set-{i}.db" for i in range(len(sets))]
+    if jobs <= 1 or len(sets) <= 1:
+        yield from (measure(qset, db, bar) for qset, db in zip(sets, dbs, strict=True))
+        return
+    spawn = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(min(jobs, len(sets)), mp_context=spawn) as pool:
+        futures = [pool.submit(measure, s, db, bar) for s, db in zip(sets, dbs, strict=True)]
+        yield from (future.result() for future in futures)
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Index DATASET_DIR/corpus in a temporary database and print the comparison."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("dataset", type=Path)
+    """Measure every set given and print each, then the summary."""
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("datasets", nargs="*", type=Path, help="set folders (named by folder)")
+    parser.add_argument("--sets", default="", help="name=DIR,name=DIR,...")
+    parser.add_argument("--jobs", type=int, default=2, help="sets measured at once (default 2)")
+    parser.add_argument("--json", type=Path, help="also write every figure to this file")
     args = parser.parse_args(argv)
-    questions = load_questions(args.dataset / "questions.jsonl")
+    specs = parse_sets(",".join([args.sets, *(f"{d.name}={d}" for d in args.datasets)]))
+    if not specs:
+        parser.error("give --sets name=DIR,... or one or more DIRs")
+    min_relevance = load_settings().min_relevance
+    sets = [load_set(name, folder) for name, folder in specs]
+    results = []
     with tempfile.TemporaryDirectory() as tmp:
-        db = Path(tmp) / "quality.db"
-        reindex(args.dataset / "corpus", db)
-        index = load_index(db)
-        try:
-            print(format_table(evaluate_all(index, questions)))
-        finally:
-            index.close()
+        for result in measure_all(sets, Path(tmp), min_relevance, args.jobs):
+            results.append(result)
+            print(format_set(result) + "\n", flush=True)
+    print(format_summary(results))
+    if args.json:
+        args.json.write_text(json.dumps(to_json(results), indent=1) + "\n")
     return 0
 
 

@@ -280,12 +280,17 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     """Measure Hit@k and MRR on a question set."""
     from bot.evaluate import format_report, load_questions, run_evaluation
 
-    questions = load_questions(args.questions)
+    questions = load_questions(args.questions)  # a bad file: one line naming the line
     index = open_index(settings)
     try:
-        report = run_evaluation(index, questions, scope=args.scope)
+        report = run_evaluation(index, questions, args.scope, settings.min_relevance)
     finally:
         index.close()
+    if not report.count:
+        raise CliError(
+            f"none of the {len(questions)} questions names an indexed article and paragraph"
+            f" (check the article ids against `citebot articles` and --corpus/--db)"
+        )
     print(json.dumps(report.to_json()) if args.json else format_report(report))
     return ExitCode.OK
 

@@ -2,7 +2,8 @@
 
 Questions are ranked exactly as answers are (`rank_candidates`, depth 10) and are not filtered
 by the no-answer threshold; how often that threshold would refuse an answerable question is
-measured separately, by running `answer()` itself.
+measured separately, by running `answer()` itself. A question may have several gold
+paragraphs (near-copies in one article): a hit on any of them counts.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from bot.answer import relevance, term_weights
+from bot.answer import AnswerStatus, answer
 from bot.config import DEFAULT_MIN_RELEVANCE
+from bot.errors import UserFacingError
 from bot.index.search import SearchIndex
 from bot.rank import rank_candidates
 from bot.text import analyze
@@ -26,23 +28,33 @@ ANSWER_K = 3  # answer()'s default number of passages
 HIT_DEPTHS = (1, 3, 5)
 
 
-class QuestionFileError(ValueError):
-    """A question file line is not a question object; the message names the line."""
+class QuestionFileError(UserFacingError, ValueError):
+    """A question file cannot be used; the message names the file and the line."""
 
 
 @dataclass(frozen=True)
 class Question:
-    """A question and the paragraph that answers it (article id, 0-based position)."""
+    """A question and the paragraph that answers it (article id, 0-based position).
+
+    `paragraphs`, when given, lists every paragraph of the article that answers it (a hit on
+    any counts); `paragraph` is then its first.
+    """
 
     id: str
     question: str
     article: str
     paragraph: int
+    paragraphs: tuple[int, ...] = ()
+
+    @property
+    def gold(self) -> tuple[int, ...]:
+        """Every 0-based position that counts as a hit, `paragraph` first."""
+        return tuple(dict.fromkeys((self.paragraph, *self.paragraphs)))
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """Where the gold paragraph ranked (1-based, None if not in the top 10)."""
+    """Where the best gold paragraph ranked (1-based, None if not in the top 10)."""
 
     question: Question
     rank: int | None
@@ -111,31 +123,69 @@ def _miss_json(outcome: Outcome) -> dict[str, Any]:
         "question": q.question,
         "article": q.article,
         "paragraph": q.paragraph,
+        **({"paragraphs": list(q.gold)} if len(q.gold) > 1 else {}),
         "rank": outcome.rank,
     }
 
 
 def load_questions(path: Path) -> list[Question]:
-    """Questions from a JSON-lines file: `id`, `question`, `article`, `paragraph` (0-based)."""
+    """Questions from a JSON-lines file: `question`, `article`, and `paragraph` (0-based)
+    or `paragraphs` (a list of them); `id` optional. Blank lines are skipped; any other
+    line that is not such an object, or a file with no question, is a `QuestionFileError`."""
     questions = []
-    with path.open(encoding="utf-8") as lines:
-        for number, line in enumerate(lines, start=1):
-            if line.strip():
-                questions.append(_question(line, f"{path}:{number}"))
+    for number, raw in enumerate(path.read_bytes().split(b"\n"), start=1):
+        where = f"{path}:{number}"
+        try:
+            line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError as exc:
+            raise QuestionFileError(f"{where}: not UTF-8 (byte {exc.start + 1})") from None
+        if line.strip():
+            questions.append(_question(line, where))
+    if not questions:
+        raise QuestionFileError(f"{path}: no questions in the file")
     return questions
 
 
 def _question(line: str, where: str) -> Question:
     try:
         row = json.loads(line)
-        return Question(
-            id=str(row.get("id", where)),
-            question=str(row["question"]),
-            article=str(row["article"]),
-            paragraph=int(row["paragraph"]),
-        )
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise QuestionFileError(f"{where}: not a question object ({exc})") from None
+    except ValueError as exc:
+        raise QuestionFileError(f"{where}: not JSON ({exc})") from None
+    if not isinstance(row, dict):
+        raise QuestionFileError(f"{where}: not a JSON object with question, article, paragraph")
+    gold = _gold_positions(row, where)
+    return Question(
+        id=str(row.get("id", where)),
+        question=_text(row, "question", where),
+        article=_text(row, "article", where),
+        paragraph=gold[0],
+        paragraphs=gold if "paragraphs" in row else (),
+    )
+
+
+def _text(row: dict[str, Any], key: str, where: str) -> str:
+    value = row.get(key)
+    if not isinstance(value, str) or not value.strip():
+        problem = "missing" if value is None else f"not a non-empty string ({value!r:.40})"
+        raise QuestionFileError(f"{where}: {key!r} is {problem}")
+    return value
+
+
+def _gold_positions(row: dict[str, Any], where: str) -> tuple[int, ...]:
+    """`paragraph` then `paragraphs`, each a whole number >= 0 (strings are refused: "3"
+    could be a 1-based number read as 0-based, and would silently count as a miss)."""
+    if "paragraph" not in row and "paragraphs" not in row:
+        raise QuestionFileError(f"{where}: 'paragraph' is missing (0-based position)")
+    listed = row.get("paragraphs", [])
+    if not isinstance(listed, list) or ("paragraphs" in row and not listed):
+        raise QuestionFileError(f"{where}: 'paragraphs' must be a non-empty list of positions")
+    values = ([row["paragraph"]] if "paragraph" in row else []) + listed
+    for value in values:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise QuestionFileError(
+                f"{where}: paragraph {value!r:.40} is not a 0-based position (a whole number >= 0)"
+            )
+    return tuple(dict.fromkeys(values))
 
 
 def run_evaluation(
@@ -145,23 +195,24 @@ def run_evaluation(
     min_relevance: float = DEFAULT_MIN_RELEVANCE,
 ) -> EvalReport:
     """Rank every question as answers do and record where its gold paragraph came."""
-    known = [q for q in questions if _gold_doc(index, q) is not None]
-    unknown = tuple(q for q in questions if _gold_doc(index, q) is None)
+    known = [q for q in questions if gold_docs(index, q)]
+    unknown = tuple(q for q in questions if not gold_docs(index, q))
     started = time.perf_counter()
     rankings = [_ranking(index, q, scope) for q in known]
     seconds = time.perf_counter() - started
     outcomes = tuple(
-        Outcome(q, _gold_rank(index, q, ranked), _refused(index, q, ranked, min_relevance))
+        Outcome(q, _gold_rank(index, q, ranked), _refused(index, q, scope, min_relevance))
         for q, ranked in zip(known, rankings, strict=True)
     )
     return EvalReport(scope, outcomes, unknown, seconds, min_relevance)
 
 
-def _gold_doc(index: SearchIndex, question: Question) -> int | None:
+def gold_docs(index: SearchIndex, question: Question) -> frozenset[int]:
+    """The gold paragraphs' document numbers; empty unless the article holds every one."""
     article = index.article(question.article)
-    if article is None or not 0 <= question.paragraph < article.paragraph_count:
-        return None
-    return article.first_doc + question.paragraph
+    if article is None or not all(0 <= p < article.paragraph_count for p in question.gold):
+        return frozenset()
+    return frozenset(article.first_doc + p for p in question.gold)
 
 
 def _ranking(index: SearchIndex, question: Question, scope: Scope) -> list[int]:
@@ -172,24 +223,15 @@ def _ranking(index: SearchIndex, question: Question, scope: Scope) -> list[int]:
 
 
 def _gold_rank(index: SearchIndex, question: Question, ranked: list[int]) -> int | None:
-    gold = _gold_doc(index, question)
-    return next((rank for rank, doc in enumerate(ranked, start=1) if doc == gold), None)
+    gold = gold_docs(index, question)
+    return next((rank for rank, doc in enumerate(ranked, start=1) if doc in gold), None)
 
 
-def _refused(
-    index: SearchIndex, question: Question, ranked: list[int], min_relevance: float
-) -> bool:
-    """Whether `answer()` (k=3) would refuse: none of its passages clears the bar.
-
-    Ranking is deterministic and answers take the top 3 of the same ranking, so applying
-    answer's own relevance rule to them gives its decision without building the passages.
-    """
-    terms = analyze(question.question)
-    if not terms:
-        return True
-    weights = term_weights(index, terms)
-    passages = ranked[:ANSWER_K]
-    return all(relevance(index.paragraph(d).text, weights) < min_relevance for d in passages)
+def _refused(index: SearchIndex, question: Question, scope: Scope, min_relevance: float) -> bool:
+    """Whether `answer()` itself, as the bot calls it, shows no passage for the question."""
+    article_id = question.article if scope == "article" else None
+    found = answer(index, question.question, ANSWER_K, article_id, min_relevance)
+    return found.status is not AnswerStatus.ANSWERED
 
 
 def format_report(report: EvalReport, max_misses: int = 20) -> str:
@@ -218,4 +260,5 @@ def format_report(report: EvalReport, max_misses: int = 20) -> str:
 def _miss_line(outcome: Outcome) -> str:
     q = outcome.question
     where = f"rank {outcome.rank}" if outcome.rank else "not in top 10"
-    return f"  [{where}] {q.article} ¶{q.paragraph + 1}: {q.question}"
+    paragraphs = "/".join(f"¶{p + 1}" for p in q.gold)
+    return f"  [{where}] {q.article} {paragraphs}: {q.question}"
