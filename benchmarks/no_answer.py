@@ -16,7 +16,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bot.answer import relevance, term_weights
+from bot.answer import paragraph_relevance, question_rule
 from bot.evaluate import Question, load_questions
 from bot.index.build import reindex
 from bot.index.search import SearchIndex, load_index
@@ -31,9 +31,10 @@ def best_relevance(index: SearchIndex, question: Question) -> float:
     terms = analyze(question.question)
     if not terms:
         return 0.0
-    weights = term_weights(index, terms)
+    rule = question_rule(question.question)
     ranked = rank_candidates(index, terms, 3, question=question.question)
-    return max((relevance(index.paragraph(d).text, weights) for d, _ in ranked), default=0.0)
+    paragraphs = index.paragraphs([d for d, _ in ranked])
+    return max((paragraph_relevance(index, rule, p) for p in paragraphs), default=0.0)
 
 
 def relevances(corpus: Path, questions: list[Question], tmp: Path) -> list[float]:

@@ -1,9 +1,11 @@
 """Question -> Answer: ranked verbatim passages with citations, or an explicit "no answer".
 
-The no-answer rule: a passage is relevant when the question terms it contains carry at least
-`min_relevance` of the question's total idf weight (terms the corpus has never seen carry the
-largest weight, so an off-topic question cannot clear the bar on one shared common word).
-Only passages that clear the bar are returned; if none does, the answer says so.
+The no-answer rule (`bot.relevance`): a passage is shown when its relevance, the share of
+the question's information it carries in words and in meaning, reaches `min_relevance`;
+if none does, the answer says so.
+
+The work per question is bounded: only its first `MAX_QUESTION_CHARS` characters and first
+`MAX_QUESTION_TERMS` index terms are used, and the answer says when it read less.
 """
 
 from __future__ import annotations
@@ -16,11 +18,19 @@ from bot.citation import Citation
 from bot.config import DEFAULT_MIN_RELEVANCE
 from bot.index.search import SearchIndex, StoredParagraph
 from bot.paragraph import ParagraphAnalysis
-from bot.rank import rank_paragraphs
+from bot.rank import question_vector, rank_paragraphs
+from bot.relevance import RelevanceRule
 from bot.rerank.evidence import ParagraphTerms, Sentence, paragraph_terms
 from bot.text import analyze, token_spans
 
 Span = tuple[int, int]
+
+# The most of a question answering reads: the Discord adapter's largest question setting
+# (CITEBOT_MAX_QUESTION_CHARS goes up to 6,000) and the terms such a question can hold. BM25
+# loops over the question's terms: a 1 MB question took seconds. Real questions have
+# a few dozen terms at most.
+MAX_QUESTION_CHARS = 6000
+MAX_QUESTION_TERMS = 256
 
 
 class AnswerStatus(StrEnum):
@@ -57,6 +67,7 @@ class Answer:
     status: AnswerStatus
     passages: tuple[Passage, ...]
     closest_articles: tuple[str, ...] = ()
+    truncated: bool = False  # only the question's start was read (see MAX_QUESTION_CHARS)
 
 
 def answer(
@@ -67,25 +78,44 @@ def answer(
     min_relevance: float = DEFAULT_MIN_RELEVANCE,
 ) -> Answer:
     """Answer a question with up to k relevant passages (optionally from one article)."""
-    terms = analyze(question)
+    read, truncated = bounded_question(question)
+    terms = analyze(read)
+    if len(terms) > MAX_QUESTION_TERMS:
+        terms, truncated = terms[:MAX_QUESTION_TERMS], True
     if not terms:
-        return Answer(question, AnswerStatus.NO_SEARCH_TERMS, ())
+        return Answer(question, AnswerStatus.NO_SEARCH_TERMS, (), truncated=truncated)
     weights = term_weights(index, terms)
-    found = rank_paragraphs(index, terms, k=k, article_id=article_id, question=question)
+    rule = question_rule(read)
+    found = rank_paragraphs(index, terms, k=k, article_id=article_id, question=read)
     passages = tuple(
         passage
         for paragraph, score in found
-        if (passage := _passage(paragraph, score, weights)).relevance >= min_relevance
+        if (passage := _passage(index, paragraph, score, weights, rule)).relevance
+        >= min_relevance
     )
     if not passages:
         titles = tuple(dict.fromkeys(p.article.title for p, _ in found))[:3]
-        return Answer(question, AnswerStatus.NO_RELEVANT_PASSAGE, (), titles)
+        return Answer(question, AnswerStatus.NO_RELEVANT_PASSAGE, (), titles, truncated)
     numbered = tuple(replace(p, rank=rank) for rank, p in enumerate(passages, start=1))
-    return Answer(question, AnswerStatus.ANSWERED, numbered)
+    return Answer(question, AnswerStatus.ANSWERED, numbered, truncated=truncated)
+
+
+def bounded_question(question: str) -> tuple[str, bool]:
+    """The part of the question answering reads, and whether that is less than all of it."""
+    if len(question) <= MAX_QUESTION_CHARS:
+        return question, False
+    head = question[:MAX_QUESTION_CHARS]
+    # Not mid-word: half a word would be a term the asker never wrote.
+    cut_in_word = not (head[-1].isspace() or question[MAX_QUESTION_CHARS].isspace())
+    if cut_in_word and (words := head.split()):
+        kept = head[: len(head) - len(words[-1])]
+        head = kept if kept.strip() else head
+    return head, True
 
 
 def term_weights(index: SearchIndex, terms: list[str]) -> dict[str, float]:
-    """Each distinct question term's idf; unseen terms get the idf of the rarest term."""
+    """Each distinct question term's idf (for the best sentence); unseen terms get the idf
+    of the rarest term."""
     n = index.paragraph_count
     unseen = math.log(n + 0.5) - math.log(0.5) if n else 1.0
     weights = {}
@@ -96,17 +126,30 @@ def term_weights(index: SearchIndex, terms: list[str]) -> dict[str, float]:
     return weights
 
 
-def relevance(text: str, weights: dict[str, float]) -> float:
-    """The share of the question's weight carried by the terms present in the text."""
-    return _share(weights, set(analyze(text)))
+def question_rule(question: str) -> RelevanceRule:
+    """The no-answer rule's view of a question: its words' information and its vector."""
+    return RelevanceRule.of(question, question_vector(question))
 
 
-def _share(weights: dict[str, float], present: set[str]) -> float:
-    total = sum(weights.values())
-    return sum(w for t, w in weights.items() if t in present) / total if total else 0.0
+def paragraph_relevance(index: SearchIndex, rule: RelevanceRule, paragraph: StoredParagraph) -> float:
+    """How much of the question a paragraph carries (0-1), as the no-answer rule sees it."""
+    present = set(paragraph_terms(paragraph.text, paragraph.analysis).terms)
+    return rule.relevance(present, _cosine(index, rule, paragraph))
 
 
-def _passage(paragraph: StoredParagraph, score: float, weights: dict[str, float]) -> Passage:
+def _cosine(index: SearchIndex, rule: RelevanceRule, paragraph: StoredParagraph) -> float:
+    if rule.vector is None:
+        return 0.0
+    return float(index.similarities(rule.vector, [paragraph.doc])[0])
+
+
+def _passage(
+    index: SearchIndex,
+    paragraph: StoredParagraph,
+    score: float,
+    weights: dict[str, float],
+    rule: RelevanceRule,
+) -> Passage:
     # The re-ranker has just analysed this paragraph from the terms and sentences the index
     # stored: relevance and the best sentence need no tokenizing, stemming or splitting.
     text = paragraph.text
@@ -116,7 +159,7 @@ def _passage(paragraph: StoredParagraph, score: float, weights: dict[str, float]
     return Passage(
         rank=0,
         score=score,
-        relevance=_share(weights, present),
+        relevance=rule.relevance(present, _cosine(index, rule, paragraph)),
         citation=Citation.of(paragraph),
         text=text,
         best_sentences=(best_sentence(analysed, weights),),

@@ -5,19 +5,31 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import sqlite3
 import sys
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
 from enum import IntEnum
 from pathlib import Path
 
-from bot.answer import answer
+from bot.answer import Answer, answer
 from bot.config import ConfigError, Settings, load_settings
 from bot.corpus import ArticleError
+from bot.corpus.checks import metadata_warnings
 from bot.errors import UserFacingError
+from bot.index import health
 from bot.index.build import ReindexSummary, reindex
+from bot.index.freshness import corpus_is_newer
 from bot.index.search import SearchIndex, load_index
 from bot.index.store import StoreError, is_current
-from bot.output import answer_to_json, answer_to_line, answer_to_text
+from bot.output import (
+    TRUNCATED_MESSAGE,
+    answer_to_json,
+    answer_to_line,
+    answer_to_text,
+    json_line,
+    terminal_safe,
+)
 from bot.progress import terminal_progress
 
 log = logging.getLogger(__name__)
@@ -40,17 +52,37 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         settings = load_settings().with_paths(args.corpus, args.db)
-        logging.basicConfig(
-            level=getattr(logging, settings.log_level),
-            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        )
+        _configure_logging(settings.log_level, args.command)
         command: Callable[[argparse.Namespace, Settings], int] = args.command
         return command(args, settings)
-    except (UserFacingError, ConfigError, StoreError, ArticleError, OSError) as exc:
-        print(f"citebot: {exc}", file=sys.stderr)
+    except (UserFacingError, ConfigError, StoreError, ArticleError, OSError, sqlite3.Error) as exc:
+        print(f"citebot: {terminal_safe(str(exc))}", file=sys.stderr)
         return ExitCode.ERROR
     except KeyboardInterrupt:
         return 130
+
+
+class _TerminalSafeFormatter(logging.Formatter):
+    """Log lines whose message shows control characters harmlessly (file names, titles)."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        return terminal_safe(super().formatMessage(record))
+
+
+def _configure_logging(level: str, command: Callable[..., int]) -> None:
+    handler = logging.StreamHandler()
+    handler.setFormatter(_TerminalSafeFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(_no_voice_warnings)
+    # The terminal commands print what happened themselves: their log shows problems only,
+    # unless DEBUG is asked for; the bot's log keeps one INFO line per answer.
+    if command not in (cmd_run, cmd_sync) and level == "INFO":
+        level = "WARNING"
+    logging.basicConfig(level=getattr(logging, level), handlers=[handler])
+
+
+def _no_voice_warnings(record: logging.LogRecord) -> bool:
+    """discord.py warns that PyNaCl and davey are missing: the bot uses no voice."""
+    return not record.getMessage().endswith("voice will NOT be supported")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -81,6 +113,8 @@ def _parser() -> argparse.ArgumentParser:
     p.set_defaults(command=cmd_eval)
 
     p = sub.add_parser("run", parents=[common], help="start the Discord bot")
+    p.add_argument("--shard-ids", help="run only these shards: 0-3 or 0,2,5 (with --shard-count)")
+    p.add_argument("--shard-count", type=int, help="shards in all, across every process")
     p.set_defaults(command=cmd_run)
 
     p = sub.add_parser("sync", parents=[common], help="register the slash commands")
@@ -93,12 +127,33 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
     """Build or update the index and print what changed."""
     summary = _reindex(settings)
     print(format_summary(summary))
+    _print_metadata_warnings(settings, {*summary.added, *summary.changed})
     return ExitCode.OK
+
+
+def _print_metadata_warnings(settings: Settings, article_ids: set[str]) -> None:
+    """Warn about each new or changed article whose title, author or date needs a look."""
+    if not article_ids:
+        return
+    index = load_index(settings.db)
+    try:
+        for a in index.articles:
+            if a.id in article_ids:
+                for problem in metadata_warnings(a.id, a.title, a.author, a.date):
+                    print(terminal_safe(f"  warning {a.id}: {problem}"))
+    finally:
+        index.close()
 
 
 def _reindex(settings: Settings) -> ReindexSummary:
     if not settings.corpus.is_dir():
-        raise CliError(f"corpus folder {settings.corpus} does not exist")
+        state = "is not a folder" if settings.corpus.exists() else "does not exist"
+        raise CliError(f"corpus folder {settings.corpus} {state}")
+    if not settings.db.parent.is_dir():
+        raise CliError(
+            f"the folder {settings.db.parent} for the index database does not exist:"
+            " create it, or choose another --db"
+        )
     return reindex(settings.corpus, settings.db, progress=terminal_progress(sys.stderr))
 
 
@@ -110,16 +165,61 @@ def format_summary(summary: ReindexSummary) -> str:
         f" {len(summary.removed)} removed, {summary.unchanged} unchanged)"
         f" in {summary.seconds:.1f} s",
     ]
-    lines += [f"  skipped {s.path}: {s.reason}" for s in summary.skipped]
+    if summary.rebuilt:
+        reason = terminal_safe(summary.rebuilt)
+        lines.insert(0, f"the index database was damaged ({reason}): rebuilt it from the corpus")
+    lines += [f"  skipped {terminal_safe(f'{s.path}: {s.reason}')}" for s in summary.skipped]
     return "\n".join(lines)
 
 
 def open_index(settings: Settings) -> SearchIndex:
-    """The index, built first if there is none yet or it is from an older version."""
-    if not is_current(settings.db):
-        log.info("no current index at %s: building it from %s", settings.db, settings.corpus)
+    """The index, built first if there is none yet, it is from an older version, or its
+    tables disagree; rebuilt if SQLite finds it damaged while loading it."""
+    if not is_current(settings.db) or health.damage(settings.db, quick_check=False):
+        log.debug("no sound current index at %s: building it", settings.db)
         print(format_summary(_reindex(settings)), file=sys.stderr)
+    elif settings.corpus.is_dir() and corpus_is_newer(settings.corpus, settings.db):
+        _refresh(settings)
+    try:
+        return load_index(settings.db)
+    except StoreError as exc:
+        if not health.is_damage(exc.__cause__ or exc):
+            raise
+        return _rebuilt_index(settings, str(exc.__cause__))
+
+
+def _refresh(settings: Settings) -> None:
+    """Read the files changed since the last reindex, as `citebot index` does; an index
+    that cannot be written (read-only, full disk) still answers as it is."""
+    try:
+        summary = _reindex(settings)
+    except StoreError as exc:
+        print(f"citebot: {terminal_safe(str(exc))}: answering from it as it is", file=sys.stderr)
+        return
+    if summary.added or summary.changed or summary.removed:
+        print(format_summary(summary), file=sys.stderr)
+
+
+def _rebuilt_index(settings: Settings, reason: str) -> SearchIndex:
+    """Move aside a database SQLite found damaged, build it again and load it."""
+    aside = health.discard(settings.db)
+    summary = replace(_reindex(settings), rebuilt=f"{reason}; moved to {aside.name}")
+    print(format_summary(summary), file=sys.stderr)
     return load_index(settings.db)
+
+
+def _answer(
+    index: SearchIndex, settings: Settings, question: str, k: int, article: str | None
+) -> tuple[Answer, SearchIndex]:
+    """The answer, and the index it came from: rebuilt once if SQLite finds it damaged."""
+    try:
+        return answer(index, question, k, article, settings.min_relevance), index
+    except sqlite3.Error as exc:
+        if not health.is_damage(exc):
+            raise
+        index.close()
+        index = _rebuilt_index(settings, str(exc))
+        return answer(index, question, k, article, settings.min_relevance), index
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
@@ -130,21 +230,29 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     if args.question is not None and not args.question.strip():
         raise CliError("the question is empty")
     index = open_index(settings)
-    if args.article and index.article(args.article) is None:
-        raise CliError(f"no indexed article has the id {args.article!r} (see `citebot articles`)")
     try:
+        if args.article and index.article(args.article) is None:
+            raise CliError(
+                f"no indexed article has the id {args.article!r} (see `citebot articles`)"
+            )
         questions = [args.question] if args.question is not None else _stdin_questions()
         for question in questions:
-            result = answer(index, question, k, args.article, settings.min_relevance)
-            if args.json:
-                print(json.dumps(answer_to_json(result), ensure_ascii=False))
-            elif args.question is None:
-                print(answer_to_line(result))
-            else:
-                print(answer_to_text(result))
+            result, index = _answer(index, settings, question, k, args.article)
+            _print_answer(result, args)
     finally:
         index.close()
     return ExitCode.OK
+
+
+def _print_answer(result: Answer, args: argparse.Namespace) -> None:
+    if result.truncated:
+        print(f"citebot: {TRUNCATED_MESSAGE}", file=sys.stderr)
+    if args.json:
+        print(json_line(answer_to_json(result)))
+    elif args.question is None:
+        print(answer_to_line(result))
+    else:
+        print(answer_to_text(result))
 
 
 def _stdin_questions() -> Iterator[str]:
@@ -156,11 +264,14 @@ def cmd_articles(args: argparse.Namespace, settings: Settings) -> int:
     index = open_index(settings)
     try:
         for a in index.articles:
-            row = {"id": a.id, "title": a.title, "date": a.date, "paragraphs": a.paragraph_count}
+            row: dict[str, object] = {"id": a.id, "title": a.title, "author": a.author}
+            row |= {"date": a.date, "paragraphs": a.paragraph_count}
             if args.json:
-                print(json.dumps(row, ensure_ascii=False))
+                print(json_line(row))
             else:
-                print(f"{a.id}\t{a.title}\t{a.date or '-'}\t{a.paragraph_count} paragraphs")
+                fields = (a.id, a.title, a.author or "-", a.date or "-")
+                row_text = "\t".join(fields) + f"\t{a.paragraph_count} paragraphs"
+                print(terminal_safe(row_text))
     finally:
         index.close()
     return ExitCode.OK
@@ -184,7 +295,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     """Start the Discord bot (imports discord only now)."""
     from bot.discord_app.runner import run_bot
 
-    return run_bot(settings)
+    return run_bot(settings, args.shard_ids, args.shard_count)
 
 
 def cmd_sync(args: argparse.Namespace, settings: Settings) -> int:

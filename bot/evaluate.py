@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from bot.answer import relevance, term_weights
+from bot.answer import paragraph_relevance, question_rule
 from bot.config import DEFAULT_MIN_RELEVANCE
 from bot.index.search import SearchIndex
 from bot.rank import rank_candidates
@@ -187,9 +187,9 @@ def _refused(
     terms = analyze(question.question)
     if not terms:
         return True
-    weights = term_weights(index, terms)
-    passages = ranked[:ANSWER_K]
-    return all(relevance(index.paragraph(d).text, weights) < min_relevance for d in passages)
+    rule = question_rule(question.question)
+    passages = index.paragraphs(ranked[:ANSWER_K])
+    return all(paragraph_relevance(index, rule, p) < min_relevance for p in passages)
 
 
 def format_report(report: EvalReport, max_misses: int = 20) -> str:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from bot.answer import Answer, answer
 from bot.config import Settings
+from bot.index import health
 from bot.index.build import ReindexSummary, reindex
 from bot.index.search import SearchIndex, load_index
 from bot.index.store import is_current
@@ -39,8 +40,9 @@ class Library:
 
     @classmethod
     def open(cls, settings: Settings) -> Library:
-        """Load the index, building it first if there is none yet or it is outdated."""
-        if not is_current(Path(settings.db)):
+        """Load the index, building it first if there is none yet, it is outdated, or its
+        tables disagree (a damaged one is rebuilt: see `bot.index.health`)."""
+        if not is_current(Path(settings.db)) or health.damage(settings.db, quick_check=False):
             log.info("no current index at %s: building it", settings.db)
             reindex(settings.corpus, settings.db)
         return cls(settings, load_index(settings.db))

@@ -18,6 +18,8 @@ without it they count nothing and ranking falls back to the other features.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 import numpy.typing as npt
 
@@ -113,11 +115,15 @@ def _evidence(paragraph: StoredParagraph, question: QuestionEvidence | None) -> 
     return evidence_score(paragraph_terms(paragraph.text, paragraph.analysis), question)
 
 
-def question_vector(question: str | None) -> FloatArray | None:
+def question_vector(question: str | None) -> npt.NDArray[np.float32] | None:
     """The question's meaning vector, or None without text (or with no known token)."""
-    if not question:
-        return None
+    return _question_vector(question) if question else None
+
+
+@lru_cache(maxsize=256)  # ranking and the no-answer rule both ask for it
+def _question_vector(question: str) -> npt.NDArray[np.float32] | None:
     vector = load_embedder().embed_one(question)
+    vector.flags.writeable = False
     return vector if vector.any() else None
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import string
 import sys
 import unicodedata
 from importlib.metadata import version
@@ -16,6 +17,7 @@ from functools import lru_cache
 
 import nltk
 from lemminflect import getAllLemmas
+from nltk import redos
 from nltk.stem.snowball import SnowballStemmer
 from nltk.tokenize import RegexpTokenizer
 from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
@@ -57,6 +59,10 @@ ABBREVIATIONS: frozenset[str] = frozenset(
 )
 
 _tokenizer = RegexpTokenizer(_TOKEN_PATTERN)
+# The same pattern in the same engine as `_tokenizer`, without nltk's 5 s wall-clock limit
+# on each scan (`nltk.redos`): the pattern is ours and linear, and a scan of a 10 MB
+# paragraph may legitimately take longer on a busy machine.
+_untimed_tokens = redos.compile(_TOKEN_PATTERN, re.UNICODE | re.MULTILINE | re.DOTALL, timeout=None)
 _stemmer = SnowballStemmer("english")
 _token_re = re.compile(_TOKEN_PATTERN)
 
@@ -199,7 +205,7 @@ def tokens(text: str) -> list[str]:
     """The surface tokens of a text (stdlib `re` where it provably agrees with nltk's)."""
     if is_stdlib_safe(text):
         return _token_re.findall(text)
-    return list(_tokenizer.tokenize(text))
+    return list(_untimed_tokens.findall(text))
 
 
 def is_stdlib_safe(text: str) -> bool:
@@ -232,7 +238,7 @@ def token_spans(text: str) -> list[tuple[int, int]]:
     """Character spans of the surface tokens of a text, in order."""
     if is_stdlib_safe(text):
         return [m.span() for m in _token_re.finditer(text)]
-    return list(_tokenizer.span_tokenize(text))
+    return [m.span() for m in _untimed_tokens.finditer(text)]
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -245,7 +251,78 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     plain = _plain_sentences(text)
     if plain is not None:
         return plain
-    return list(_sentence_splitter.span_tokenize(text))
+    return _punkt_sentences(text)
+
+
+# The most text Punkt is given at once. nltk bounds each of its regular expression scans
+# with a 5 s wall-clock limit (`nltk.redos`), and Punkt's scan does Python work for every
+# candidate sentence end: a one-line 10 MB paragraph full of abbreviations went past it.
+# 20,000 characters of such text take about 0.2 s on a busy 2-core machine, and real
+# sentences are far shorter than a third of that.
+PUNKT_PIECE = 20_000
+
+
+def _punkt_sentences(text: str) -> list[tuple[int, int]]:
+    """Punkt's spans, found piece by piece: the same spans while sentences are shorter
+    than a third of a piece; a longer sentence is cut between words.
+
+    Punkt decides each candidate end from the word before it and the token after it; it
+    drops a candidate whose word runs into the next candidate's, and a word with no ASCII
+    white space before it runs back to the previous candidate's. In a piece, the only
+    candidate missing is the last one (its next token lies beyond the piece), so every end
+    but the piece's last is Punkt's end for the whole text, and the next piece starts at a
+    sentence before that end whose first word Punkt reads alike from there.
+    """
+    spans: list[tuple[int, int]] = []
+    start = 0  # as Punkt: its first sentence starts at 0, later ones at a token
+    while start < len(text):
+        end = _piece_end(text, start)
+        found = [
+            (start + a, start + b) for a, b in _sentence_splitter.span_tokenize(text[start:end])
+        ]
+        if end == len(text):
+            spans += found
+            break
+        restart = next((k for k in range(len(found) - 2, 0, -1) if _fresh(text, found[k])), 0)
+        if restart:  # keep the sentences whose end is certain, read the rest again
+            spans += found[:restart]
+            start = found[restart][0]
+        else:  # sentences as long as a piece: cut between words
+            if stop := len(text[start:end].rstrip()):
+                spans.append((start, start + stop))
+            start = _skip_space(text, end)
+    return spans
+
+
+def _fresh(text: str, sentence: tuple[int, int]) -> bool:
+    """Whether Punkt reads the sentence's first word alike from its start and from before:
+    ASCII white space just before it, or after its start and before its first ".?!"."""
+    start, end = sentence
+    if start > 0 and text[start - 1] in string.whitespace:
+        return True
+    marks = [m for m in (text.find(c, start, end) for c in ".?!") if m >= 0]
+    return any(c in string.whitespace for c in text[start + 1 : min(marks, default=end)])
+
+
+def _piece_end(text: str, start: int) -> int:
+    """Where a piece from `start` ends: after white space, never inside a token."""
+    if len(text) - start <= PUNKT_PIECE:
+        return len(text)
+    limit = start + PUNKT_PIECE
+    space = max(text.rfind(" ", start, limit), text.rfind("\n", start, limit))
+    if space > start:
+        return space + 1
+    following = _SPACE.search(text, limit)  # one long token: run to its end
+    return len(text) if following is None else following.end()
+
+
+_SPACE = re.compile(r"\s")
+
+
+def _skip_space(text: str, position: int) -> int:
+    while position < len(text) and text[position].isspace():
+        position += 1
+    return position
 
 
 # A period, ASCII white space, then a letter or digit: where a plain sentence ends if the
@@ -304,6 +381,7 @@ def analyzer_fingerprint() -> str:
         sorted(STOP_WORDS),
         sorted(ABBREVIATIONS),
         _TOKEN_PATTERN,
+        PUNKT_PIECE,
         nltk.__version__,
         version("lemminflect"),
         unicodedata.unidata_version,

@@ -39,10 +39,11 @@ def test_admin_ids_and_dev_guild_are_parsed():
 @pytest.mark.parametrize(
     ("name", "value", "message"),
     [
-        ("CITEBOT_ADMIN_IDS", "12,bob", "CITEBOT_ADMIN_IDS: 'bob' is not a Discord id"),
+        ("CITEBOT_ADMIN_IDS", "12,bob", r"CITEBOT_ADMIN_IDS \(entry 2\): not a Discord id"),
+        ("CITEBOT_DEV_GUILD", "²", "CITEBOT_DEV_GUILD: not a Discord id"),
         ("CITEBOT_RESULTS", "9", "CITEBOT_RESULTS: 9 is outside 1..5"),
-        ("CITEBOT_MIN_RELEVANCE", "high", "CITEBOT_MIN_RELEVANCE: 'high' is not a number"),
-        ("CITEBOT_LOG_LEVEL", "loud", "CITEBOT_LOG_LEVEL: 'loud' is not DEBUG"),
+        ("CITEBOT_MIN_RELEVANCE", "high", "CITEBOT_MIN_RELEVANCE: not a number"),
+        ("CITEBOT_LOG_LEVEL", "loud", "CITEBOT_LOG_LEVEL: not DEBUG"),
     ],
 )
 def test_bad_values_name_the_setting(name, value, message):
@@ -64,3 +65,31 @@ def test_command_line_paths_override_settings():
 def test_env_file_is_ignored_by_git():
     gitignore = (Path(__file__).resolve().parent.parent / ".gitignore").read_text().split()
     assert ".env" in gitignore
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "CITEBOT_ADMIN_IDS",
+        "CITEBOT_DEV_GUILD",
+        "CITEBOT_RESULTS",
+        "CITEBOT_MIN_RELEVANCE",
+        "CITEBOT_MAX_QUESTION_CHARS",
+        "CITEBOT_COOLDOWN_QUESTIONS",
+        "CITEBOT_COOLDOWN_SECONDS",
+        "CITEBOT_LOG_LEVEL",
+    ],
+)
+def test_a_token_in_the_wrong_setting_is_never_repeated(name):
+    for value in (TOKEN, f"123,{TOKEN}"):
+        with pytest.raises(ConfigError) as error:
+            load_settings({"DISCORD_TOKEN": TOKEN, name: value}, env_file=None)
+        assert name in str(error.value)
+        assert not any(part in str(error.value) for part in TOKEN.split("."))
+
+
+def test_an_env_file_that_is_not_utf8_is_one_clear_error(tmp_path: Path):
+    env_file = tmp_path / ".env"
+    env_file.write_bytes(b"CITEBOT_CORPUS=caf\xe9\nDISCORD_TOKEN=abc\n")
+    with pytest.raises(ConfigError, match=r"\.env: not UTF-8 text \(byte 19\): save it as UTF-8"):
+        load_settings({}, env_file=env_file)

@@ -70,6 +70,23 @@ def test_each_bad_file_is_skipped_with_its_reason(corpus_dir: Path, tmp_path: Pa
     assert_consistent(tmp_path / "faults.db", 3)
 
 
+def test_huge_integer_looking_front_matter_is_read_as_text_not_a_crash(corpus_dir, tmp_path):
+    # 0x + 5,000 hex digits is an int to YAML; str() of it overflows Python's digit limit.
+    huge = "0x" + "f" * 5000
+    (corpus_dir / "good.txt").write_text(GOOD)
+    (corpus_dir / "hex.md").write_text(f"---\ntitle: {huge}\n---\n\nHexadecimal titles.\n")
+    (corpus_dir / "key.md").write_text(f"---\n? {huge}\n: value\ntitle: Key\n---\n\nA huge key.\n")
+    (corpus_dir / "digits.md").write_text(f"---\nauthor: {'9' * 5000}\n---\n\nDigits.\n")
+    summary = reindex(corpus_dir, tmp_path / "hex.db")
+    assert summary.skipped == ()
+    assert {"good", "hex", "key", "digits"} == set(summary.added)
+    index = load_index(tmp_path / "hex.db")
+    titles = {a.id: a.title for a in index.articles}
+    index.close()
+    assert titles["hex"] == huge and titles["key"] == "Key"
+    assert_consistent(tmp_path / "hex.db", 4)
+
+
 def test_ten_thousand_tiny_files_index_in_one_go(corpus_dir: Path, tmp_path: Path):
     for i in range(10_000):
         (corpus_dir / f"t{i:05d}.md").write_text(

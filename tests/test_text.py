@@ -3,9 +3,11 @@
 import itertools
 from pathlib import Path
 
-from hypothesis import given, settings
+import nltk.redos
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+import bot.text
 from bot.corpus import parse_article
 from bot.text import (
     _AGREEING,
@@ -18,6 +20,7 @@ from bot.text import (
     fold_case,
     normalize_token,
     split_sentences,
+    token_spans,
     tokens,
 )
 
@@ -189,3 +192,49 @@ def test_term_cache_gives_the_same_terms_as_questions_get(words):
     cache = TermCache()
     assert [cache[w] for w in words] == [normalize_token(w) for w in words]
     assert [cache[w] for w in words] == [normalize_token(w) for w in words]  # from the cache
+
+
+# Sentences of prose with the periods Punkt must decide (abbreviations, initials).
+_sentence = st.lists(st.tuples(_prose_word, _prose_mark, _prose_gap), min_size=1, max_size=8).map(
+    lambda parts: "".join(w + m + g for w, m, g in parts).strip() + "."
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_sentence, max_size=40).map(" ".join))
+def test_punkt_read_piece_by_piece_splits_as_it_does_whole(text):
+    whole = list(_plain_punkt.span_tokenize(text))
+    saved, bot.text.PUNKT_PIECE = bot.text.PUNKT_PIECE, 150
+    try:
+        pieces = bot.text._punkt_sentences(text)
+    finally:
+        bot.text.PUNKT_PIECE = saved
+    assume(all(end - start < 50 for start, end in whole))  # shorter than a third of a piece
+    assert pieces == whole
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(alphabet="ab. \n", max_size=400))
+def test_sentences_longer_than_a_piece_are_cut_between_words(text):
+    saved, bot.text.PUNKT_PIECE = bot.text.PUNKT_PIECE, 30
+    try:
+        spans = bot.text._punkt_sentences(text)
+    finally:
+        bot.text.PUNKT_PIECE = saved
+    assert all(0 <= s < e <= len(text) for s, e in spans)
+    assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans))
+    tokens = set(token_spans(text))
+    cuts = {end for _, end in spans}
+    assert not any(start < cut < end for start, end in tokens for cut in cuts)
+
+
+def test_a_long_one_line_paragraph_of_abbreviations_splits_within_nltks_time_limit(
+    monkeypatch,
+):
+    # nltk limits every regular expression scan to 5 s of wall-clock time; at 1 s, Punkt
+    # on this whole paragraph (about 3 s here) would go past it.
+    monkeypatch.setattr(nltk.redos, "DEFAULT_TIMEOUT", 1.0)
+    text = "Mr. Smith met Dr. Jones at St. Paul's on Jan. 5 and said no. " * 6_000
+    spans = split_sentences(text)
+    assert spans[0][0] == 0 and spans[-1][1] == len(text.rstrip())
+    assert all(end - start <= bot.text.PUNKT_PIECE for start, end in spans)

@@ -5,7 +5,27 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_BY = re.compile(r"(?:by|words by|written by)\s*:?\s+(?P<rest>.+)", re.IGNORECASE)
+from bot.corpus.dates import strip_dates
+
+_BY = re.compile(r"(?:by|words by|written by|posted by)\s*:?\s+(?P<rest>.+)", re.IGNORECASE)
+# "By Alex Heath, a deputy editor and author of …": the name, then who they are.
+_LONG_BY = re.compile(r"^((?:by|words by|written by|posted by)\s*:?\s+[^,.(]+?)\s*[,(].*$", re.I)
+# What surrounds a name on a byline line: list bullets, dates, times, handles, "Follow".
+_BULLET = re.compile(r"^(?:[•◦▪●□*·/|>-]+|\d{1,2}[.)])\s*")
+_NOISE = re.compile(
+    r"@\w+|\bfollow\b|\b\d+\s+(?:second|minute|hour|day|week|month|year)s?\s+ago\b"
+    r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec)[a-z]*\.?\s+\d{1,2}"
+    r"(?:\s+at\s+\d{1,2}[:.]\d{2}\s*[ap]\.?m\.?)?\b|\bat\s+\d{1,2}[:.]\d{2}\s*[ap]\.?m\.?",
+    re.IGNORECASE,
+)
+# A picture's file name or alt text pasted before the name: "dsteer-headshot Dave Steer".
+_FILE_NAME = re.compile(r"^(?:[a-z0-9]*[-_0-9][a-z0-9_-]*\s+)+")
+# Site-interface words that sit where a byline does but never name a person.
+NAV_WORDS = frozenset(
+    "username password login logout menu search home subscribe share comments comment"
+    " navigation skip email print tweet follow more options sign register account homepage"
+    " logo".split()
+)
 # "Name in Place" (Guardian) and "Name, BBC News" / "Name | Reuters" (most others).
 _IN_PLACE = re.compile(r"(?P<names>.+?)\s+in\s+(?P<place>[^,|]+)")
 _AFFILIATION = re.compile(r"\s*(?:,|\||\s[-–—]\s).*$")
@@ -31,8 +51,8 @@ class Byline:
 
 def parse_byline(line: str) -> Byline | None:
     """Read a byline ('By A and B, BBC News', 'Alex Woodward', 'Julian Borger in Kyiv')."""
-    text = line.strip()
-    if len(text) > _MAX_BYLINE_CHARS or any(c.isdigit() for c in text):
+    text = _LONG_BY.sub(r"\1", clean_byline(line))
+    if len(text) > _MAX_BYLINE_CHARS or any(c.isdigit() for c in text) or not text:
         return None
     by = _BY.fullmatch(text)
     names = by.group("rest") if by else text
@@ -41,9 +61,25 @@ def parse_byline(line: str) -> Byline | None:
     if in_place and is_place(in_place.group("place")):
         names, place = in_place.group("names"), in_place.group("place").strip()
     names = _AFFILIATION.sub("", names) if by else names
+    names = names.strip(" ,;:-–—|")
     if not _are_names(names, allow_single=by is not None):
         return None
-    return Byline(author=names.strip(), place=place, prefixed=by is not None)
+    return Byline(author=_own_case(names), place=place, prefixed=by is not None)
+
+
+def clean_byline(line: str) -> str:
+    """A byline line without bullets, dates, times, handles or 'Follow' links."""
+    text = _BULLET.sub("", line.strip())
+    text = _FILE_NAME.sub("", text)
+    text = strip_dates(text)
+    text = _NOISE.sub(" ", text)
+    text = re.sub(r"(?<!\S)\d+(?!\S)", " ", text)  # counts glued to a date: "2016651"
+    return re.sub(r"^\W+|\W+$", "", " ".join(text.split()))
+
+
+def _own_case(names: str) -> str:
+    # "JEFFREY GETTLEMAN" is typography, not the name: print it as the person writes it.
+    return names.title() if names.isupper() else names
 
 
 def _are_names(text: str, allow_single: bool) -> bool:
@@ -54,6 +90,8 @@ def _are_names(text: str, allow_single: bool) -> bool:
 def _is_name(text: str, allow_single: bool) -> bool:
     words = [word for word in text.split() if word.lower() not in _PARTICLES]
     if not (1 if allow_single else 2) <= len(words) <= 4:
+        return False
+    if any(word.lower().strip(".") in NAV_WORDS for word in words):
         return False
     return all(_is_name_word(word) for word in words)
 

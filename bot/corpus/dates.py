@@ -1,65 +1,101 @@
-"""Recognise publication dates as written on news pages and give them in ISO 8601."""
+"""Find publication dates as news pages print them and give them in ISO 8601.
+
+A regular expression only *locates* a date-like stretch of text (a month name or a
+numeric day/month/year, with an optional clock time); reading it is left to dateparser,
+a maintained parser that knows the forms newspapers print ("JAN. 13, 2017", "Thu 3 Jan
+2019 02.00 EST", "3/09/15 8:00am"). It read every date form of the ingest-pages set that
+python-dateutil also read, plus the "14.00"-style clock times dateutil refuses.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import logging
 import re
+import warnings
 
-_MONTHS = {
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
-    "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
-}  # fmt: skip
-_MONTH = r"(?P<month>jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec)[a-z]*\.?"
-_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
-_YEAR = r"(?P<year>\d{4})"
+import dateparser
+
+log = logging.getLogger(__name__)
+
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec)[a-z]*\.?"
 _WEEKDAY = r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"
+_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
+_YEAR = r"(?:19|20)\d{2}"
 _TIME = (
-    r"(?:(?:,|\s-|\s\|)?\s*(?:at\s+)?(?P<hour>\d{1,2})[:.h](?P<minute>\d{2})"
-    r"(?::\d{2})?\s*(?P<ampm>[ap]\.?m\.?)?)?"
+    r"(?P<time>(?:\s*(?:,|\||•|-|–|:|at|\s)\s*)(?:at\s+)?\d{1,2}(?:[:.h]\d{2})(?::\d{2})?"
+    r"\s*(?:[ap]\.?m\.?)?(?:\s*[A-Z]{2,4}\b)?|\s*(?:,|\||•)?\s*\d{1,2}\s*[ap]\.?m\.?)?"
 )
-# Time zones are dropped: the page's own clock time is what readers saw and cite.
-_ZONE = r"(?:\s*\(?(?:[a-z]{2,5})?\s*(?:[+-]\d{1,2}(?::?\d{2})?)?\)?)?"
-_PREFIX = (
-    r"(?:(?:first\s+|last\s+)?(?:published|updated|posted|modified|date)"
-    r"(?:\s+on)?\s*:?\s*)?"
+_FORMS = (
+    rf"{_WEEKDAY}{_DAY}\s+{_MONTH},?\s+{_YEAR}",
+    rf"{_WEEKDAY}{_MONTH}\s+{_DAY},?\s+{_YEAR}",
+    r"\d{1,2}[/.]\d{1,2}[/.](?:\d{4}|\d{2})(?!\d)",
+    r"(?:19|20)\d{2}-\d{2}-\d{2}(?:[T\s]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?",
 )
-_DATE_FORMS = (
-    rf"{_WEEKDAY}{_DAY}\s+{_MONTH},?\s+{_YEAR}{_TIME}",
-    rf"{_WEEKDAY}{_MONTH}\s+{_DAY},?\s+{_YEAR}{_TIME}",
-    r"(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})"
-    r"(?:[T\s](?P<hour>\d{2}):(?P<minute>\d{2})(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?",
-)
-_DATE_LINE = [re.compile(rf"{_PREFIX}{form}{_ZONE}", re.IGNORECASE) for form in _DATE_FORMS]
-_DATE_ANYWHERE = [re.compile(rf"\b{form}", re.IGNORECASE) for form in _DATE_FORMS]
+# Pasted pages glue words together ("Yahoo FinanceOctober 13, 2016", "Nolan22 Dec 2016"):
+# a date may follow a letter, but not continue a lower-case word ("Summary 12, 2015").
+_LOCATE = re.compile(rf"(?<![\d/.])(?P<date>{'|'.join(_FORMS)}){_TIME}", re.IGNORECASE)
+_ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[T\s]\d{2}:\d{2}")
 # Date lines are short; longer lines are prose that merely mentions a date.
 _MAX_DATE_LINE = 80
-
-
-def parse_date_line(line: str) -> str | None:
-    """Give the ISO date of a line that is only a date (with optional 'Published'-like prefix)."""
-    text = line.strip()
-    if len(text) > _MAX_DATE_LINE:
-        return None
-    for pattern in _DATE_LINE:
-        match = pattern.fullmatch(text)
-        if match:
-            return _iso(match)
-    return None
+_PREFIX = re.compile(
+    r"(?:(?:first\s+|last\s+)?(?:published|posted|updated|modified|date)(?:\s+on)?\s*:?\s*)",
+    re.IGNORECASE,
+)
+_NOISE = re.compile(r"[\s•|/,:;.()\[\]-]+")
+_SETTINGS = {"PREFER_DAY_OF_MONTH": "first", "REQUIRE_PARTS": ["day", "month", "year"]}
 
 
 def find_date(text: str) -> str | None:
-    """Give the ISO form of the first date found in free text (front matter strings)."""
-    for pattern in _DATE_ANYWHERE:
-        match = pattern.search(text[:200])
-        if match:
-            return _iso(match)
+    """Give the ISO form of the first readable date in text (its first 300 characters)."""
+    for match in _LOCATE.finditer(text[:300]):
+        iso = _read(match) if _starts_word(text, match) else None
+        if iso:
+            return iso
     return None
+
+
+def strip_dates(text: str) -> str:
+    """The text with every date-like stretch (and its clock time) taken out."""
+    return _LOCATE.sub(" ", text)
+
+
+def parse_date_line(line: str) -> str | None:
+    """Give the ISO date of a line that is only a date, with an optional 'Published' label."""
+    match = _date_line_match(line.strip())
+    return _read(match) if match else None
+
+
+def is_date_line(line: str) -> bool:
+    """Tell whether a line is only a date (by its shape: cheap, nothing is parsed)."""
+    return _date_line_match(line.strip()) is not None
+
+
+def has_date(text: str) -> bool:
+    """Tell whether text holds something shaped like a full date (nothing is parsed)."""
+    return any(_starts_word(text, m) for m in _LOCATE.finditer(text[:300]))
+
+
+def _date_line_match(text: str) -> re.Match[str] | None:
+    if len(text) > _MAX_DATE_LINE:
+        return None
+    match = _LOCATE.search(text)
+    if match is None or not _starts_word(text, match):
+        return None
+    rest = _PREFIX.sub(" ", text[: match.start()] + " " + text[match.end() :])
+    return None if _NOISE.sub("", rest) else match
+
+
+def is_modified_line(line: str) -> bool:
+    """Tell whether a date line gives the last change rather than the publication."""
+    return re.search(r"\b(?:updated|modified|edited)\b", line, re.IGNORECASE) is not None
 
 
 def iso_from_value(value: object) -> str | None:
     """Normalise a YAML date, datetime or string to ISO 8601, or None."""
     if isinstance(value, dt.datetime):
-        return _format(value.date(), value.hour, value.minute)
+        return _format(value, with_time=True)
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, str):
@@ -67,26 +103,37 @@ def iso_from_value(value: object) -> str | None:
     return None
 
 
-def _iso(match: re.Match[str]) -> str | None:
-    parts = match.groupdict()
-    month_text = parts["month"].lower()
-    month = int(month_text) if month_text.isdigit() else _MONTHS[month_text[:3]]
+def _starts_word(text: str, match: re.Match[str]) -> bool:
+    before = text[match.start() - 1 : match.start()]
+    return not (before.isalpha() and match.group()[0].islower())
+
+
+def _read(match: re.Match[str]) -> str | None:
+    date_text = match.group("date")
+    time_text = (match.group("time") or "").strip(" ,|•-–:")
+    with_time = bool(time_text) or _ISO_TIME.match(date_text) is not None
+    text = f"{date_text} {time_text.removeprefix('at ')}".strip()
     try:
-        day = dt.date(int(parts["year"]), month, int(parts["day"]))
-    except ValueError:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            parsed = _parse_day(text)
+            if parsed is None and time_text:
+                parsed, with_time = _parse_day(date_text), False
+    except (ValueError, OverflowError, RecursionError):
+        log.debug("unreadable date %r", text)
         return None
-    if parts.get("hour") is None:
-        return day.isoformat()
-    hour, minute = int(parts["hour"]), int(parts["minute"])
-    ampm = (parts.get("ampm") or "").replace(".", "").lower()
-    if ampm == "pm" and hour < 12:
-        hour += 12
-    elif ampm == "am" and hour == 12:
-        hour = 0
-    if hour > 23 or minute > 59:
-        return day.isoformat()
-    return _format(day, hour, minute)
+    return _format(parsed, with_time) if parsed else None
 
 
-def _format(day: dt.date, hour: int, minute: int) -> str:
-    return f"{day.isoformat()}T{hour:02d}:{minute:02d}"
+@functools.lru_cache(maxsize=4096)
+def _parse_day(text: str) -> dt.datetime | None:
+    # Cached: a page repeats its dates (teasers, comments), and parsing costs a millisecond.
+    parsed: dt.datetime | None = dateparser.parse(text, languages=["en"], settings=_SETTINGS)
+    return parsed
+
+
+def _format(moment: dt.datetime, with_time: bool) -> str:
+    # Time zones are dropped: the page's own clock time is what readers saw and cite.
+    if not with_time:
+        return moment.date().isoformat()
+    return f"{moment.date().isoformat()}T{moment.hour:02d}:{moment.minute:02d}"

@@ -11,14 +11,15 @@ _FURNITURE_LINE = re.compile(
     r"|print|comments?|related topics|related|more on this story|most read|top stories"
     r"|listen to this article|skip to (?:main )?content|published|updated|image source"
     r"|reuse this content|explore more on these topics|topics|continue reading"
-    r"|getty images|reuters|ap|afp|pa media|epa)"
+    r"|getty images|reuters|ap|afp|pa media|epa|\d+ min(?:ute)?s? read)"
     r"[.:]?",
     re.IGNORECASE,
 )
 # Lines that start like furniture: promos, newsletter plugs, image credits and captions.
 _FURNITURE_START = re.compile(
-    r"(?:read more\b|sign up (?:to|for)\b|subscribe (?:to|for|now)\b|image (?:source|caption),"
-    r"|media caption,|video caption,|photograph:|related:|see also:|watch:|listen:"
+    r"(?:read more\b|sign up (?:to|for)\b|subscribe (?:to|for|now)\b|image (?:source|caption)\b"
+    r"|image copyright\b|media caption\b|video caption\b|photograph:|related:|see also:"
+    r"|watch:|listen:"
     r"|(?:skip past|after) newsletter promotion|privacy notice:|follow (?:us|@)"
     r"|updated \d+ \w+ ago|published \d+ \w+ ago|our standards:)",
     re.IGNORECASE,
@@ -33,7 +34,8 @@ _BOILERPLATE_WORD = re.compile(
     r"|read more|related topics|more on this story|explore more on these topics"
     r"|reuse this content|our standards|trust principles|reporting by|editing by"
     r"|additional reporting|advertisement|most read|download (?:our|the) app"
-    r"|thank you for|please refresh|already have an account",
+    r"|thank you for|please refresh|already have an account|we use cookies"
+    r"|accept (?:our |all |the )?(?:cookies|privacy|terms)",
     re.IGNORECASE,
 )
 _TERMINAL = ".!?…:;\"'”’»"

@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import logging
-from html.parser import HTMLParser
+import re
 
 import trafilatura
 
-from bot.corpus.dates import find_date
+from bot.corpus.dates import find_date, is_date_line
+from bot.corpus.extent import teaser_cut
+from bot.corpus.furniture import is_furniture
+from bot.corpus.htmlmeta import TIME_PROPERTIES, author_from, page_meta, printed_byline
 from bot.corpus.model import Article, ArticleError
 
 log = logging.getLogger(__name__)
 
-_TIME_PROPERTIES = frozenset({"article:published_time", "og:published_time", "datepublished"})
+# trafilatura writes list items as "- item".
+_LIST_DASH = re.compile(r"^[-•*]\s+")
+_COUNT_LINE = re.compile(r"\d[\d,]*\s+(?:comments?|shares?|views?|replies)", re.IGNORECASE)
+_TITLE_REPEAT_REACH = 3
 
 
 def parse_html_article(article_id: str, html: str, fallback_title: str) -> Article:
@@ -30,19 +36,19 @@ def parse_html_article(article_id: str, html: str, fallback_title: str) -> Artic
         # trafilatura and lxml can fail in many ways on malformed pages; none is our bug.
         log.debug("trafilatura failed on %s", article_id, exc_info=True)
         raise ArticleError(f"could not parse HTML: {type(exc).__name__}") from exc
+    meta = page_meta(html)
     text = getattr(doc, "text", None) or ""
     title = _clean(getattr(doc, "title", None))
-    paragraphs = [line.strip() for line in text.split("\n") if line.strip()]
-    if paragraphs and title and " ".join(paragraphs[0].split()) == title:
-        paragraphs = paragraphs[1:]  # the <h1> repeats the title; it is not body text
+    # The <h1> repeating the title is not body text, nor are date and share lines.
+    paragraphs = clean_paragraphs([ln.strip() for ln in text.split("\n") if ln.strip()], title)
     if not paragraphs:
         raise ArticleError("no article text found in HTML")
     return Article(
         id=article_id,
         title=title or fallback_title,
         paragraphs=tuple(paragraphs),
-        author=_clean(getattr(doc, "author", None)),
-        date=_date(getattr(doc, "date", None), html),
+        author=author_from(meta, getattr(doc, "author", None)) or printed_byline(html),
+        date=_date(getattr(doc, "date", None), meta),
         url=_clean(getattr(doc, "url", None)),
         source=_clean(getattr(doc, "sitename", None)),
         standfirst=_clean(getattr(doc, "description", None)),
@@ -55,36 +61,29 @@ def _clean(value: object) -> str | None:
     return " ".join(value.split()) or None
 
 
-def _date(extracted: object, html: str) -> str | None:
+def _date(extracted: object, meta: dict[str, str]) -> str | None:
     """Prefer the page's published time (trafilatura keeps only the day) when they agree."""
     day = find_date(extracted) if isinstance(extracted, str) else None
-    published = _published_time(html)
+    declared = next((meta[key] for key in TIME_PROPERTIES if key in meta), None)
+    published = find_date(declared) if declared else None
     if published and (day is None or published.startswith(day)):
         return published
     return day
 
 
-def _published_time(html: str) -> str | None:
-    finder = _MetaTimeFinder()
-    try:
-        finder.feed(html[:200_000])  # the <head> is at the top; no need to scan it all
-        finder.close()
-    except Exception:  # html.parser is lenient, but never let metadata sink an article
-        log.debug("could not scan meta tags", exc_info=True)
-    return find_date(finder.value) if finder.value else None
+def clean_paragraphs(paragraphs: list[str], title: str | None) -> list[str]:
+    """Drop the title repeated as text, date and share lines, and teasers after a marker."""
+    key = _key(title or "")
+    kept = [
+        p
+        for index, p in enumerate(paragraphs)
+        if not (index < _TITLE_REPEAT_REACH and _key(p) == key)
+        and not is_furniture(_LIST_DASH.sub("", p))
+        and not is_date_line(_LIST_DASH.sub("", p))
+        and not _COUNT_LINE.fullmatch(_LIST_DASH.sub("", p))
+    ]
+    return kept[: teaser_cut(kept)]
 
 
-class _MetaTimeFinder(HTMLParser):
-    """Collect the first published-time <meta> value."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.value: str | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag != "meta" or self.value is not None:
-            return
-        fields = {name: value or "" for name, value in attrs}
-        key = (fields.get("property") or fields.get("name") or fields.get("itemprop") or "").lower()
-        if key in _TIME_PROPERTIES and fields.get("content"):
-            self.value = fields["content"]
+def _key(text: str) -> str:
+    return " ".join(text.split()).casefold()

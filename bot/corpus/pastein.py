@@ -6,9 +6,12 @@ import logging
 from dataclasses import dataclass, replace
 
 from bot.corpus.blocks import text_units
+from bot.corpus.bodylines import body_paragraphs, reach_back
 from bot.corpus.byline import Byline, is_place, parse_byline, wire_dateline
 from bot.corpus.dates import parse_date_line
+from bot.corpus.extent import Extent, find_extent
 from bot.corpus.furniture import is_caption, is_furniture, tail_start, word_count
+from bot.corpus.header import find_headline, header_end, header_floor, read_page_header
 from bot.corpus.model import Article, ArticleError
 
 log = logging.getLogger(__name__)
@@ -32,9 +35,41 @@ class Header:
 
 def parse_pastein(article_id: str, text: str, fallback_title: str) -> Article:
     """Parse a pasted web page (or a plain note) into title, metadata and body paragraphs."""
-    units = _drop_leading_furniture(text_units(text))
+    units = _join_split_bylines(_drop_leading_furniture(text_units(text)))
     if not units:
         raise ArticleError("no body text")
+    extent = find_extent(units)
+    if extent is None:
+        return _parse_note(article_id, units, fallback_title)
+    return _parse_page(article_id, units, extent, fallback_title)
+
+
+def _parse_page(article_id: str, units: list[str], extent: Extent, fallback: str) -> Article:
+    """A page pasted from a browser: the article is its main run of prose."""
+    title_index = find_headline(units, extent.start)
+    start = header_end(units, extent.start)
+    header = read_page_header(units, title_index, start)
+    start = reach_back(units, start, header_floor(units, title_index, start))
+    end = min(extent.end, start + tail_start(units[start:]))
+    body = body_paragraphs(units, start, end, units)
+    if not body:
+        raise ArticleError("no body text")
+    title = units[title_index].lstrip("#").strip() if title_index is not None else fallback
+    dateline = wire_dateline(body[0])
+    return Article(
+        id=article_id,
+        title=title,
+        paragraphs=tuple(body),
+        author=header.author,
+        date=header.date,
+        source=dateline[1] if dateline else None,
+        place=header.place or (dateline[0] if dateline else None),
+        standfirst=header.standfirst,
+    )
+
+
+def _parse_note(article_id: str, units: list[str], fallback_title: str) -> Article:
+    """A short note or a page without a run of prose: title first, then the text."""
     title = units[0].lstrip("#").strip()
     if word_count(title) > _MAX_TITLE_WORDS or not title:
         # A long first paragraph is body text, not a headline.
@@ -54,6 +89,17 @@ def parse_pastein(article_id: str, text: str, fallback_title: str) -> Article:
         place=header.place,
         standfirst=header.standfirst,
     )
+
+
+def _join_split_bylines(units: list[str]) -> list[str]:
+    """Join a lone "By" line to the name under it, as the page shows them side by side."""
+    joined: list[str] = []
+    for unit in units:
+        if joined and joined[-1].strip().lower() == "by":
+            joined[-1] = f"{joined[-1].strip()} {unit.strip()}"
+        else:
+            joined.append(unit)
+    return joined
 
 
 def _drop_leading_furniture(units: list[str]) -> list[str]:

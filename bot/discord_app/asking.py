@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from dataclasses import dataclass
 
 import discord
 
-from bot.answer import AnswerStatus, answer
+from bot.answer import AnswerStatus
 from bot.config import Settings
 from bot.cooldown import Cooldown
+from bot.discord_app.inflight import AnswerSlots
+from bot.discord_app.pager import VIEW_TIMEOUT, Pager, token_left
 from bot.discord_app.render import no_answer_embed
-from bot.discord_app.views import VIEW_TIMEOUT, AnswerView
 from bot.library import Library
 
 log = logging.getLogger(__name__)
@@ -22,18 +22,35 @@ PAGES = 3
 # Seconds the answer's buttons stay live; a module constant so tests can shorten it.
 ANSWER_TIMEOUT = VIEW_TIMEOUT
 USAGE_HINT = "Ask me a question about the articles, e.g. `@citebot Who delivered the response?`"
+STILL_ANSWERING = "I'm still answering your previous question: ask again once it's answered."
 
 
 @dataclass(frozen=True)
 class Reply:
-    """An embed, and the pager view when the answer has passages."""
+    """An embed, and the pager when the answer has passages."""
 
     embed: discord.Embed
-    view: AnswerView | None
+    pager: Pager | None
+
+    @property
+    def view(self) -> discord.ui.View | None:
+        """The buttons to send with the embed (none for a no-answer)."""
+        return self.pager.view() if self.pager else None
 
 
-def refusal(settings: Settings, cooldown: Cooldown, user_id: int, question: str) -> str | None:
-    """Why this question is not answered now (empty, too long, cooling down), or None."""
+def live_for(interaction: discord.Interaction | None) -> float:
+    """Seconds an answer's buttons stay live: ANSWER_TIMEOUT, and for an answer sent through
+    an interaction never past the time its token can still edit the message."""
+    if interaction is None:
+        return ANSWER_TIMEOUT
+    return min(ANSWER_TIMEOUT, token_left(interaction))
+
+
+def refusal(
+    settings: Settings, cooldown: Cooldown, slots: AnswerSlots, user_id: int, question: str
+) -> str | None:
+    """Why this question is not answered now (empty, too long, the user's previous question
+    still in flight, cooling down), or None; only a question that passes counts as asked."""
     if not question.strip():
         return USAGE_HINT
     if len(question) > settings.max_question_chars:
@@ -41,6 +58,8 @@ def refusal(settings: Settings, cooldown: Cooldown, user_id: int, question: str)
             f"That question is {len(question)} characters long; please keep it under "
             f"{settings.max_question_chars}."
         )
+    if slots.busy(user_id):
+        return STILL_ANSWERING
     wait = cooldown.retry_after(user_id)
     if wait > 0:
         return f"You're asking quickly: try again in {max(1, round(wait))} s."
@@ -49,7 +68,7 @@ def refusal(settings: Settings, cooldown: Cooldown, user_id: int, question: str)
 
 async def compose(
     library: Library,
-    settings: Settings,
+    slots: AnswerSlots,
     question: str,
     *,
     user_id: int,
@@ -57,12 +76,9 @@ async def compose(
     article_id: str | None,
     via: str,
 ) -> Reply:
-    """Answer in a worker thread (large indexes take milliseconds) and build the reply."""
+    """Answer on an answer thread (large indexes take milliseconds) and build the reply."""
     started = time.perf_counter()
-    index = library.index
-    result = await asyncio.to_thread(
-        answer, index, question, per_page * PAGES, article_id, settings.min_relevance
-    )
+    result = await slots.run(library.ask, question, per_page * PAGES, article_id)
     log.info(
         "question via=%s status=%s passages=%d in %.1f ms",
         via,
@@ -72,5 +88,5 @@ async def compose(
     )
     if result.status is not AnswerStatus.ANSWERED:
         return Reply(no_answer_embed(result), None)
-    view = AnswerView(result, library, owner_id=user_id, per_page=per_page, timeout=ANSWER_TIMEOUT)
-    return Reply(view.embed(), view)
+    pager = Pager(result, owner_id=user_id, per_page=per_page)
+    return Reply(pager.embed(), pager)

@@ -10,8 +10,13 @@ from discord import app_commands
 from bot.config import Settings, load_settings
 from bot.cooldown import Cooldown
 from bot.discord_app.commands import register_commands
+from bot.discord_app.inflight import AnswerSlots
 from bot.discord_app.messages import APOLOGY, handle_message
+from bot.discord_app.pager import Pagers
 from bot.discord_app.render import notice_embed
+from bot.discord_app.shards import Shards
+from bot.discord_app.sync import sync_tree
+from bot.discord_app.views import register_buttons
 from bot.library import Library
 
 log = logging.getLogger(__name__)
@@ -27,18 +32,38 @@ def intents() -> discord.Intents:
     return wanted
 
 
-class CitebotClient(discord.Client):
-    """citebot on Discord: slash commands, DMs and mentions, served from one Library."""
+class CitebotClient(discord.AutoShardedClient):
+    """citebot on Discord: slash commands, DMs and mentions, served from one Library.
 
-    def __init__(self, settings: Settings, library: Library) -> None:
-        super().__init__(intents=intents(), allowed_mentions=discord.AllowedMentions.none())
+    Sharded, as Discord requires from 2,500 servers: with no shards given, one process runs
+    as many as Discord recommends; `shards` runs only those of `shard_count` (several
+    processes can then share one large bot)."""
+
+    def __init__(self, settings: Settings, library: Library, shards: Shards | None = None) -> None:
+        mentions = discord.AllowedMentions.none()
+        if shards is None:
+            super().__init__(intents=intents(), allowed_mentions=mentions)
+        else:
+            super().__init__(
+                intents=intents(),
+                allowed_mentions=mentions,
+                shard_ids=list(shards.ids),
+                shard_count=shards.count,
+            )
         self.settings = settings
         self.library = library
         self.cooldown = Cooldown(settings.cooldown_questions, settings.cooldown_seconds)
+        self.slots = AnswerSlots()
+        self.pagers = Pagers()
         self.owner_ids: frozenset[int] = frozenset()
-        self.tree = app_commands.CommandTree(self)
+        # Guild install only, stated so that turning on user install in the developer portal
+        # cannot put /reindex (or anything else) into other people's servers and DMs.
+        self.tree = app_commands.CommandTree(
+            self, allowed_installs=app_commands.AppInstallationType(guild=True, user=False)
+        )
         self.tree.on_error = self._on_command_error  # type: ignore[method-assign]
         register_commands(self)
+        register_buttons(self)
 
     async def setup_hook(self) -> None:
         """Learn the application's owners; sync commands to the dev server if one is set."""
@@ -48,12 +73,19 @@ class CitebotClient(discord.Client):
         if self.settings.dev_guild is not None:
             guild = discord.Object(id=self.settings.dev_guild)
             self.tree.copy_global_to(guild=guild)
-            synced = await self.tree.sync(guild=guild)
-            log.info("synced %d commands to the development server", len(synced))
+            synced = await sync_tree(self, self.tree, guild)
+            log.info("synced %d commands to the development server", synced)
+
+    async def close(self) -> None:
+        """Disconnect, then let the answer threads go."""
+        await super().close()
+        self.slots.close()
+        self.pagers.close()
 
     async def on_ready(self) -> None:
         """Log who we are (never the token)."""
-        log.info("connected as %s to %d servers", self.user, len(self.guilds))
+        shards = sorted(self.shards)
+        log.info("connected as %s to %d servers on shards %s", self.user, len(self.guilds), shards)
 
     async def on_message(self, message: discord.Message) -> None:
         """DMs and mentions are questions."""
@@ -77,7 +109,7 @@ class CitebotClient(discord.Client):
             log.warning("could not tell the user about the failure")
 
 
-def create_client(settings: Settings | None = None) -> CitebotClient:
+def create_client(settings: Settings | None = None, shards: Shards | None = None) -> CitebotClient:
     """The bot, wired: settings (default: from the environment), library, client."""
     settings = settings or load_settings()
-    return CitebotClient(settings, Library.open(settings))
+    return CitebotClient(settings, Library.open(settings), shards)

@@ -11,8 +11,9 @@ from discord import app_commands
 from bot.citation import Citation
 from bot.discord_app.access import REFUSAL, is_bot_admin
 from bot.discord_app.articles import article_choices, resolve_article
-from bot.discord_app.asking import compose, refusal
-from bot.discord_app.pages import articles_embed, help_embed, reindex_embed, reindex_failed_embed
+from bot.discord_app.asking import compose, live_for, refusal
+from bot.discord_app.pages import articles_embed, help_embed
+from bot.discord_app.reindexing import reindex_for
 from bot.discord_app.render import notice_embed, paragraph_embed, safe_trim
 from bot.index.search import IndexedArticle, StoredParagraph
 
@@ -21,7 +22,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-EVERYWHERE = {"guilds": True, "dms": True, "private_channels": True}
+# Servers and DMs with the bot; private channels (group DMs) need a user install, which the
+# bot does not offer (see the tree's allowed_installs in client.py).
+EVERYWHERE = {"guilds": True, "dms": True, "private_channels": False}
 
 
 def register_commands(bot: CitebotClient) -> None:
@@ -52,7 +55,8 @@ def register_commands(bot: CitebotClient) -> None:
         results: app_commands.Range[int, 1, 5] | None = None,
         private: bool = False,
     ) -> None:
-        problem = refusal(bot.settings, bot.cooldown, interaction.user.id, question)
+        user_id = interaction.user.id
+        problem = refusal(bot.settings, bot.cooldown, bot.slots, user_id, question)
         article_id = None
         if problem is None and article:
             article_id = resolve_article(bot.library.index, article)
@@ -62,21 +66,10 @@ def register_commands(bot: CitebotClient) -> None:
         if problem is not None:
             await interaction.response.send_message(embed=notice_embed(problem), ephemeral=True)
             return
-        await interaction.response.defer(thinking=True, ephemeral=private)
-        reply = await compose(
-            bot.library,
-            bot.settings,
-            question,
-            user_id=interaction.user.id,
-            per_page=results or bot.settings.results,
-            article_id=article_id,
-            via="slash",
-        )
-        if reply.view is None:
-            await interaction.edit_original_response(embed=reply.embed)
-            return
-        reply.view.interaction = interaction
-        await interaction.edit_original_response(embed=reply.embed, view=reply.view)
+        with bot.slots.held(user_id):
+            await interaction.response.defer(thinking=True, ephemeral=private)
+            per_page = results or bot.settings.results
+            await _answer(bot, interaction, question, per_page, article_id)
 
     @tree.command(name="articles", description="List the articles I can answer from")
     @app_commands.allowed_contexts(**EVERYWHERE)
@@ -115,7 +108,7 @@ def register_commands(bot: CitebotClient) -> None:
             await interaction.response.send_message(embed=notice_embed(REFUSAL), ephemeral=True)
             return
         await interaction.response.defer(thinking=True, ephemeral=True)
-        await interaction.edit_original_response(embed=await run_reindex(bot))
+        await reindex_for(bot, interaction)
 
     @tree.command(name="help", description="What I do, my commands, and how to read a citation")
     @app_commands.allowed_contexts(**EVERYWHERE)
@@ -123,12 +116,32 @@ def register_commands(bot: CitebotClient) -> None:
         await interaction.response.send_message(embed=help_embed(), ephemeral=True)
 
 
-async def run_reindex(bot: CitebotClient) -> discord.Embed:
-    """Rebuild (or join the running rebuild) and describe the outcome."""
-    outcome = await bot.library.reindex()
-    if outcome.summary is None:
-        return reindex_failed_embed(outcome.error or "unknown error")
-    return reindex_embed(outcome.summary)
+async def _answer(
+    bot: CitebotClient,
+    interaction: discord.Interaction,
+    question: str,
+    per_page: int,
+    article_id: str | None,
+) -> None:
+    """Compose the answer and put it in the deferred response; its buttons expire in time."""
+    reply = await compose(
+        bot.library,
+        bot.slots,
+        question,
+        user_id=interaction.user.id,
+        per_page=per_page,
+        article_id=article_id,
+        via="slash",
+    )
+    if reply.pager is None:
+        await interaction.edit_original_response(embed=reply.embed)
+        return
+    await interaction.edit_original_response(embed=reply.embed, view=reply.pager.view())
+
+    async def disable(view: discord.ui.View) -> object:
+        return await interaction.edit_original_response(view=view)
+
+    bot.pagers.track(reply.pager, disable, live_for(interaction))
 
 
 def _missing_paragraph(article: IndexedArticle | None) -> str:

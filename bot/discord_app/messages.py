@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.discord_app.access import REFUSAL, is_bot_admin
-from bot.discord_app.asking import USAGE_HINT, compose, refusal
-from bot.discord_app.commands import run_reindex
+from bot.discord_app.asking import USAGE_HINT, compose, live_for, refusal
+from bot.discord_app.permissions import may_reply, may_send
+from bot.discord_app.reindexing import run_reindex
 from bot.discord_app.render import notice_embed
 
 if TYPE_CHECKING:
@@ -33,17 +34,24 @@ def question_from(message: discord.Message, bot_id: int) -> str | None:
 
 
 async def handle_message(bot: CitebotClient, message: discord.Message) -> None:
-    """Answer a DM or a mention; reply with an apology if anything unexpected fails."""
+    """Answer a DM or a mention; reply with an apology if anything unexpected fails.
+    Where the bot may not send, nothing is sent (and nothing is computed)."""
     if message.author.bot or bot.user is None:
         return
     question = question_from(message, bot.user.id)
     if question is None:
         return
+    if not may_send(message):
+        log.info("mentioned in a channel where I may not send; not answering")
+        return
     try:
         await _respond(bot, message, question)
     except Exception:
         log.exception("failed to answer a message")
-        await _send(message, notice_embed(APOLOGY))
+        try:
+            await _send(message, notice_embed(APOLOGY))
+        except Exception:  # nothing may escape on_message
+            log.warning("could not send the apology either", exc_info=True)
 
 
 async def _respond(bot: CitebotClient, message: discord.Message, question: str) -> None:
@@ -53,23 +61,25 @@ async def _respond(bot: CitebotClient, message: discord.Message, question: str) 
     if not question:
         await _send(message, notice_embed(USAGE_HINT))
         return
-    problem = refusal(bot.settings, bot.cooldown, message.author.id, question)
+    user_id = message.author.id
+    problem = refusal(bot.settings, bot.cooldown, bot.slots, user_id, question)
     if problem is not None:
         await _send(message, notice_embed(problem))
         return
     via = "dm" if message.guild is None else "mention"
-    reply = await compose(
-        bot.library,
-        bot.settings,
-        question,
-        user_id=message.author.id,
-        per_page=bot.settings.results,
-        article_id=None,
-        via=via,
-    )
-    sent = await _send(message, reply.embed, reply.view)
-    if reply.view is not None:
-        reply.view.message = sent
+    with bot.slots.held(user_id):
+        reply = await compose(
+            bot.library,
+            bot.slots,
+            question,
+            user_id=user_id,
+            per_page=bot.settings.results,
+            article_id=None,
+            via=via,
+        )
+        sent = await _send(message, reply.embed, reply.view)
+    if reply.pager is not None:
+        bot.pagers.track(reply.pager, lambda view: sent.edit(view=view), live_for(None))
 
 
 async def _reindex_by_dm(bot: CitebotClient, message: discord.Message) -> None:
@@ -83,9 +93,12 @@ async def _reindex_by_dm(bot: CitebotClient, message: discord.Message) -> None:
 async def _send(
     message: discord.Message, embed: discord.Embed, view: discord.ui.View | None = None
 ) -> discord.Message:
-    """Reply to the message; fall back to a plain send where replies are not allowed."""
+    """Reply to the message where history may be read (a reply needs it), else plain send.
+    `fail_if_not_exists=False`: a question deleted meanwhile still gets its answer."""
     view = view or discord.utils.MISSING
-    try:
-        return await message.reply(embed=embed, view=view, mention_author=False)
-    except discord.Forbidden:
+    if not may_reply(message):
         return await message.channel.send(embed=embed, view=view)
+    reference = message.to_reference(fail_if_not_exists=False)
+    return await message.channel.send(
+        embed=embed, view=view, reference=reference, mention_author=False
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import discord
 
 from bot.citation import human_date
-from bot.discord_app.render import COLOUR, DESCRIPTION_LIMIT, safe_trim
+from bot.discord_app.render import COLOUR, DESCRIPTION_LIMIT, bold_trim, safe_trim
 from bot.index.build import ReindexSummary
 from bot.index.search import IndexedArticle
 
@@ -24,7 +24,7 @@ def articles_embed(articles: tuple[IndexedArticle, ...], page: int) -> discord.E
     page = min(max(page, 1), pages)
     start = (page - 1) * ARTICLES_PER_PAGE
     lines = [
-        f"**{safe_trim(a.title, 150)}**\n{safe_trim(a.id, 80)} · "
+        f"{bold_trim(a.title, 154)}\n{safe_trim(a.id, 80)} · "
         f"{human_date(a.date) or 'undated'} · {a.paragraph_count} paragraphs"
         for a in articles[start : start + ARTICLES_PER_PAGE]
     ]

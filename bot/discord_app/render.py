@@ -12,6 +12,7 @@ import discord
 
 from bot.answer import Answer, AnswerStatus, Passage
 from bot.citation import TITLE_CHARS, Citation, human_date, shorten
+from bot.discord_app.markup import inert, inert_with_bold
 from bot.snippet import excerpt, trim_words
 
 COLOUR = discord.Colour.blurple()
@@ -24,12 +25,8 @@ EMBED_TEXT_BUDGET = 5600
 
 
 def safe(text: str) -> str:
-    """Article or user text made inert: no markdown effects, no mention syntax."""
-    escaped = discord.utils.escape_markdown(text, as_needed=False)
-    # escape_mentions only knows ids of 17-20 digits; Discord still renders `<@&123>` as a
-    # (deleted) role and `<#1>` as a channel, so break every `<@` and `<#` as well.
-    inert = discord.utils.escape_mentions(escaped)
-    return inert.replace("<#", "<\u200b#").replace("<@", "<\u200b@")
+    """Article or user text made inert: no markdown effects, no link or mention syntax."""
+    return inert(text)
 
 
 def fit(render: Callable[[int], str], limit: int) -> str:
@@ -56,9 +53,13 @@ def quote(passage: Passage, limit: int) -> str:
     best = passage.best_sentences[0] if passage.best_sentences else (0, len(passage.text))
 
     def render(budget: int) -> str:
+        # Escaped as one text, then bold added: escaping the pieces apart let a link or a
+        # markdown run that straddles the best sentence through.
         piece = excerpt(passage.text, best, budget)
-        focus = f"**{safe(piece.focus)}**" if piece.focus.strip() else safe(piece.focus)
-        return safe(piece.before) + focus + safe(piece.after)
+        if not piece.focus.strip():
+            return safe(piece.plain())
+        start = len(piece.before)
+        return inert_with_bold(piece.plain(), start, start + len(piece.focus))
 
     whole = render(len(passage.text))
     return whole if len(whole) <= limit else fit(render, limit)
@@ -134,8 +135,18 @@ def paragraph_embed(
     budget = (DESCRIPTION_LIMIT - 200) // max(len(paragraphs), 1)
     parts = []
     for number, text in paragraphs:
-        body = safe_trim(text, budget - 20)
-        parts.append(f"¶{number}  **{body}**" if number == focus else f"¶{number}  {body}")
+        body = bold_trim(text, budget - 20) if number == focus else safe_trim(text, budget - 20)
+        parts.append(f"¶{number}  {body}")
     embed = discord.Embed(description="\n\n".join(parts)[:DESCRIPTION_LIMIT], colour=COLOUR)
     embed.add_field(name="Source", value=citation_line(_short_citation(citation), 1)[4:])
     return embed
+
+
+def bold_trim(text: str, limit: int) -> str:
+    """`safe_trim`, in bold: escaped as a whole with the bold markers placed after."""
+
+    def render(budget: int) -> str:
+        cut = trim_words(text, budget)
+        return inert_with_bold(cut, 0, len(cut))
+
+    return fit(render, limit)

@@ -1,4 +1,10 @@
-"""The answer pager: who may click, what each button does, and what happens on timeout.
+"""The answer pager: what its buttons carry, who may click, and when they go dead.
+
+Every button's state is in its custom_id, handled by `DynamicItem`s the client registers at
+start-up, so buttons answer after a restart too: *Context* needs only the article, the
+paragraph and a digest of its text (to notice a changed paragraph); ◀ ▶ need the ranked
+passages, which live in this process (`Pagers`) until the answer expires. A page click the
+process cannot serve (expired, or sent before a restart) turns the buttons off and says so.
 
 Paging changes the shared message, so only the asker may page; anyone else gets a short
 private note. "Context" only shows a private reply, so anyone may use it.
@@ -7,131 +13,115 @@ private note. "Context" only shows a private reply, so anyone may use it.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Coroutine
-from typing import Any
+import re
+from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.answer import Answer, Passage
-from bot.discord_app.render import answer_embed, paragraph_embed
+from bot.citation import Citation
+from bot.discord_app.pager import EXPIRED, NOT_YOURS, digest, disabled_copy
+from bot.discord_app.render import paragraph_embed
 from bot.index.search import SearchIndex
-from bot.library import Library
+
+if TYPE_CHECKING:
+    from bot.discord_app.client import CitebotClient
 
 log = logging.getLogger(__name__)
 
-VIEW_TIMEOUT = 300.0
-NOT_YOURS = "Only the person who asked can page through this answer. Ask your own with /ask."
 STALE = "That article changed since this answer: ask again to see the current text."
 
-
-class AnswerView(discord.ui.View):
-    """◀ ▶ through the ranked passages of one answer, and Context for each passage shown."""
-
-    def __init__(
-        self,
-        answer: Answer,
-        library: Library,
-        owner_id: int,
-        per_page: int,
-        timeout: float = VIEW_TIMEOUT,
-    ) -> None:
-        super().__init__(timeout=timeout)
-        self.answer = answer
-        # The library, not the index the answer came from: holding that index would keep a
-        # replaced one (all its arrays and its SQLite snapshot) alive for the view's lifetime.
-        self.library = library
-        self.owner_id = owner_id
-        self.per_page = per_page
-        self.page = 0
-        self.message: discord.Message | None = None
-        self.interaction: discord.Interaction | None = None
-        self._layout()
-
-    @property
-    def pages(self) -> int:
-        """Number of pages of passages."""
-        return max(1, -(-len(self.answer.passages) // self.per_page))
-
-    def shown(self) -> list[Passage]:
-        """The passages on the current page."""
-        start = self.page * self.per_page
-        return list(self.answer.passages[start : start + self.per_page])
-
-    def embed(self) -> discord.Embed:
-        """The current page as an embed."""
-        return answer_embed(self.answer.question, self.shown(), self.page + 1, self.pages)
-
-    def _layout(self) -> None:
-        self.clear_items()
-        if self.pages > 1:
-            self._button("◀", self.page == 0, self._turn(-1), row=0)
-            self._button(f"{self.page + 1}/{self.pages}", True, None, row=0)
-            self._button("▶", self.page >= self.pages - 1, self._turn(+1), row=0)
-        for passage in self.shown():
-            self._button(f"Context [{passage.rank}]", False, self._context(passage), row=1)
-
-    def _button(
-        self,
-        label: str,
-        disabled: bool,
-        callback: Callable[[discord.Interaction], Coroutine[Any, Any, None]] | None,
-        row: int,
-    ) -> None:
-        style = discord.ButtonStyle.secondary
-        button: discord.ui.Button[AnswerView] = discord.ui.Button(
-            label=label, style=style, disabled=disabled, row=row
-        )
-        if callback is not None:
-            button.callback = callback  # type: ignore[method-assign,assignment]
-        self.add_item(button)
-
-    def _turn(self, step: int) -> Callable[[discord.Interaction], Coroutine[Any, Any, None]]:
-        async def turn(interaction: discord.Interaction) -> None:
-            if interaction.user.id != self.owner_id:
-                await interaction.response.send_message(NOT_YOURS, ephemeral=True)
-                return
-            self.page = min(max(self.page + step, 0), self.pages - 1)
-            self._layout()
-            await interaction.response.edit_message(embed=self.embed(), view=self)
-
-        return turn
-
-    def _context(
-        self, passage: Passage
-    ) -> Callable[[discord.Interaction], Coroutine[Any, Any, None]]:
-        async def context(interaction: discord.Interaction) -> None:
-            embed = context_embed(self.library.index, passage)
-            if embed is None:
-                await interaction.response.send_message(STALE, ephemeral=True)
-                return
-            await interaction.response.send_message(embed=embed, ephemeral=True)
-
-        return context
-
-    async def on_timeout(self) -> None:
-        """Disable the buttons so nobody clicks a dead answer."""
-        for item in self.children:
-            if isinstance(item, discord.ui.Button):
-                item.disabled = True
-        try:
-            if self.interaction is not None:
-                await self.interaction.edit_original_response(view=self)
-            elif self.message is not None:
-                await self.message.edit(view=self)
-        except discord.HTTPException as exc:
-            log.debug("could not disable buttons of an expired answer: %s", exc)
+__all__ = ["EXPIRED", "NOT_YOURS", "STALE", "ContextButton", "PageButton", "register_buttons"]
 
 
-def context_embed(index: SearchIndex, passage: Passage) -> discord.Embed | None:
-    """The cited paragraph with its neighbours, or None if the index no longer has it as cited."""
-    citation = passage.citation
-    position = citation.paragraph - 1
-    cited = index.paragraph_at(citation.article_id, position)
-    if cited is None or cited.text != passage.text:
-        return None
-    neighbours = []
-    for p in (position - 1, position, position + 1):
-        stored = index.paragraph_at(citation.article_id, p)
-        if stored is not None:
-            neighbours.append((p + 1, stored.text))
-    return paragraph_embed(citation, neighbours, citation.paragraph)
+def _client(interaction: discord.Interaction) -> CitebotClient:
+    return interaction.client  # type: ignore[return-value]
+
+
+class PageButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"cb:page:(?P<key>[0-9a-f]+):(?P<step>[+-]1)",
+):
+    """◀ or ▶ of one answer: turns its page, for the asker, while the answer is live."""
+
+    def __init__(self, key: str, step: int, button: discord.ui.Button[Any]) -> None:
+        super().__init__(button)
+        self.key, self.step = key, step
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> PageButton:
+        assert isinstance(item, discord.ui.Button)
+        return cls(match["key"], int(match["step"]), item)
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        pager = _client(interaction).pagers.get(self.key)
+        if pager is None:
+            await _retire(interaction)
+        elif interaction.user.id != pager.owner_id:
+            await interaction.response.send_message(NOT_YOURS, ephemeral=True)
+        else:
+            pager.turn(self.step)
+            await interaction.response.edit_message(embed=pager.embed(), view=pager.view())
+
+
+async def _retire(interaction: discord.Interaction) -> None:
+    """Buttons of an answer this process cannot page: turn them off, say to ask again."""
+    message = interaction.message
+    if message is None:
+        await interaction.response.send_message(EXPIRED, ephemeral=True)
+        return
+    await interaction.response.edit_message(view=disabled_copy(message))
+    await interaction.followup.send(EXPIRED, ephemeral=True)
+
+
+class ContextButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"cb:ctx:(?P<paragraph>\d+):(?P<digest>[0-9a-f]+):(?P<kind>[ih]):(?P<ref>[\s\S]+)",
+):
+    """Context [n]: the cited paragraph with its neighbours, privately, for anyone."""
+
+    def __init__(self, match: re.Match[str], button: discord.ui.Button[Any]) -> None:
+        super().__init__(button)
+        self.paragraph = int(match["paragraph"])
+        self.text_digest = match["digest"]
+        self.kind, self.ref = match["kind"], match["ref"]
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> ContextButton:
+        assert isinstance(item, discord.ui.Button)
+        return cls(match, item)
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        index = _client(interaction).library.index
+        embed = self._embed(index)
+        if embed is None:
+            await interaction.response.send_message(STALE, ephemeral=True)
+            return
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
+    def _article_id(self, index: SearchIndex) -> str | None:
+        if self.kind == "i":
+            return self.ref
+        return next((a.id for a in index.articles if digest(a.id, 8) == self.ref), None)
+
+    def _embed(self, index: SearchIndex) -> discord.Embed | None:
+        """None if the index no longer has the paragraph as it was cited."""
+        article_id = self._article_id(index)
+        position = self.paragraph - 1
+        cited = index.paragraph_at(article_id, position) if article_id else None
+        if article_id is None or cited is None or digest(cited.text) != self.text_digest:
+            return None
+        neighbours = []
+        for p in (position - 1, position, position + 1):
+            stored = index.paragraph_at(article_id, p)
+            if stored is not None:
+                neighbours.append((p + 1, stored.text))
+        return paragraph_embed(Citation.of(cited), neighbours, self.paragraph)
+
+
+def register_buttons(client: discord.Client) -> None:
+    """Route every answer button, including those sent before this process started."""
+    client.add_dynamic_items(PageButton, ContextButton)

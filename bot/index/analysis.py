@@ -189,7 +189,10 @@ def run_job(job: Job, state: AnalysisState | None = None) -> AnalyzedArticle | F
         article = parse_article(job.article_id, data, job.path.suffix)
     except ArticleError as exc:
         return Failed(job, str(exc))
-    return analyze_article(article, job.relative, digest, state)
+    try:
+        return analyze_article(article, job.relative, digest, state)
+    except TimeoutError:  # nltk's wall-clock limit on a regular expression scan
+        return Failed(job, "its text took too long to split into sentences")
 
 
 def _start_method() -> str:

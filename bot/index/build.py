@@ -16,7 +16,7 @@ import os
 import sqlite3
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bot.corpus import (
@@ -26,7 +26,7 @@ from bot.corpus import (
     find_article_files,
     read_article_file,
 )
-from bot.index import store
+from bot.index import health, store
 from bot.index.analysis import AnalyzedArticle, Failed, Job, run_jobs
 from bot.index.compile import Compiled, article_layout, compile_postings, patch_postings
 from bot.index.vocabulary import Vocabulary
@@ -48,6 +48,7 @@ class ReindexSummary:
     unchanged: int
     skipped: tuple[SkippedFile, ...]
     seconds: float
+    rebuilt: str | None = None  # the damage that made it rebuild the database from scratch
 
 
 @dataclass(frozen=True)
@@ -100,8 +101,34 @@ class _Counter:
 def reindex(
     corpus: Path, db_path: Path, progress: Progress | None = None, *, workers: int | None = None
 ) -> ReindexSummary:
-    """Update the index at `db_path` from the articles under `corpus`."""
-    started = time.monotonic()
+    """Update the index at `db_path` from the articles under `corpus`.
+
+    A damaged database (see `bot.index.health`) is deleted and built afresh, and the
+    summary says why; any other SQLite failure (read-only, locked, disk full) is a
+    StoreError in one line, and the previous index is left as it was.
+    """
+    damaged = health.damage(db_path)
+    if damaged is None:
+        try:
+            return _reindex(corpus, db_path, progress, workers)
+        except sqlite3.Error as exc:
+            if not health.is_damage(exc):
+                raise store.StoreError(health.describe(exc, db_path)) from exc
+            damaged = str(exc)
+    aside = health.discard(db_path)
+    damaged = f"{damaged}; moved to {aside.name}"
+    # The summary says so too: one line for people, and this one for the bot's log.
+    log.info("the index database %s was damaged (%s): rebuilding it", db_path, damaged)
+    try:
+        return replace(_reindex(corpus, db_path, progress, workers), rebuilt=damaged)
+    except sqlite3.Error as exc:
+        raise store.StoreError(health.describe(exc, db_path)) from exc
+
+
+def _reindex(
+    corpus: Path, db_path: Path, progress: Progress | None, workers: int | None
+) -> ReindexSummary:
+    started, scanned = time.monotonic(), time.time_ns()
     paths, skipped = find_article_files(corpus)
     counter = _Counter(len(paths), progress)
     conn = store.connect(db_path)
@@ -125,6 +152,8 @@ def reindex(
             )
     finally:
         conn.close()
+    # The file's time says when the corpus was last compared (`bot.index.freshness`).
+    os.utime(db_path, ns=(scanned, scanned))
     return ReindexSummary(
         articles=articles,
         paragraphs=paragraphs,
@@ -152,6 +181,8 @@ def _plan(corpus: Path, paths: list[Path], known: dict[str, _Known], counter: _C
         relative, article_id = str(relative_path), article_id_for(relative_path)
         previous = known.get(article_id)
         try:
+            if shown_name(relative) != relative:  # SQLite, and every reader, need UTF-8
+                raise ArticleError("the file name is not valid UTF-8: rename the file")
             if article_id in present:
                 raise ArticleError(f"another file already provides the article id {article_id}")
             stamp = _stamp(path)
@@ -167,11 +198,16 @@ def _plan(corpus: Path, paths: list[Path], known: dict[str, _Known], counter: _C
             present.add(article_id)
         except ArticleError as exc:
             kept = previous is not None and article_id not in present
-            skipped.append(_skip(relative, str(exc), kept))
+            skipped.append(_skip(shown_name(relative), str(exc), kept))
             if previous is not None:
                 present.add(article_id)
             counter.step()
     return _Plan(tuple(jobs), frozenset(present), tuple(skipped), tuple(restamped))
+
+
+def shown_name(relative: str) -> str:
+    """A file name as text: bytes that are not UTF-8 (decoded as surrogates) shown as \\xNN."""
+    return os.fsencode(relative).decode("utf-8", "backslashreplace")
 
 
 def _stamp(path: Path) -> str | None:

@@ -22,6 +22,8 @@ from bot.text import analyzer_fingerprint
 
 SCHEMA_VERSION = "5"
 CHUNK_BYTES = 64 * 1024 * 1024
+# How long a writer waits for another writer (a second `citebot index`) to finish.
+BUSY_TIMEOUT_MS = 30_000
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -62,7 +64,7 @@ CREATE TABLE IF NOT EXISTS compiled (
     name TEXT NOT NULL, chunk INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (name, chunk)
 );
 """
-_TABLES = (
+TABLES = (
     "meta", "files", "articles", "paragraphs", "analyses", "vectors", "terms", "compiled"
 )
 
@@ -88,7 +90,7 @@ def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA foreign_keys=ON")
-        conn.execute("PRAGMA busy_timeout=30000")
+        conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except (sqlite3.Error, OSError) as exc:
         raise StoreError(f"cannot open the index database {path}: {exc}") from exc
@@ -102,7 +104,10 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     try:
         yield conn
     except BaseException:
-        conn.execute("ROLLBACK")
+        # SQLite has already rolled back after some errors (a full disk): a second
+        # rollback would raise "no transaction is active" over the real error.
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")
 
@@ -118,7 +123,7 @@ def ensure_schema(conn: sqlite3.Connection) -> None:
     if "meta" in tables:
         version = conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
         if version is not None and version[0] != index_format():
-            for table in _TABLES:
+            for table in TABLES:
                 conn.execute(f"DROP TABLE IF EXISTS {table}")
     for statement in _SCHEMA.split(";"):
         if statement.strip():

@@ -25,13 +25,14 @@ uses), so features are comparable across questions and explainable in the passag
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
-from bot.paragraph import ParagraphAnalysis, tokens_between
+from bot.paragraph import ParagraphAnalysis
 from bot.rerank.answer_type import AnswerKind, kind_words
 from bot.rerank.question import WORDING_LENGTHS, QuestionEvidence
-from bot.text import normalize_token
+from bot.text import is_stdlib_safe, normalize_token, stdlib_tokens, token_spans
 
 # Index terms (stop words removed) a question's terms may spread over and still count as
 # one statement: about a clause of running text.
@@ -55,7 +56,7 @@ class Sentence:
     @cached_property
     def surface(self) -> tuple[str, ...]:
         """The sentence's surface words, in order, as written."""
-        return tuple(tokens_between(self.text, *self.bounds))
+        return tuple(_paragraph_tokens(self.text).between(*self.bounds))
 
     @cached_property
     def words(self) -> frozenset[str]:
@@ -73,6 +74,31 @@ class ParagraphTerms:
 
     sentences: tuple[Sentence, ...]
     terms: tuple[str, ...]
+
+
+class _ParagraphTokens:
+    """A paragraph's tokenizer, worked out once for all of its sentences.
+
+    Whether stdlib `re` may tokenize the text, and (when it may not) the token spans, read
+    the whole paragraph: found per sentence, they made answering quadratic in its length.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.safe = is_stdlib_safe(text)
+        self.spans = [] if self.safe else token_spans(text)
+
+    def between(self, start: int, end: int) -> list[str]:
+        """The tokens that start at or after `start` and before `end`."""
+        if self.safe:
+            return stdlib_tokens(self.text, start, end)
+        first = bisect.bisect_left(self.spans, (start, -1))
+        last = bisect.bisect_left(self.spans, (end, -1))
+        return [self.text[a:b] for a, b in self.spans[first:last]]
+
+
+# As `paragraph_terms`: the sentences of one question's candidates.
+_paragraph_tokens = lru_cache(maxsize=64)(_ParagraphTokens)
 
 
 # Small on purpose: it holds one question's candidates, so `answer()` reuses what ranking
@@ -149,11 +175,17 @@ def phrase_share(paragraph: ParagraphTerms, question: QuestionEvidence) -> float
 
 def window_share(paragraph: ParagraphTerms, question: QuestionEvidence) -> float:
     """The largest share of the question's weight within `WINDOW` consecutive terms."""
-    hits = [(p, t) for p, t in enumerate(paragraph.terms) if t in question.weights]
+    weights = question.weights
+    hits = [(p, t) for p, t in enumerate(paragraph.terms) if t in weights]
+    # Hits have distinct positions, so a window holds at most `WINDOW` of them, and its
+    # share sums at most `WINDOW` weights: linear in the paragraph, whatever the question.
+    order = {term: rank for rank, term in enumerate(weights)}
     best = 0.0
     for first, (start, _) in enumerate(hits):
-        inside = {t for p, t in hits[first:] if p - start < WINDOW}
-        best = max(best, question.share(inside))
+        inside = {t for p, t in hits[first : first + WINDOW] if p - start < WINDOW}
+        # In the question's order, as `QuestionEvidence.share` sums, so ties break alike.
+        found = sum(weights[t] for t in sorted(inside, key=order.__getitem__))
+        best = max(best, found / question.total)
     return best
 
 

@@ -54,6 +54,13 @@ def test_front_matter_dates_are_normalised_to_iso(value: str, expected: str | No
     assert parse_article("a", text.encode(), ".md").date == expected
 
 
+def test_numbers_and_booleans_in_front_matter_are_kept_as_written() -> None:
+    text = "---\ntitle: 1.50\nauthor: yes\nsource: 0x1F\ndate: 2021-05-06\n---\n\nBody.\n"
+    article = parse_article("a", text.encode(), ".md")
+    assert (article.title, article.author, article.source) == ("1.50", "yes", "0x1F")
+    assert article.date == "2021-05-06"
+
+
 def test_broken_yaml_is_a_clear_error() -> None:
     text = b"---\ntitle: [unclosed\nauthor: x\n---\n\nBody.\n"
     with pytest.raises(ArticleError, match="front matter is not valid YAML"):
@@ -102,3 +109,13 @@ def test_eval_corpus_loads_with_paragraph_positions_matching_questions() -> None
         paragraph = articles[question["article"]].paragraphs[question["paragraph"]]
         for answer in question["answers"]:
             assert answer in paragraph, (question["id"], answer)
+
+
+def test_front_matter_over_a_pasted_page_fixes_fields_and_keeps_furniture_out() -> None:
+    page = (Path(__file__).parent / "fixtures" / "whole-page.txt").read_text()
+    text = f"---\npasted: true\nauthor: Jane Q. Doe\ndate: 2021-03-04\n---\n{page}"
+    article = parse_article("fixed", text.encode(), ".txt")
+    assert (article.author, article.date) == ("Jane Q. Doe", "2021-03-04")
+    assert article.title == "Harbour towns turn old ferries into floating libraries"
+    assert article.paragraphs[0].startswith("The first ferry to reopen")
+    assert not any("Skip navigation" in p or "comment" in p for p in article.paragraphs)

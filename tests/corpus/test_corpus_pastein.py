@@ -46,8 +46,9 @@ def test_seed_metadata_comes_from_the_header_lines(seed: Article) -> None:
 
 
 def test_seed_body_is_every_paragraph_in_order_and_verbatim(seed: Article) -> None:
-    # The file has 19 body blocks between the header and the registration wall.
-    assert len(seed.paragraphs) == 19
+    # The file has 19 body blocks between the header and the registration wall, and one
+    # full sentence without a final period (the embassy line) that is body text too.
+    assert len(seed.paragraphs) == 20
     assert seed.paragraphs[0].startswith("The US has delivered its formal response")
     assert seed.paragraphs[6].startswith(
         "The US’s formal response – which was delivered by John Sullivan, "
@@ -63,9 +64,18 @@ def test_seed_drops_captions_and_the_registration_wall(seed: Article) -> None:
     assert_no_furniture(seed)
     text = "\n".join(seed.paragraphs)
     assert "New shipment of Russian military equipment" not in text
-    assert "A recent message from the US Embassy" not in text
     assert "Thank you for registering" not in text
     assert "Please refresh" not in text
+
+
+def test_seed_keeps_the_full_sentence_that_has_no_final_period(seed: Article) -> None:
+    embassy = (
+        "A recent message from the US Embassy in Ukraine has urged American citizens to "
+        "leave the country"
+    )
+    assert seed.paragraphs[12] == embassy
+    assert seed.paragraphs[11].startswith("Russia has also demanded")
+    assert seed.paragraphs[13].startswith("The embassy said it would remain open")
 
 
 def test_bbc_style_page_keeps_byline_without_affiliation_and_drops_related_topics() -> None:

@@ -6,7 +6,7 @@ import logging
 
 from bot_fixtures import assert_acked_in_time
 
-import bot.discord_app.asking
+import bot.library
 from bot.discord_app.messages import APOLOGY
 
 
@@ -17,7 +17,7 @@ def explode(*args, **kwargs):
 async def test_failing_slash_answer_replaces_the_thinking_message_with_an_apology(
     fake_discord, start_bot, lighthouses, monkeypatch, caplog
 ):
-    monkeypatch.setattr(bot.discord_app.asking, "answer", explode)
+    monkeypatch.setattr(bot.library, "answer", explode)
     caplog.set_level(logging.ERROR)
     async with start_bot(lighthouses):
         interaction = await fake_discord.send_slash_command(
@@ -34,7 +34,7 @@ async def test_failing_slash_answer_replaces_the_thinking_message_with_an_apolog
 async def test_failing_dm_answer_apologises_in_the_dm(
     fake_discord, start_bot, lighthouses, monkeypatch
 ):
-    monkeypatch.setattr(bot.discord_app.asking, "answer", explode)
+    monkeypatch.setattr(bot.library, "answer", explode)
     async with start_bot(lighthouses):
         dm = fake_discord.dm_channel(fake_discord.alice)
         await fake_discord.send_message("lighthouse keeper", author=fake_discord.alice, guild=None)

@@ -268,7 +268,8 @@ async def settle_bot(client: CitebotClient) -> None:
     empty what is bounded by design: discord.py's message cache (the last 1000 received
     messages) and citebot's bounded caches."""
     views = client._connection._view_store
-    assert await settled(lambda: not views._views and not views._synced_message_views, 5)
+    quiet = lambda: not views._views and not views._synced_message_views  # noqa: E731
+    assert await settled(lambda: quiet() and client.pagers.idle, 5)
     await asyncio.sleep(ANSWER_TIMEOUT)
     client._connection._messages.clear()
     assert clear_bounded_caches() == 0, "an unbounded lru_cache in bot/"

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from fake_discord.harness import run_client
 
+from bot.cli import main
 from bot.config import Settings
 from bot.discord_app import create_client
 from bot.discord_app.runner import _sync
@@ -56,3 +57,61 @@ async def test_run_syncs_to_the_dev_server_only_when_configured(
         await asyncio.sleep(0)
     assert {c["name"] for c in fake_discord.synced_commands(fake_discord.guild.id)} == COMMANDS
     assert fake_discord.synced_commands() == []
+
+
+GLOBAL_ONLY = ("contexts", "dm_permission", "integration_types")
+GUILD_INSTALL = 0
+
+
+def sync_bodies(fake, scope: str) -> list[list[dict]]:
+    """The bodies of the bulk-overwrite requests the bot sent for `scope` (global or guild)."""
+    guild = "/guilds/{guild_id}" if scope == "guild" else ""
+    return [
+        r.json for r in fake.requests_to(f"PUT /applications/{{application_id}}{guild}/commands")
+    ]
+
+
+async def test_commands_synced_to_one_server_carry_no_global_only_fields(
+    fake_discord, bundled_corpus, tmp_path
+):
+    client = create_client(settings_for(fake_discord, bundled_corpus, tmp_path))
+    await _sync(client, fake_discord.token, fake_discord.guild.id)
+    dev = create_client(
+        settings_for(fake_discord, bundled_corpus, tmp_path, dev_guild=fake_discord.guild.id)
+    )
+    async with run_client(dev, fake_discord, timeout=10):
+        pass
+    bodies = sync_bodies(fake_discord, "guild")
+    assert len(bodies) == 2  # `citebot sync --guild` and the dev-server sync at start-up
+    for body in bodies:
+        assert {c["name"] for c in body} == COMMANDS
+        for command in body:
+            assert not set(command) & set(GLOBAL_ONLY), command
+
+
+async def test_global_commands_are_for_guild_installs_only(fake_discord, bundled_corpus, tmp_path):
+    client = create_client(settings_for(fake_discord, bundled_corpus, tmp_path))
+    await _sync(client, fake_discord.token, None)
+    (body,) = sync_bodies(fake_discord, "global")
+    for command in body:
+        # Stated explicitly: enabling user install in the portal must not expose /reindex
+        # (a command without integration_types follows the portal's install settings).
+        assert command["integration_types"] == [GUILD_INSTALL], command["name"]
+        assert command["contexts"] and set(command["contexts"]) <= {0, 1}, command["name"]
+    reindex = next(c for c in body if c["name"] == "reindex")
+    assert int(reindex["default_member_permissions"]) == 1 << 5
+
+
+async def test_sync_to_a_server_the_bot_is_not_in_is_one_clear_line(
+    fake_discord, bundled_corpus, tmp_path, monkeypatch, capsys
+):
+    monkeypatch.chdir(tmp_path)  # no .env from the developer's checkout
+    monkeypatch.setenv("DISCORD_TOKEN", fake_discord.token)
+    stranger = fake_discord.guild.id + 1  # a server the bot was never invited to
+    argv = ["sync", "--guild", str(stranger), "--corpus", str(bundled_corpus)]
+    code = await asyncio.to_thread(main, [*argv, "--db", str(tmp_path / "sync.db")])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert len(err.strip().splitlines()) == 1 and str(stranger) in err, err
+    assert "applications.commands" in err
+    assert fake_discord.synced_commands(stranger) == []

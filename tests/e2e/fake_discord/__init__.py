@@ -1,5 +1,6 @@
 """A fake Discord (REST + gateway) for end-to-end tests of discord.py bots."""
 
+from .actions import DEFAULT
 from .limits import ApiError
 from .payloads import (
     ADMINISTRATOR,
@@ -10,11 +11,10 @@ from .payloads import (
     FakeRole,
     FakeUser,
     Snowflakes,
-    World,
-    default_world,
 )
 from .records import InteractionRecord, RecordedRequest, SentMessage, latency_report
-from .server import DEFAULT, FakeDiscord
+from .server import FakeDiscord
+from .world import World, default_world
 
 __all__ = [
     "ADMINISTRATOR",

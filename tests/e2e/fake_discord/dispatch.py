@@ -11,7 +11,8 @@ import re
 import secrets
 from typing import Any
 
-from .payloads import FakeChannel, FakeGuild, FakeUser, World, iso_now
+from .payloads import FakeChannel, FakeGuild, FakeUser, iso_now
+from .world import World
 
 JSON = dict[str, Any]
 MENTION_RE = re.compile(r"<@!?(\d+)>")

@@ -1,8 +1,10 @@
 """Discord's gateway websocket (v10, JSON text frames) for one bot.
 
-Imitates: HELLO, IDENTIFY -> READY + GUILD_CREATE per guild, HEARTBEAT -> HEARTBEAT_ACK,
+Imitates: HELLO, IDENTIFY (with `shard`, see shards.py) -> READY + GUILD_CREATE per guild of
+the shard, HEARTBEAT -> HEARTBEAT_ACK,
 RESUME -> replay of missed dispatches + RESUMED, REQUEST_GUILD_MEMBERS -> one chunk, sequence
-numbers, intent filtering (including the MESSAGE_CONTENT rules), close codes 4004/4014, and
+numbers, intent filtering (including the MESSAGE_CONTENT rules), no events from channels the
+bot cannot view, close codes 4004/4014, and
 the faults a bot must survive: dropped socket, op 7 RECONNECT, op 9 INVALID_SESSION.
 discord.py asks for zlib-stream compression but only decompresses binary frames, so plain
 text frames are valid here.
@@ -19,7 +21,10 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import WSMsgType, web
 
+from .payloads import VIEW_CHANNEL
+from .permissions import channel_permissions
 from .records import Changes
+from .shards import UNSHARDED, Shard, parse_shard, receives, shard_of
 
 if TYPE_CHECKING:
     from .server import FakeDiscord
@@ -40,6 +45,7 @@ class Session:
 
     id: str
     intents: int
+    shard: Shard = UNSHARDED
     seq: int = 0
     sent: list[JSON] = field(default_factory=list)
     ws: web.WebSocketResponse | None = None
@@ -115,14 +121,22 @@ class Gateway:
         if intents & PRIVILEGED & ~self.fake.privileged_intents:
             await ws.close(code=4014, message=b"Disallowed intent(s).")
             return None
-        session = Session(id=secrets.token_hex(16), intents=intents, ws=ws, request=req)
+        shard = parse_shard(d)
+        if shard is None:
+            await ws.close(code=4010, message=b"Invalid shard.")
+            return None
+        guilds = [g for g in self.fake.world.guilds if shard_of(g.id, shard[1]) == shard[0]]
+        if len(guilds) >= self.fake.sharding_required_at:
+            await ws.close(code=4011, message=b"Sharding required.")
+            return None
+        session = Session(secrets.token_hex(16), intents, shard, ws=ws, request=req)
         self.sessions[session.id] = session
         world = self.fake.world
         bot = world.bot.payload() | {"verified": True, "mfa_enabled": False, "email": None}
         ready: JSON = {
             "v": 10,
             "user": bot,
-            "guilds": [g.unavailable_payload() for g in world.guilds],
+            "guilds": [g.unavailable_payload() for g in guilds],
             "session_id": session.id,
             "session_type": "normal",
             "resume_gateway_url": self.fake.resume_gateway_url,
@@ -139,7 +153,7 @@ class Gateway:
         if "shard" in d:
             ready["shard"] = d["shard"]
         await self._send(session, "READY", ready)
-        for guild in world.guilds:
+        for guild in guilds:
             await self._send(session, "GUILD_CREATE", guild.create_payload())
         self._log("READY_SENT", {"session_id": session.id})
         return session
@@ -192,12 +206,22 @@ class Gateway:
     async def dispatch(self, event: str, data: JSON) -> int:
         """Sends `event` to every session whose intents ask for it. Returns how many got it."""
         delivered = 0
+        if not self._visible(data):
+            return 0  # Discord sends nothing about channels the bot cannot view
         for session in list(self.sessions.values()):
+            if not receives(session.shard, data):
+                continue
             filtered = filter_for_intents(session.intents, event, data, self.fake.world.bot.id)
             if filtered is not None:
                 await self._send(session, event, filtered)
                 delivered += 1
         return delivered
+
+    def _visible(self, data: JSON) -> bool:
+        channel = self.fake.world.channel(int(data.get("channel_id") or 0))
+        if channel is None or "guild_id" not in data:
+            return True
+        return bool(channel_permissions(self.fake.world, channel, self.fake.bot.id) & VIEW_CHANNEL)
 
     # --- fault injection ------------------------------------------------------------------
 

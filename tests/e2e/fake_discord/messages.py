@@ -83,9 +83,11 @@ class MessageStore:
         if payload.get("nonce") is not None:
             msg["nonce"] = payload["nonce"]
         ref = payload.get("message_reference")
+        referenced = self.lookup(int(ref["message_id"])) if ref else None
+        if ref and referenced is None and not ref.get("fail_if_not_exists", True):
+            ref = None  # Discord sends it as a plain message when the original is gone
         if ref:
-            referenced = self.lookup(int(ref["message_id"]))
-            if referenced is None and ref.get("fail_if_not_exists", True):
+            if referenced is None:
                 errs = {
                     "_errors": [
                         {"code": "MESSAGE_REFERENCE_UNKNOWN_MESSAGE", "message": "Unknown message"}

@@ -24,9 +24,16 @@ SEND_MESSAGES = 1 << 11
 EMBED_LINKS = 1 << 14
 READ_MESSAGE_HISTORY = 1 << 16
 USE_APPLICATION_COMMANDS = 1 << 31
+SEND_MESSAGES_IN_THREADS = 1 << 38
 EVERYONE_PERMISSIONS = (
-    VIEW_CHANNEL | SEND_MESSAGES | EMBED_LINKS | READ_MESSAGE_HISTORY | USE_APPLICATION_COMMANDS
+    VIEW_CHANNEL
+    | SEND_MESSAGES
+    | EMBED_LINKS
+    | READ_MESSAGE_HISTORY
+    | USE_APPLICATION_COMMANDS
+    | SEND_MESSAGES_IN_THREADS
 )
+THREAD_TYPES = (10, 11, 12)  # announcement, public and private threads
 ALL_PERMISSIONS = (1 << 50) - 1
 
 
@@ -98,8 +105,28 @@ class FakeRole:
 
 
 @dataclass
+class FakeOverwrite:
+    """A channel permission overwrite for a role (type 0; @everyone is the guild id) or a
+    member (type 1)."""
+
+    id: int
+    type: int = 0
+    allow: int = 0
+    deny: int = 0
+
+    def payload(self) -> JSON:
+        return {
+            "id": str(self.id),
+            "type": self.type,
+            "allow": str(self.allow),
+            "deny": str(self.deny),
+        }
+
+
+@dataclass
 class FakeChannel:
-    """A guild text channel (type 0) or a DM channel (type 1)."""
+    """A guild text channel (type 0), a DM channel (type 1) or a thread (type 11, in the
+    guild's `channels` list with `parent_id`; threads take their parent's overwrites)."""
 
     id: int
     name: str = ""
@@ -107,6 +134,12 @@ class FakeChannel:
     guild_id: int | None = None
     recipient: FakeUser | None = None
     position: int = 0
+    overwrites: list[FakeOverwrite] = field(default_factory=list)
+    parent_id: int | None = None
+
+    @property
+    def is_thread(self) -> bool:
+        return self.type in THREAD_TYPES
 
     def payload(self) -> JSON:
         if self.type == 1:
@@ -118,12 +151,14 @@ class FakeChannel:
                 "flags": 0,
                 "recipients": recipients,
             }
+        if self.is_thread:
+            return self._thread_payload()
         data: JSON = {
             "id": str(self.id),
             "type": self.type,
             "name": self.name,
             "position": self.position,
-            "permission_overwrites": [],
+            "permission_overwrites": [o.payload() for o in self.overwrites],
             "nsfw": False,
             "parent_id": None,
             "topic": None,
@@ -134,6 +169,27 @@ class FakeChannel:
         if self.guild_id is not None:
             data["guild_id"] = str(self.guild_id)
         return data
+
+    def _thread_payload(self) -> JSON:
+        return {
+            "id": str(self.id),
+            "type": self.type,
+            "guild_id": str(self.guild_id),
+            "parent_id": str(self.parent_id),
+            "owner_id": str(self.guild_id),
+            "name": self.name,
+            "last_message_id": None,
+            "rate_limit_per_user": 0,
+            "message_count": 0,
+            "member_count": 1,
+            "flags": 0,
+            "thread_metadata": {
+                "archived": False,
+                "auto_archive_duration": 1440,
+                "archive_timestamp": iso_now(),
+                "locked": False,
+            },
+        }
 
 
 @dataclass
@@ -226,8 +282,8 @@ class FakeGuild:
             "member_count": len(self.members),
             "voice_states": [],
             "members": [m.payload() for m in self.members],
-            "channels": [c.payload() for c in self.channels],
-            "threads": [],
+            "channels": [c.payload() for c in self.channels if not c.is_thread],
+            "threads": [c.payload() for c in self.channels if c.is_thread],
             "presences": [],
             "stage_instances": [],
             "guild_scheduled_events": [],
@@ -236,54 +292,3 @@ class FakeGuild:
             "emojis": [],
             "stickers": [],
         }
-
-
-@dataclass
-class World:
-    """Everything the fake serves: the bot, its owner, other users and the guilds."""
-
-    bot: FakeUser
-    owner: FakeUser
-    users: list[FakeUser]
-    guilds: list[FakeGuild]
-
-    def user(self, user_id: int) -> FakeUser | None:
-        everyone = [self.bot, self.owner, *self.users]
-        return next((u for u in everyone if u.id == user_id), None)
-
-    def guild(self, guild_id: int) -> FakeGuild | None:
-        return next((g for g in self.guilds if g.id == guild_id), None)
-
-    def channel(self, channel_id: int) -> FakeChannel | None:
-        for g in self.guilds:
-            for c in g.channels:
-                if c.id == channel_id:
-                    return c
-        return None
-
-
-def default_world(ids: Snowflakes) -> World:
-    """One guild owned by `owner`, with #general, @everyone and Admin roles, two members
-    (alice, bob), another bot and our bot (application id = bot user id)."""
-    bot = FakeUser(ids.next(), "citebot", bot=True)
-    owner = FakeUser(ids.next(), "owner", global_name="Owner")
-    alice = FakeUser(ids.next(), "alice", global_name="Alice")
-    bob = FakeUser(ids.next(), "bob", global_name="Bob")
-    other_bot = FakeUser(ids.next(), "otherbot", bot=True)
-    guild_id = ids.next()
-    admin = FakeRole(ids.next(), "Admin", ADMINISTRATOR | MANAGE_GUILD, position=1)
-    guild = FakeGuild(
-        id=guild_id,
-        name="Test Guild",
-        owner_id=owner.id,
-        channels=[FakeChannel(ids.next(), "general", 0, guild_id)],
-        roles=[FakeRole(guild_id, "@everyone", EVERYONE_PERMISSIONS), admin],
-        members=[
-            FakeMember(owner, [admin.id]),
-            FakeMember(alice),
-            FakeMember(bob),
-            FakeMember(other_bot),
-            FakeMember(bot),
-        ],
-    )
-    return World(bot=bot, owner=owner, users=[alice, bob, other_bot], guilds=[guild])

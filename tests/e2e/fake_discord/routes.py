@@ -2,7 +2,8 @@
 
 Imitates: gateway discovery, the bot user, application info, application command bulk
 overwrite (validated, stored with ids, 200 creations per scope per day), DM channel creation,
-channel lookup, typing, and channel message create/get/edit/delete with Discord's limits.
+channel lookup, typing, and channel message create/get/edit/delete with Discord's limits and
+channel permissions (see permissions.py).
 """
 
 from __future__ import annotations
@@ -10,7 +11,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .limits import check_commands, check_message, error
+from .permissions import check_can_send
 from .rest import Call, Route
+from .shards import recommended_shards
 
 if TYPE_CHECKING:
     from .server import FakeDiscord
@@ -65,7 +68,9 @@ class CoreRoutes:
 
     async def gateway_bot(self, call: Call) -> tuple[int, Any]:
         limit = {"total": 1000, "remaining": 999, "reset_after": 86_400_000, "max_concurrency": 1}
-        return 200, {"url": self.fake.gateway_url, "shards": 1, "session_start_limit": limit}
+        fake = self.fake
+        shards = recommended_shards(len(fake.world.guilds), fake.guilds_per_shard)
+        return 200, {"url": fake.gateway_url, "shards": shards, "session_start_limit": limit}
 
     async def me(self, call: Call) -> tuple[int, Any]:
         return 200, self.fake.world.bot.payload() | {"verified": True, "mfa_enabled": False}
@@ -160,7 +165,9 @@ class CoreRoutes:
         store = self.fake.store
         channel = store.channel(int(call.params["channel_id"]))
         body = call.json if isinstance(call.json, dict) else {}
-        problem = check_message(body | {"files": call.files})
+        problem = check_can_send(self.fake.world, channel, body) or check_message(
+            body | {"files": call.files}
+        )
         if problem:
             raise problem
         sent = store.create(channel, body, source="channel", files=call.files)

@@ -10,32 +10,26 @@ from __future__ import annotations
 import socket
 import time
 from collections.abc import Callable
-from typing import Any, Final
+from typing import Any
 
 from aiohttp import web
 
-from .dispatch import command_options, interaction_create, message_create
+from .actions import UserActions
 from .gateway import PRIVILEGED, Gateway
 from .interactions import Interactions
 from .messages import MessageStore
-from .payloads import FakeChannel, FakeGuild, FakeMember, FakeUser, Snowflakes, World, default_world
+from .payloads import FakeChannel, FakeGuild, FakeMember, FakeUser, Snowflakes
 from .queries import RecordQueries
 from .ratelimit import RateLimits
-from .records import Changes, InteractionRecord, RecordedRequest, SentMessage
+from .records import Changes, RecordedRequest
 from .rest import RestApi
 from .routes import CoreRoutes
+from .world import World, default_world
 
 JSON = dict[str, Any]
 
 
-class _Default:
-    """Marks 'use the default guild' where `None` means 'in a DM'."""
-
-
-DEFAULT: Final = _Default()
-
-
-class FakeDiscord(RecordQueries):
+class FakeDiscord(UserActions, RecordQueries):
     def __init__(
         self,
         token: str = "fake-bot-token",
@@ -49,6 +43,8 @@ class FakeDiscord(RecordQueries):
         rate_limit_per: float = 1.0,
         privileged_intents: int = PRIVILEGED,
         app_flags: int = 0,
+        sharding_required_at: int = 2500,
+        guilds_per_shard: int = 1000,
     ) -> None:
         self.token = token
         self.ids = Snowflakes()
@@ -63,6 +59,8 @@ class FakeDiscord(RecordQueries):
         self.heartbeat_interval_ms = heartbeat_interval_ms
         self.privileged_intents = privileged_intents
         self.app_flags = app_flags
+        self.sharding_required_at = sharding_required_at
+        self.guilds_per_shard = guilds_per_shard
         self.clock: Callable[[], float] = time.monotonic
         self.requests: list[RecordedRequest] = []
         self.changes = Changes()
@@ -169,133 +167,3 @@ class FakeDiscord(RecordQueries):
 
     async def invalidate_session(self, resumable: bool = False) -> None:
         await self.gateway.invalidate_session(resumable)
-
-    # --- users acting --------------------------------------------------------------------------
-
-    async def send_message(
-        self,
-        content: str,
-        *,
-        author: FakeUser | None = None,
-        channel: FakeChannel | None = None,
-        guild: FakeGuild | _Default | None = DEFAULT,
-        mentions: list[FakeUser] | None = None,
-        bot_author: bool = False,
-        extra: JSON | None = None,
-    ) -> JSON:
-        """Dispatches MESSAGE_CREATE from `author` (alice; another bot if `bot_author`).
-        `guild=None` (or a DM `channel`) sends it as a DM to the bot. Returns the payload."""
-        author = author or (self.other_bot if bot_author else self.alice)
-        if guild is None or (channel is not None and channel.type == 1):
-            target_guild, channel = None, channel or self.store.dm_channel(author.id)
-        else:
-            target_guild = self.guild if isinstance(guild, _Default) else guild
-            if channel is not None and channel.guild_id is not None:
-                target_guild = self.world.guild(channel.guild_id) or target_guild
-            channel = channel or target_guild.text_channel
-        data = message_create(
-            self.world,
-            self.ids.next(),
-            channel,
-            target_guild,
-            author,
-            content,
-            mentions or [],
-            extra,
-        )
-        self.store.user_messages[int(data["id"])] = data
-        await self.gateway.dispatch("MESSAGE_CREATE", data)
-        return data
-
-    async def _interact(
-        self,
-        itype: int,
-        data: JSON,
-        user: FakeUser | None,
-        guild: FakeGuild | _Default | None,
-        channel: FakeChannel | None,
-        locale: str,
-        message: JSON | None = None,
-    ) -> InteractionRecord:
-        user = user or self.alice
-        target = self.guild if isinstance(guild, _Default) else guild
-        if channel is None:
-            channel = target.text_channel if target else self.store.dm_channel(user.id)
-        payload = interaction_create(
-            world=self.world,
-            interaction_id=self.ids.next(),
-            application_id=self.application_id,
-            itype=itype,
-            data=data,
-            user=user,
-            channel=channel,
-            guild=target,
-            locale=locale,
-            message=message,
-        )
-        record = self.interactions.add(payload, self.clock())
-        await self.gateway.dispatch("INTERACTION_CREATE", payload)
-        return record
-
-    def _command_data(self, name: str, options: Any, guild: Any, focused: str | None) -> JSON:
-        guild_id = None if guild is None else (self.guild if guild is DEFAULT else guild).id
-        data: JSON = {
-            "id": str(self.core.command_id(name, guild_id)),
-            "name": name,
-            "type": 1,
-            "options": command_options(options, focused),
-        }
-        guild_scoped = any(c["name"] == name for c in self.core.commands.get(str(guild_id), []))
-        if guild_id is not None and guild_scoped:
-            data["guild_id"] = str(guild_id)
-        return data
-
-    async def send_slash_command(
-        self,
-        name: str,
-        options: dict[str, Any] | list[JSON] | None = None,
-        *,
-        user: FakeUser | None = None,
-        guild: FakeGuild | _Default | None = DEFAULT,
-        channel: FakeChannel | None = None,
-        locale: str = "en-US",
-    ) -> InteractionRecord:
-        """Dispatches INTERACTION_CREATE type 2 for `/name`; `guild=None` means in a DM."""
-        data = self._command_data(name, options, guild, None)
-        return await self._interact(2, data, user, guild, channel, locale)
-
-    async def send_autocomplete(
-        self,
-        name: str,
-        options: dict[str, Any] | list[JSON],
-        focused: str | None = None,
-        *,
-        user: FakeUser | None = None,
-        guild: FakeGuild | _Default | None = DEFAULT,
-        channel: FakeChannel | None = None,
-        locale: str = "en-US",
-    ) -> InteractionRecord:
-        """Type 4: `focused` names the option being typed (default: the last one)."""
-        if isinstance(options, dict) and focused is None:
-            focused = list(options)[-1]
-        data = self._command_data(name, options, guild, focused)
-        return await self._interact(4, data, user, guild, channel, locale)
-
-    async def click_button(
-        self,
-        message: SentMessage | int,
-        custom_id: str,
-        *,
-        user: FakeUser | None = None,
-        component_type: int = 2,
-        values: list[str] | None = None,
-        locale: str = "en-US",
-    ) -> InteractionRecord:
-        """Type 3 on a message the bot sent (buttons; selects with `component_type`/`values`)."""
-        sent = message if isinstance(message, SentMessage) else self.store.by_id[message]
-        channel = self.store.channel(sent.channel_id)
-        guild = self.world.guild(channel.guild_id) if channel.guild_id else None
-        data: JSON = {"custom_id": custom_id, "component_type": component_type}
-        if values is not None:
-            data["values"] = values
-        return await self._interact(3, data, user, guild, channel, locale, message=sent.message)
