@@ -90,8 +90,7 @@ def answer(
     passages = tuple(
         passage
         for paragraph, score in found
-        if (passage := _passage(index, paragraph, score, weights, rule)).relevance
-        >= min_relevance
+        if (passage := _passage(index, paragraph, score, weights, rule)).relevance >= min_relevance
     )
     if not passages:
         titles = tuple(dict.fromkeys(p.article.title for p, _ in found))[:3]
@@ -131,7 +130,9 @@ def question_rule(question: str) -> RelevanceRule:
     return RelevanceRule.of(question, question_vector(question))
 
 
-def paragraph_relevance(index: SearchIndex, rule: RelevanceRule, paragraph: StoredParagraph) -> float:
+def paragraph_relevance(
+    index: SearchIndex, rule: RelevanceRule, paragraph: StoredParagraph
+) -> float:
     """How much of the question a paragraph carries (0-1), as the no-answer rule sees it."""
     present = set(paragraph_terms(paragraph.text, paragraph.analysis).terms)
     return rule.relevance(present, _cosine(index, rule, paragraph))

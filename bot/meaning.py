@@ -26,8 +26,8 @@ import numpy.typing as npt
 # thread pool warns when the process forks (reindexing forks worker processes).
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-from safetensors.numpy import load_file  # noqa: E402  (after the environment is set)
-from tokenizers import Tokenizer  # noqa: E402
+from safetensors.numpy import load_file
+from tokenizers import Tokenizer
 
 MODEL = "l2_supercat"
 DIMENSIONS = 256
@@ -83,7 +83,7 @@ class Embedder:
 
     def embed_one(self, text: str) -> npt.NDArray[np.float32]:
         """One text's unit vector, as float32 for scoring."""
-        return self.embed([text])[0].astype(np.float32)
+        return np.asarray(self.embed([text])[0], dtype=np.float32)
 
 
 # Texts whose token vectors are gathered at once.

@@ -19,6 +19,7 @@ without it they count nothing and ranking falls back to the other features.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -93,7 +94,9 @@ def rank_paragraphs(
         return []
     candidates = index.paragraphs(docs)
     bm25 = _relative(index.bm25_of(terms, docs))
-    close = _relative(index.similarities(meaning, docs)) if meaning is not None else np.zeros_like(bm25)
+    close = (
+        _relative(index.similarities(meaning, docs)) if meaning is not None else np.zeros_like(bm25)
+    )
     evidence = QuestionEvidence.of(terms, weights, question) if sum(weights.values()) else None
     rescored = [
         (p, float(b + MEANING_WEIGHT * c) + _evidence(p, evidence))
@@ -103,10 +106,12 @@ def rank_paragraphs(
     return rescored[:k]
 
 
-def _relative(values: FloatArray) -> FloatArray:
+def _relative(values: npt.NDArray[np.floating[Any]]) -> FloatArray:
     """Values as a share of the largest (all zero when none is positive)."""
     top = float(values.max()) if len(values) else 0.0
-    return values / top if top > 0 else np.zeros_like(values)
+    if top <= 0:
+        return np.zeros(len(values), dtype=np.float64)
+    return np.asarray(values / top, dtype=np.float64)
 
 
 def _evidence(paragraph: StoredParagraph, question: QuestionEvidence | None) -> float:

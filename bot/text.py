@@ -12,8 +12,8 @@ import re
 import string
 import sys
 import unicodedata
-from importlib.metadata import version
 from functools import lru_cache
+from importlib.metadata import version
 
 import nltk
 from lemminflect import getAllLemmas
@@ -176,10 +176,11 @@ def lemma_of(word: str) -> str:
     a lemma of its own ("saw", "left", "found") is kept: its stem already matches its
     regular relatives, and mapping it to another word's lemma would merge two meanings.
     """
-    lemmas = getAllLemmas(word)
+    lemmas: dict[str, tuple[str, ...]] = getAllLemmas(word)
     if not lemmas or any(word in forms for forms in lemmas.values()):
         return word
-    return next(lemmas[pos][0] for pos in (*_LEMMA_POS, *lemmas) if pos in lemmas)
+    lemma: str = next(lemmas[pos][0] for pos in (*_LEMMA_POS, *lemmas) if pos in lemmas)
+    return lemma
 
 
 # Questions and the re-ranker's sentence words: a bounded cache, since the bot runs for

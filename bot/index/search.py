@@ -99,7 +99,7 @@ class SearchIndex:
             allowed = np.arange(article.first_doc, article.first_doc + article.paragraph_count)
         return self.scorer.top(self.term_ids(terms), k, allowed)
 
-    def bm25_of(self, terms: list[str], docs: list[int]) -> FloatArray:
+    def bm25_of(self, terms: list[str], docs: list[int]) -> npt.NDArray[np.float64]:
         """The BM25 scores of these paragraphs only."""
         return self.scorer.scores_of(self.term_ids(terms), np.asarray(docs, dtype=np.int64))
 
@@ -107,9 +107,7 @@ class SearchIndex:
         """Cosine similarity of the question's vector to each of these paragraphs'."""
         return self.vectors[docs].astype(np.float32) @ question
 
-    def nearest(
-        self, question: FloatArray, k: int, article_id: str | None = None
-    ) -> list[int]:
+    def nearest(self, question: FloatArray, k: int, article_id: str | None = None) -> list[int]:
         """The k paragraphs closest in meaning (a full scan: see `DENSE_SCAN_LIMIT`)."""
         first, end = 0, len(self.vectors)
         if article_id is not None:
@@ -185,7 +183,8 @@ def _scan_matrix(vectors: Vectors) -> FloatArray:
         return np.zeros((0, SCAN_DIMENSIONS), dtype=np.float32)
     prefix = np.ascontiguousarray(vectors[:, :SCAN_DIMENSIONS], dtype=np.float32)
     norms = np.linalg.norm(prefix, axis=1, keepdims=True)
-    return np.divide(prefix, norms, out=prefix, where=norms > 0)
+    np.divide(prefix, norms, out=prefix, where=norms > 0)
+    return prefix
 
 
 # Keys per batch query: well under SQLite's bound-parameter limit, and one query for the

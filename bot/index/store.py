@@ -64,9 +64,7 @@ CREATE TABLE IF NOT EXISTS compiled (
     name TEXT NOT NULL, chunk INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (name, chunk)
 );
 """
-TABLES = (
-    "meta", "files", "articles", "paragraphs", "analyses", "vectors", "terms", "compiled"
-)
+TABLES = ("meta", "files", "articles", "paragraphs", "analyses", "vectors", "terms", "compiled")
 
 UINT32 = np.dtype("<u4")
 
