@@ -270,8 +270,7 @@ def cmd_articles(args: argparse.Namespace, settings: Settings) -> int:
                 print(json_line(row))
             else:
                 fields = (a.id, a.title, a.author or "-", a.date or "-")
-                row_text = "\t".join(fields) + f"\t{a.paragraph_count} paragraphs"
-                print(terminal_safe(row_text))
+                print("\t".join(map(terminal_safe, (*fields, f"{a.paragraph_count} paragraphs"))))
     finally:
         index.close()
     return ExitCode.OK

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from support import front_matter_article
 
 from bot.index.build import reindex
@@ -16,6 +17,11 @@ REPO = Path(__file__).resolve().parent.parent
 BUNDLED_CORPUS = REPO / "corpus"
 
 WriteArticle = Callable[..., Path]
+
+# No per-example deadline: it is a timing assertion, and on a busy 2-core machine one slow
+# example of a correct function fails the run. Work is bounded by tests that count it.
+settings.register_profile("citebot", deadline=None)
+settings.load_profile("citebot")
 
 
 @pytest.fixture

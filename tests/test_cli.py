@@ -218,7 +218,7 @@ def test_installed_console_script_answers_in_a_subprocess(bundled_corpus, tmp_pa
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["passages"][0]["paragraph"] == 7
     # The first ask builds the index and says so in its summary line, with no log line.
-    assert result.stderr.startswith("1 articles, 19 paragraphs (1 added")
+    assert result.stderr.startswith("1 articles, 20 paragraphs (1 added")
     assert " INFO " not in result.stderr and len(result.stderr.splitlines()) == 1
 
 
@@ -306,7 +306,7 @@ def test_ask_reads_an_article_added_after_the_index_was_built(capsys, bundled_co
     code, out, err = run(capsys, "ask", question, *common)
     assert code == 0
     assert "Orchards grow apples" in out
-    assert err.startswith("2 articles, 20 paragraphs (1 added, 0 changed")
+    assert err.startswith("2 articles, 21 paragraphs (1 added, 0 changed")
     code, out, err = run(capsys, "ask", question, *common)  # nothing new: nothing said
     assert (code, err) == (0, "")
     assert "Orchards grow apples" in out
