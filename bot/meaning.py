@@ -17,7 +17,8 @@ import functools
 import os
 from dataclasses import dataclass, field
 from importlib.metadata import version
-from importlib.resources import files
+from importlib.util import find_spec
+from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
@@ -53,10 +54,16 @@ class Embedder:
         for chunk in text.split():
             found = chunks.get(chunk)
             if found is None:
-                found = self.tokenizer.encode(chunk, add_special_tokens=False).ids
+                found = self._encode(chunk)
                 if len(chunks) < _CHUNK_CACHE:
                     chunks[chunk] = found
             ids += found
+        return ids
+
+    def _encode(self, chunk: str) -> list[int]:
+        # The tokenizer takes only valid Unicode: a lone surrogate becomes U+FFFD.
+        valid = chunk.encode("utf-8", "replace").decode("utf-8")
+        ids: list[int] = self.tokenizer.encode(valid, add_special_tokens=False).ids
         return ids
 
     def embed(self, texts: list[str]) -> Vectors:
@@ -81,15 +88,24 @@ class Embedder:
 _CHUNK_CACHE = 1 << 20
 
 
-@functools.cache
+@functools.lru_cache(maxsize=1)
 def load_embedder() -> Embedder:
     """The packaged model, loaded once per process (about 35 MB, 0.1 s)."""
-    root = files("wordllama")
+    root = _package_folder("wordllama")
     weights = load_file(str(root / "weights" / f"{MODEL}_{DIMENSIONS}.safetensors"))
     tokenizer = Tokenizer.from_file(str(root / "tokenizers" / f"{MODEL}_tokenizer_config.json"))
     tokenizer.no_padding()
     tokenizer.no_truncation()
     return Embedder(np.ascontiguousarray(weights["embedding.weight"], dtype=np.float32), tokenizer)
+
+
+def _package_folder(name: str) -> Path:
+    """Where an installed package's files are, without importing it (importing `wordllama`
+    pulls in pydantic and requests, and configures logging)."""
+    spec = find_spec(name)
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError(f"the {name} package is not installed")
+    return Path(next(iter(spec.submodule_search_locations)))
 
 
 def passage_text(title: str, paragraph: str) -> str:

@@ -235,7 +235,7 @@ def load_index(db_path: Path, params: Bm25Params | None = None) -> SearchIndex:
     )
 
 
-@functools.cache
+@functools.lru_cache(maxsize=1)
 def _one_blas_thread() -> None:
     """Answer with one BLAS thread per process.
 
