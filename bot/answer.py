@@ -1,9 +1,8 @@
 """Question -> Answer: ranked verbatim passages with citations, or an explicit "no answer".
 
-The no-answer rule: a passage is relevant when the question terms it contains carry at least
-`min_relevance` of the question's total idf weight (terms the corpus has never seen carry the
-largest weight, so an off-topic question cannot clear the bar on one shared common word).
-Only passages that clear the bar are returned; if none does, the answer says so.
+The no-answer rule (`bot.relevance`): a passage is shown when its relevance, the share of
+the question's information it carries in words and in meaning, reaches `min_relevance`;
+if none does, the answer says so.
 
 The work per question is bounded: only its first `MAX_QUESTION_CHARS` characters and first
 `MAX_QUESTION_TERMS` index terms are used, and the answer says when it read less.
@@ -19,7 +18,8 @@ from bot.citation import Citation
 from bot.config import DEFAULT_MIN_RELEVANCE
 from bot.index.search import SearchIndex, StoredParagraph
 from bot.paragraph import ParagraphAnalysis
-from bot.rank import rank_paragraphs
+from bot.rank import question_vector, rank_paragraphs
+from bot.relevance import RelevanceRule
 from bot.rerank.evidence import ParagraphTerms, Sentence, paragraph_terms
 from bot.text import analyze, token_spans
 
@@ -85,11 +85,12 @@ def answer(
     if not terms:
         return Answer(question, AnswerStatus.NO_SEARCH_TERMS, (), truncated=truncated)
     weights = term_weights(index, terms)
+    rule = question_rule(read)
     found = rank_paragraphs(index, terms, k=k, article_id=article_id, question=read)
     passages = tuple(
         passage
         for paragraph, score in found
-        if (passage := _passage(paragraph, score, weights)).relevance >= min_relevance
+        if (passage := _passage(index, paragraph, score, weights, rule)).relevance >= min_relevance
     )
     if not passages:
         titles = tuple(dict.fromkeys(p.article.title for p, _ in found))[:3]
@@ -112,7 +113,8 @@ def bounded_question(question: str) -> tuple[str, bool]:
 
 
 def term_weights(index: SearchIndex, terms: list[str]) -> dict[str, float]:
-    """Each distinct question term's idf; unseen terms get the idf of the rarest term."""
+    """Each distinct question term's idf (for the best sentence); unseen terms get the idf
+    of the rarest term."""
     n = index.paragraph_count
     unseen = math.log(n + 0.5) - math.log(0.5) if n else 1.0
     weights = {}
@@ -123,17 +125,32 @@ def term_weights(index: SearchIndex, terms: list[str]) -> dict[str, float]:
     return weights
 
 
-def relevance(text: str, weights: dict[str, float]) -> float:
-    """The share of the question's weight carried by the terms present in the text."""
-    return _share(weights, set(analyze(text)))
+def question_rule(question: str) -> RelevanceRule:
+    """The no-answer rule's view of a question: its words' information and its vector."""
+    return RelevanceRule.of(question, question_vector(question))
 
 
-def _share(weights: dict[str, float], present: set[str]) -> float:
-    total = sum(weights.values())
-    return sum(w for t, w in weights.items() if t in present) / total if total else 0.0
+def paragraph_relevance(
+    index: SearchIndex, rule: RelevanceRule, paragraph: StoredParagraph
+) -> float:
+    """How much of the question a paragraph carries (0-1), as the no-answer rule sees it."""
+    present = set(paragraph_terms(paragraph.text, paragraph.analysis).terms)
+    return rule.relevance(present, _cosine(index, rule, paragraph))
 
 
-def _passage(paragraph: StoredParagraph, score: float, weights: dict[str, float]) -> Passage:
+def _cosine(index: SearchIndex, rule: RelevanceRule, paragraph: StoredParagraph) -> float:
+    if rule.vector is None:
+        return 0.0
+    return float(index.similarities(rule.vector, [paragraph.doc])[0])
+
+
+def _passage(
+    index: SearchIndex,
+    paragraph: StoredParagraph,
+    score: float,
+    weights: dict[str, float],
+    rule: RelevanceRule,
+) -> Passage:
     # The re-ranker has just analysed this paragraph from the terms and sentences the index
     # stored: relevance and the best sentence need no tokenizing, stemming or splitting.
     text = paragraph.text
@@ -143,7 +160,7 @@ def _passage(paragraph: StoredParagraph, score: float, weights: dict[str, float]
     return Passage(
         rank=0,
         score=score,
-        relevance=_share(weights, present),
+        relevance=rule.relevance(present, _cosine(index, rule, paragraph)),
         citation=Citation.of(paragraph),
         text=text,
         best_sentences=(best_sentence(analysed, weights),),

@@ -13,8 +13,10 @@ import string
 import sys
 import unicodedata
 from functools import lru_cache
+from importlib.metadata import version
 
 import nltk
+from lemminflect import getAllLemmas
 from nltk import redos
 from nltk.stem.snowball import SnowballStemmer
 from nltk.tokenize import RegexpTokenizer
@@ -157,8 +159,28 @@ def term_of(token: str) -> str | None:
         return None
     if lowered[0].isdigit():
         return _NUMBER_SEPARATORS.sub("", lowered)
-    stem: str = _stemmer.stem(lowered)
+    stem: str = _stemmer.stem(lemma_of(lowered))
     return stem
+
+
+# Parts of speech in the order their lemma is preferred when a form is irregular for all.
+_LEMMA_POS = ("VERB", "NOUN", "ADJ", "ADV")
+
+
+def lemma_of(word: str) -> str:
+    """The dictionary form of an irregular word form ("said" -> "say", "children" ->
+    "child", "went" -> "go"); the word itself when it is, or may be, a lemma already.
+
+    Snowball strips regular endings but cannot relate irregular forms, which people
+    paraphrase freely ("what did X say" of a text that writes "said"). A form that is also
+    a lemma of its own ("saw", "left", "found") is kept: its stem already matches its
+    regular relatives, and mapping it to another word's lemma would merge two meanings.
+    """
+    lemmas: dict[str, tuple[str, ...]] = getAllLemmas(word)
+    if not lemmas or any(word in forms for forms in lemmas.values()):
+        return word
+    lemma: str = next(lemmas[pos][0] for pos in (*_LEMMA_POS, *lemmas) if pos in lemmas)
+    return lemma
 
 
 # Questions and the re-ranker's sentence words: a bounded cache, since the bot runs for
@@ -362,6 +384,7 @@ def analyzer_fingerprint() -> str:
         _TOKEN_PATTERN,
         PUNKT_PIECE,
         nltk.__version__,
+        version("lemminflect"),
         unicodedata.unidata_version,
     )
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]

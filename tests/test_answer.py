@@ -86,7 +86,8 @@ def test_answer_can_be_restricted_to_one_article(write_article, corpus_dir, tmp_
     reindex(corpus_dir, db)
     index = load_index(db)
     result = answer(index, "apple orchards", k=5, article_id="b")
-    assert [p.citation.article_id for p in result.passages] == ["b"]
+    assert {p.citation.article_id for p in result.passages} == {"b"}
+    assert result.passages[0].citation.paragraph == 1
     index.close()
 
 

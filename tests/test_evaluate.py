@@ -77,8 +77,19 @@ def test_ranks_follow_rank_candidates_and_give_hit_at_k_and_mrr(index):
     assert [o.question for o in report.misses()] == [questions[3]]
 
 
-def test_a_gold_paragraph_outside_the_top_10_counts_zero(index):
+def test_a_gold_paragraph_outside_the_top_10_counts_zero(tmp_path):
+    # Twelve paragraphs that say what the question asks, so that neither words nor
+    # meaning can bring the river paragraph into the top 10.
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    ash = [f"Volcanic ash and sulfur fell on village {n} near the crater." for n in range(12)]
+    for slug, paragraphs in {**ARTICLES, "ashfall": ash}.items():
+        front = f"---\ntitle: {slug.title()}\nsource: test\n---\n\n"
+        (corpus / f"{slug}.txt").write_text(front + "\n\n".join(paragraphs) + "\n")
+    reindex(corpus, tmp_path / "eval.db")
+    index = load_index(tmp_path / "eval.db")
     report = run_evaluation(index, [q("volcanic ash sulfur", "rivers", 2)])
+    index.close()
     assert report.outcomes[0].rank is None
     assert report.hit_at(5) == 0.0 and report.mrr == 0.0
     assert "not in top 10" in format_report(report)

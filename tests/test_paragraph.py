@@ -50,4 +50,4 @@ def test_tokens_go_to_the_sentence_they_start_in():
     spans = split_sentences(text)
     assert [(start, end) for start, end, _ in analysis.sentences] == spans
     assert [count for _, _, count in analysis.sentences] == [5, 2, 1]
-    assert analysis.terms[:5] == ("mr", "blinken", "met", None, "troop")
+    assert analysis.terms[:5] == ("mr", "blinken", "meet", None, "troop")

@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from bot import meaning
 from bot.corpus import Article, ArticleError, parse_article, read_article_file
 from bot.paragraph import analyse_paragraph
 from bot.text import TermCache
@@ -114,6 +115,7 @@ class AnalyzedArticle:
     tokens: U32
     token_counts: U32
     sentences: tuple[bytes, ...]
+    vectors: bytes  # each paragraph's meaning vector, in order (`bot.meaning.to_blob`)
 
     def paragraph_tokens(self, global_ids: U32) -> list[bytes]:
         """Each paragraph's token blob with local ids replaced by global ones."""
@@ -166,7 +168,14 @@ def analyze_article(
         tokens=all_tokens.astype(np.uint32),
         token_counts=token_counts.astype(np.uint32),
         sentences=tuple(sentences),
+        vectors=meaning.to_blob(paragraph_vectors(article)),
     )
+
+
+def paragraph_vectors(article: Article) -> meaning.Vectors:
+    """The meaning vector of each paragraph, read with its article's title."""
+    texts = [meaning.passage_text(article.title, text) for text in article.paragraphs]
+    return meaning.load_embedder().embed(texts)
 
 
 def run_job(job: Job, state: AnalysisState | None = None) -> AnalyzedArticle | Failed:

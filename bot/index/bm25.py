@@ -98,6 +98,17 @@ class Bm25Scorer:
                 total[docs] += contribution
         return total
 
+    def scores_of(self, term_ids: list[int], docs: npt.NDArray[np.int64]) -> FloatArray:
+        """The scores of the given paragraphs only (postings are sorted by paragraph)."""
+        total = np.zeros(len(docs), dtype=np.float64)
+        for term_id in term_ids:
+            if 0 <= term_id < len(self.idf):
+                term_docs, contribution = self.term_contribution(term_id)
+                where = np.minimum(np.searchsorted(term_docs, docs), len(term_docs) - 1)
+                if len(term_docs):
+                    total += np.where(term_docs[where] == docs, contribution[where], 0.0)
+        return total
+
     def top(
         self, term_ids: list[int], k: int, allowed: IntArray | None = None
     ) -> list[tuple[int, float]]:

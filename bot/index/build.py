@@ -283,6 +283,7 @@ def _apply(
 
 def _delete_article(conn: sqlite3.Connection, article_id: str) -> None:
     conn.execute("DELETE FROM analyses WHERE article_id = ?", (article_id,))
+    conn.execute("DELETE FROM vectors WHERE article_id = ?", (article_id,))
     conn.execute("DELETE FROM paragraphs WHERE article_id = ?", (article_id,))
     conn.execute("DELETE FROM articles WHERE id = ?", (article_id,))
     conn.execute("DELETE FROM files WHERE article_id = ?", (article_id,))
@@ -325,6 +326,7 @@ def _insert_article(
             store.to_blob(analyzed.tfs),
         ),
     )
+    conn.execute("INSERT INTO vectors VALUES (?, ?)", (article.id, analyzed.vectors))
     conn.execute(
         "INSERT INTO files VALUES (?, ?, ?, ?)",
         (article.id, analyzed.relative, analyzed.digest, stamp),

@@ -15,11 +15,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
+from threadpoolctl import threadpool_limits
 
+from bot import meaning
 from bot.index import store
 from bot.index.bm25 import Bm25Params, Bm25Scorer
 from bot.index.compile import Compiled
+from bot.meaning import Vectors
 from bot.paragraph import ParagraphAnalysis
+
+FloatArray = npt.NDArray[np.float32]
 
 
 @dataclass(frozen=True)
@@ -57,15 +63,18 @@ class SearchIndex:
     articles: tuple[IndexedArticle, ...]
     generation: int
     _conn: sqlite3.Connection
+    vectors: Vectors = field(default_factory=lambda: np.zeros((0, meaning.DIMENSIONS), np.float16))
     _by_id: dict[str, IndexedArticle] = field(init=False)
     _starts: list[int] = field(init=False)
     _terms: list[str | None] = field(init=False)
+    _scan: FloatArray = field(init=False)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_id", {a.id: a for a in self.articles})
         object.__setattr__(self, "_starts", [a.first_doc for a in self.articles])
         object.__setattr__(self, "_terms", _terms_by_id(self.vocabulary))
+        object.__setattr__(self, "_scan", _scan_matrix(self.vectors))
 
     @property
     def paragraph_count(self) -> int:
@@ -89,6 +98,27 @@ class SearchIndex:
             article = self._by_id[article_id]
             allowed = np.arange(article.first_doc, article.first_doc + article.paragraph_count)
         return self.scorer.top(self.term_ids(terms), k, allowed)
+
+    def bm25_of(self, terms: list[str], docs: list[int]) -> npt.NDArray[np.float64]:
+        """The BM25 scores of these paragraphs only."""
+        return self.scorer.scores_of(self.term_ids(terms), np.asarray(docs, dtype=np.int64))
+
+    def similarities(self, question: FloatArray, docs: list[int]) -> FloatArray:
+        """Cosine similarity of the question's vector to each of these paragraphs'."""
+        return self.vectors[docs].astype(np.float32) @ question
+
+    def nearest(self, question: FloatArray, k: int, article_id: str | None = None) -> list[int]:
+        """The k paragraphs closest in meaning (a full scan: see `DENSE_SCAN_LIMIT`)."""
+        first, end = 0, len(self.vectors)
+        if article_id is not None:
+            article = self._by_id[article_id]
+            first, end = article.first_doc, article.first_doc + article.paragraph_count
+        if end <= first or len(self._scan) < end:
+            return []
+        sims = self._scan[first:end] @ question[:SCAN_DIMENSIONS]
+        k = min(k, len(sims))
+        best = np.argpartition(-sims, k - 1)[:k]
+        return [first + int(d) for d in best[np.lexsort((best, -sims[best]))]]
 
     def paragraph(self, doc: int) -> StoredParagraph:
         """A paragraph by document number, read from the pinned snapshot."""
@@ -138,6 +168,25 @@ class SearchIndex:
             self._conn.close()
 
 
+# Paragraphs up to which every question also scans all vectors for candidates BM25 missed:
+# at 100k a scan costs about 2 ms; past it, meaning only re-ranks BM25's candidates.
+DENSE_SCAN_LIMIT = 100_000
+
+# The scan compares the vectors' first dimensions only (WordLlama is trained so that a
+# prefix is a coarser embedding of its own); candidates are then scored on all of them.
+SCAN_DIMENSIONS = 64
+
+
+def _scan_matrix(vectors: Vectors) -> FloatArray:
+    """The float32 prefix the dense scan multiplies by (empty past `DENSE_SCAN_LIMIT`)."""
+    if len(vectors) > DENSE_SCAN_LIMIT:
+        return np.zeros((0, SCAN_DIMENSIONS), dtype=np.float32)
+    prefix = np.ascontiguousarray(vectors[:, :SCAN_DIMENSIONS], dtype=np.float32)
+    norms = np.linalg.norm(prefix, axis=1, keepdims=True)
+    np.divide(prefix, norms, out=prefix, where=norms > 0)
+    return prefix
+
+
 # Keys per batch query: well under SQLite's bound-parameter limit, and one query for the
 # re-ranker's candidates.
 _BATCH = 256
@@ -157,6 +206,7 @@ def _batch_query(size: int) -> str:
 
 def load_index(db_path: Path, params: Bm25Params | None = None) -> SearchIndex:
     """Load the newest complete index from the database and pin its snapshot."""
+    _one_blas_thread()
     conn = store.connect(db_path, readonly=True)
     try:
         conn.execute("BEGIN")
@@ -167,6 +217,7 @@ def load_index(db_path: Path, params: Bm25Params | None = None) -> SearchIndex:
         compiled = Compiled.load(conn)
         vocabulary = dict(conn.execute("SELECT term, id FROM terms").fetchall())
         articles = _read_articles(conn)
+        vectors = _read_vectors(conn, compiled.paragraph_count)
     except sqlite3.Error as exc:
         conn.close()
         raise store.StoreError(f"cannot read the index in {db_path}: {exc}") from exc
@@ -180,7 +231,32 @@ def load_index(db_path: Path, params: Bm25Params | None = None) -> SearchIndex:
         articles=articles,
         generation=int(meta["generation"]),
         _conn=conn,
+        vectors=vectors,
     )
+
+
+@functools.lru_cache(maxsize=1)
+def _one_blas_thread() -> None:
+    """Answer with one BLAS thread per process.
+
+    Answering multiplies small matrices, where OpenBLAS's threads cost more than they save,
+    most of all on a busy machine: scanning 100,000 vectors took 12.8 ms with two threads
+    and 2.1 ms with one on this project's 2-core test machine.
+    """
+    threadpool_limits(limits=1, user_api="blas")
+
+
+def _read_vectors(conn: sqlite3.Connection, count: int) -> Vectors:
+    """Every paragraph's meaning vector, in document order (articles by id)."""
+    out = np.empty((count, meaning.DIMENSIONS), dtype=np.float16)
+    filled = 0
+    for (blob,) in conn.execute("SELECT data FROM vectors ORDER BY article_id"):
+        rows = meaning.from_blob(blob)
+        out[filled : filled + len(rows)] = rows
+        filled += len(rows)
+    if filled != count:
+        raise store.StoreError(f"the index holds {filled} vectors for {count} paragraphs")
+    return out
 
 
 def _terms_by_id(vocabulary: dict[str, int]) -> list[str | None]:

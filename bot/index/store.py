@@ -17,9 +17,10 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from bot.meaning import model_fingerprint
 from bot.text import analyzer_fingerprint
 
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 CHUNK_BYTES = 64 * 1024 * 1024
 # How long a writer waits for another writer (a second `citebot index`) to finish.
 BUSY_TIMEOUT_MS = 30_000
@@ -54,12 +55,16 @@ CREATE TABLE IF NOT EXISTS analyses (
     term_ids BLOB NOT NULL,
     tfs BLOB NOT NULL
 );
+CREATE TABLE IF NOT EXISTS vectors (
+    article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    data BLOB NOT NULL
+);
 CREATE TABLE IF NOT EXISTS terms (id INTEGER PRIMARY KEY, term TEXT NOT NULL UNIQUE);
 CREATE TABLE IF NOT EXISTS compiled (
     name TEXT NOT NULL, chunk INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (name, chunk)
 );
 """
-TABLES = ("meta", "files", "articles", "paragraphs", "analyses", "terms", "compiled")
+TABLES = ("meta", "files", "articles", "paragraphs", "analyses", "vectors", "terms", "compiled")
 
 UINT32 = np.dtype("<u4")
 
@@ -107,7 +112,7 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
 
 def index_format() -> str:
     """What a database must have been written with to be read: table layout and analyzer."""
-    return f"{SCHEMA_VERSION}/{analyzer_fingerprint()}"
+    return f"{SCHEMA_VERSION}/{analyzer_fingerprint()}/{model_fingerprint()}"
 
 
 def ensure_schema(conn: sqlite3.Connection) -> None:

@@ -1,0 +1,83 @@
+"""The no-answer rule: does a passage carry what the question asks about?
+
+A passage's relevance (0-1) blends two shares, equally:
+
+- **words**: the share of the question's information that the passage contains, where a
+  word's information is how rare it is in general English (wordfreq's Zipf scale:
+  `ZIPF_CEILING` minus its frequency, so "the" weighs nothing, "troops" 2.4, "Blinken"
+  5.3). General English, not the corpus, because the corpus may be one article, where idf
+  says nothing, and because a word the corpus never uses ("say" of a text that writes
+  "said", a synonym) must not weigh as the rarest word there is. Words meet on their index
+  terms, so lemmas count ("say"/"said", "child"/"children").
+- **meaning**: the cosine of the question's and the passage's vectors (`bot.meaning`),
+  mapped from [`COSINE_FLOOR`, `COSINE_FULL`] to [0, 1]: it credits a paraphrase that
+  shares no word with the text.
+
+A passage is shown when its relevance reaches the bar (`CITEBOT_MIN_RELEVANCE`); when no
+passage does, the answer says nothing in the articles answers the question. The constants
+and the bar were fitted on half of each question set's articles and checked on the other
+half (benchmarks/quality.py, fourth round).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import numpy.typing as npt
+from wordfreq import zipf_frequency
+
+from bot.text import normalize_token, tokens
+
+# Zipf frequencies run from about 8 ("the") down to 0 (unknown); words at or above the
+# ceiling carry no information.
+ZIPF_CEILING = 7.0
+MEANING_SHARE = 0.5
+COSINE_FLOOR = 0.2
+COSINE_FULL = 0.6
+
+
+@lru_cache(maxsize=1 << 16)
+def informativeness(word: str) -> float:
+    """How much a (lower-case) word says, from its frequency in general English."""
+    return max(0.0, ZIPF_CEILING - zipf_frequency(word, "en"))
+
+
+@dataclass(frozen=True)
+class RelevanceRule:
+    """One question's weights and vector, to judge each candidate passage."""
+
+    weights: dict[str, float]
+    vector: npt.NDArray[np.float32] | None
+
+    @classmethod
+    def of(cls, question: str, vector: npt.NDArray[np.float32] | None) -> RelevanceRule:
+        """The rule for a question: each index term weighs its most informative word."""
+        weights: dict[str, float] = {}
+        for word in tokens(question):
+            lowered = word.lower()
+            term = normalize_token(lowered)
+            if term:
+                weights[term] = max(weights.get(term, 0.0), informativeness(lowered))
+        return cls(weights, vector)
+
+    def words_share(self, present: set[str] | frozenset[str]) -> float:
+        """The share of the question's information carried by these index terms."""
+        total = sum(self.weights.values())
+        if not total:
+            return 0.0
+        return sum(w for term, w in self.weights.items() if term in present) / total
+
+    def meaning_share(self, cosine: float) -> float:
+        """The cosine mapped onto 0..1 (0 at or below the floor)."""
+        if self.vector is None:
+            return 0.0
+        return min(1.0, max(0.0, (cosine - COSINE_FLOOR) / (COSINE_FULL - COSINE_FLOOR)))
+
+    def relevance(self, present: set[str] | frozenset[str], cosine: float) -> float:
+        """The passage's relevance, 0..1: words and meaning, blended."""
+        words = self.words_share(present)
+        if self.vector is None:
+            return words
+        return (1 - MEANING_SHARE) * words + MEANING_SHARE * self.meaning_share(cosine)
