@@ -386,6 +386,7 @@ def _plain_sentences(text: str) -> list[tuple[int, int]] | None:
     return spans
 
 
+@lru_cache(maxsize=1)  # constant for the process; reads package metadata
 def analyzer_fingerprint() -> str:
     """A short digest of everything that decides a text's terms and sentences.
 
