@@ -30,6 +30,9 @@ _BULLET = re.compile(r"^\s*(?:[•◦▪●□☆■▶►▼*·]\s*)")
 # "Olena Shmahalo/Quanta Magazine", "JIM WATSON/AFP/Getty Images": a photo credit.
 _CREDIT_LINE = re.compile(r"^[\w.'’ -]{2,40}/[\w.'’ /-]{2,40}$")
 _CAPTION_MAX_WORDS = 60
+# A subheading may recur (the goals, then the design, per item); more often is furniture.
+_MAX_HEADING_REPEATS = 2
+_BY_CREDIT = re.compile(r"by\s", re.IGNORECASE)
 # A paragraph the page repeats is kept only when it is long: a pull quote is not a caption.
 _KEEP_REPEATED_WORDS = 40
 # "…in Queens.CreditChang W. Lee/The New York Times": a caption with its credit run on.
@@ -104,7 +107,10 @@ def _keep(lines: list[str], index: int, end: int, counts: Counter[str]) -> bool:
         return False  # a date alone on its line labels a teaser or a picture
     words = word_count(line)
     if counts[_bare(line)] > 1 and (words < _KEEP_REPEATED_WORDS or not is_prose(line)):
-        return False  # what the page repeats: captions, alt text, teaser headlines, buttons
+        # What the page repeats: captions, alt text, teaser headlines, buttons; but a
+        # subheading may recur ("Isolation" under the goals, then under the design).
+        repeats = counts[_bare(line)] <= _MAX_HEADING_REPEATS
+        return repeats and words <= _MAX_HEADING_WORDS and _heads_prose(lines, index, end)
     if is_prose(line):
         return True
     if is_list_item(line):
@@ -171,5 +177,24 @@ def _is_button(line: str) -> bool:
 def _heads_prose(lines: list[str], index: int, end: int) -> bool:
     """A subheading: the next line is article prose."""
     # A heading may ask a question; a line ending in a period is a caption or a sentence.
-    heading = not lines[index].rstrip().endswith(".")
-    return heading and index + 1 < end and is_prose(lines[index + 1])
+    return _heading_shaped(lines[index]) and index + 1 < end and _is_text(lines[index + 1])
+
+
+def _heading_shaped(line: str) -> bool:
+    """A heading is words: no final period, no picture, no rule line, no "By" credit."""
+    text = line.strip()
+    if text.endswith(".") or is_list_item(text) or "[" in text or _BY_CREDIT.match(text):
+        return False
+    return any(word.isalpha() for word in text.split())
+
+
+def _is_text(line: str) -> bool:
+    """Prose, or a short full sentence that is not furniture ("Clients can query it.")."""
+    if is_prose(line):
+        return True
+    words = word_count(line)
+    return (
+        is_sentence(line)
+        and words >= _SHORT_SENTENCE_WORDS
+        and not (is_boilerplate(line) or is_furniture(line) or is_list_item(line))
+    )

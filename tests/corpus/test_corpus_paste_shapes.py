@@ -1,0 +1,60 @@
+"""Pasted pages whose article is broken up by charts, recurring subheadings and lists."""
+
+from __future__ import annotations
+
+from bot.corpus import Article, parse_article
+
+
+def _parse(lines: list[str]) -> Article:
+    return parse_article("page", "\n\n".join(lines).encode(), ".txt")
+
+
+def _paragraphs(topic: str, count: int) -> list[str]:
+    return [
+        f"Paragraph {n} about the {topic} explains what changed this year and why the "
+        "council thinks the money is well spent on the harbour and its ferry."
+        for n in range(count)
+    ]
+
+
+def test_an_article_split_by_a_long_chart_is_kept_whole() -> None:
+    # A chart pastes as dozens of axis labels: more lines than a gallery, few words.
+    chart = ["[gif]", "Ferry spending per year", *(f"’{n}" for n in range(10, 60))]
+    lines = [
+        "Ferry budget explained",
+        "By Sam Lee",
+        *_paragraphs("budget", 3),
+        *chart,
+        *_paragraphs("timetable", 4),
+    ]
+    article = _parse(lines)
+    assert article.paragraphs[0].startswith("Paragraph 0 about the budget")
+    assert article.paragraphs[-1].startswith("Paragraph 3 about the timetable")
+
+
+def test_a_recurring_subheading_and_its_short_sentence_are_text() -> None:
+    lines = [
+        "How the ferry timetable is planned",
+        "By Sam Lee",
+        *_paragraphs("plan", 2),
+        "Goals",
+        "Isolation",
+        "Each route runs on its own boat and crew.",
+        "Track the boats",
+        "Riders can see where every boat is right now.",
+        "Design",
+        *_paragraphs("design", 1),
+        "Isolation",
+        *_paragraphs("crews", 2),
+    ]
+    paragraphs = _parse(lines).paragraphs
+    assert paragraphs.count("Isolation") == 2
+    assert "Track the boats" in paragraphs
+    assert "Riders can see where every boat is right now." in paragraphs
+
+
+def test_a_label_the_page_repeats_often_is_not_a_subheading() -> None:
+    lines = ["How the ferry timetable is planned", "By Sam Lee"]
+    for topic in ("plan", "design", "crews", "fares"):
+        lines += ["Sponsored content", *_paragraphs(topic, 2)]
+    assert "Sponsored content" not in _parse(lines).paragraphs
