@@ -58,3 +58,16 @@ def test_a_label_the_page_repeats_often_is_not_a_subheading() -> None:
     for topic in ("plan", "design", "crews", "fares"):
         lines += ["Sponsored content", *_paragraphs(topic, 2)]
     assert "Sponsored content" not in _parse(lines).paragraphs
+
+
+def test_a_blog_signature_under_the_text_gives_the_author() -> None:
+    lines = ["How the ferry timetable is planned", *_paragraphs("plan", 5)]
+    signed = _parse([*lines, "Posted by Sam Lee at 12:55 AM", "Labels: ferries"])
+    assert signed.author == "Sam Lee"
+    split = _parse([*lines, "Written on Mar 17 by", "Jo Bloggs", "Follow"])
+    assert split.author == "Jo Bloggs"
+
+
+def test_a_name_further_down_the_page_is_not_a_signature() -> None:
+    lines = ["How the ferry timetable is planned", *_paragraphs("plan", 5)]
+    assert _parse([*lines, *(["Labels: ferries"] * 9), "By Sam Lee"]).author is None
