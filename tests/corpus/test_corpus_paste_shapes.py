@@ -71,3 +71,16 @@ def test_a_blog_signature_under_the_text_gives_the_author() -> None:
 def test_a_name_further_down_the_page_is_not_a_signature() -> None:
     lines = ["How the ferry timetable is planned", *_paragraphs("plan", 5)]
     assert _parse([*lines, *(["Labels: ferries"] * 9), "By Sam Lee"]).author is None
+
+
+def test_a_short_line_under_the_headline_is_not_wrapped_into_it() -> None:
+    text = "Ferry exploit makes it easy to crash the harbour booking servers\nKevin\n\n"
+    article = parse_article("page", (text + "\n\n".join(_paragraphs("plan", 5))).encode(), ".txt")
+    assert article.title == "Ferry exploit makes it easy to crash the harbour booking servers"
+
+
+def test_a_two_line_wrapped_paragraph_is_still_one() -> None:
+    from bot.corpus.blocks import text_units
+
+    wrapped = "The council met on Monday and voted to keep the late ferry\nrunning all winter."
+    assert text_units(wrapped) == [wrapped.replace("\n", " ")]
