@@ -15,7 +15,7 @@ from collections import Counter
 from bot.corpus.dates import is_date_line
 from bot.corpus.extent import is_image, is_prose, is_section_marker
 from bot.corpus.furniture import is_boilerplate, is_furniture, is_sentence, word_count
-from bot.corpus.headline import is_list_item
+from bot.corpus.headline import is_list_item, looks_like_navigation
 
 # An unpunctuated line this long is a sentence, not a caption.
 FULL_SENTENCE_WORDS = 12
@@ -32,6 +32,9 @@ _CREDIT_LINE = re.compile(r"^[\w.'’ -]{2,40}/[\w.'’ /-]{2,40}$")
 _CAPTION_MAX_WORDS = 60
 # A subheading may recur (the goals, then the design, per item); more often is furniture.
 _MAX_HEADING_REPEATS = 2
+_MAX_SKIPPED_LABELS = 1
+# " 1. The handoff": a numbered item over its paragraph is a subheading.
+_NUMBERED = re.compile(r"^\s*\d{1,2}[.)]\s")
 _BY_CREDIT = re.compile(r"by\s", re.IGNORECASE)
 # A paragraph the page repeats is kept only when it is long: a pull quote is not a caption.
 _KEEP_REPEATED_WORDS = 40
@@ -110,19 +113,25 @@ def _keep(lines: list[str], index: int, end: int, counts: Counter[str]) -> bool:
         # What the page repeats: captions, alt text, teaser headlines, buttons; but a
         # subheading may recur ("Isolation" under the goals, then under the design).
         repeats = counts[_bare(line)] <= _MAX_HEADING_REPEATS
-        return repeats and words <= _MAX_HEADING_WORDS and _heads_prose(lines, index, end)
+        return repeats and words <= _MAX_HEADING_WORDS and _heads_prose(lines, index, end, counts)
     if is_prose(line):
         return True
     if is_list_item(line):
         bare = _bare(line)
-        return word_count(bare) > _NAV_ITEM_WORDS and not (
-            is_boilerplate(bare) or is_furniture(bare)
-        )
+        if is_boilerplate(bare) or is_furniture(bare):
+            return False
+        # " 1. The handoff" over its paragraph is a numbered subheading, not a menu item.
+        if word_count(bare) > _NAV_ITEM_WORDS:
+            return True
+        # A bulleted one needs a full paragraph under it: "• Feed" over a bio line is a menu.
+        numbered = _NUMBERED.match(line) is not None
+        under = index + 1 < end and is_prose(lines[index + 1])
+        return (numbered or under) and _heads_prose(lines, index, end, counts)
     if is_boilerplate(line):
         return False
     if words >= FULL_SENTENCE_WORDS or (is_sentence(line) and words >= _SHORT_SENTENCE_WORDS):
         return True
-    return words <= _MAX_HEADING_WORDS and _heads_prose(lines, index, end)
+    return words <= _MAX_HEADING_WORDS and _heads_prose(lines, index, end, counts)
 
 
 def is_credit(line: str) -> bool:
@@ -174,10 +183,19 @@ def _is_button(line: str) -> bool:
     return not inner or (inner.isalpha() and inner[0].isupper() and " " not in inner)
 
 
-def _heads_prose(lines: list[str], index: int, end: int) -> bool:
-    """A subheading: the next line is article prose."""
+def _heads_prose(lines: list[str], index: int, end: int, counts: Counter[str]) -> bool:
+    """A subheading: the next line is article prose.
+
+    A label the page repeats often (the article's title as each picture's alt text) may
+    sit between a subheading and its text; it is skipped.
+    """
     # A heading may ask a question; a line ending in a period is a caption or a sentence.
-    return _heading_shaped(lines[index]) and index + 1 < end and _is_text(lines[index + 1])
+    if not _heading_shaped(_bare(lines[index])):
+        return False
+    after = index + 1
+    while after < end and counts[_bare(lines[after])] > _MAX_HEADING_REPEATS:
+        after += 1
+    return after < end and after - index <= _MAX_SKIPPED_LABELS + 1 and _is_text(lines[after])
 
 
 def _heading_shaped(line: str) -> bool:
@@ -185,6 +203,8 @@ def _heading_shaped(line: str) -> bool:
     text = line.strip()
     if text.endswith(".") or is_list_item(text) or "[" in text or _BY_CREDIT.match(text):
         return False
+    if not (text[:1].isalnum() or text[:1] in "\"'“‘") or looks_like_navigation(text):
+        return False  # "← Previous: …", "Share on Reddit"
     return any(word.isalpha() for word in text.split())
 
 

@@ -84,3 +84,30 @@ def test_a_two_line_wrapped_paragraph_is_still_one() -> None:
 
     wrapped = "The council met on Monday and voted to keep the late ferry\nrunning all winter."
     assert text_units(wrapped) == [wrapped.replace("\n", " ")]
+
+
+def test_a_subheading_over_its_pictures_alt_text_is_kept() -> None:
+    title = "How the ferry timetable is planned"
+    lines = [title, "By Sam Lee", *_paragraphs("plan", 2)]
+    for heading in ("Count the riders first", "Then draw the routes", "Publish it early"):
+        lines += [heading, title, *_paragraphs(heading.split()[-1], 2)]
+    paragraphs = _parse(lines).paragraphs
+    assert "Then draw the routes" in paragraphs
+    assert title not in paragraphs
+
+
+def test_list_items_heading_their_paragraphs_are_kept_and_menus_are_not() -> None:
+    lines = [
+        "How the ferry timetable is planned",
+        "By Sam Lee",
+        *_paragraphs("plan", 2),
+        "  • New process",
+        *_paragraphs("process", 1),
+        "  • Share on Reddit",
+        *_paragraphs("sharing", 1),
+        "  • Feed",
+        "Sam Lee is the author of a book on ferries.",
+    ]
+    paragraphs = _parse(lines).paragraphs
+    assert "New process" in paragraphs
+    assert not {"Share on Reddit", "Feed"} & set(paragraphs)
