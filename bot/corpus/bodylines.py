@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from bot.corpus.captions import doubled_captions
 from bot.corpus.dates import is_date_line
 from bot.corpus.extent import is_image, is_prose, is_section_marker
 from bot.corpus.furniture import is_boilerplate, is_furniture, is_sentence, word_count
@@ -50,7 +51,7 @@ def body_paragraphs(lines: list[str], start: int, end: int, page: list[str]) -> 
     counts = Counter(_bare(line) for line in page)
     in_body = Counter(_bare(line) for line in lines[start:end])
     counts = Counter({k: (in_body[k] if is_prose(k) else v) for k, v in counts.items()})
-    teasers = _teaser_items(lines, start, end)
+    teasers = _teaser_items(lines, start, end) | doubled_captions(lines, start, end)
     kept: list[str] = []
     index = start
     while index < end:
@@ -190,7 +191,7 @@ def _heads_prose(lines: list[str], index: int, end: int, counts: Counter[str]) -
     sit between a subheading and its text; it is skipped.
     """
     # A heading may ask a question; a line ending in a period is a caption or a sentence.
-    if not _heading_shaped(_bare(lines[index])):
+    if not _heading_shaped(_NUMBERED.sub("", _bare(lines[index]))):
         return False
     after = index + 1
     while after < end and counts[_bare(lines[after])] > _MAX_HEADING_REPEATS:

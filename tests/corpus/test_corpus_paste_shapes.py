@@ -105,9 +105,26 @@ def test_list_items_heading_their_paragraphs_are_kept_and_menus_are_not() -> Non
         *_paragraphs("process", 1),
         "  • Share on Reddit",
         *_paragraphs("sharing", 1),
+        " 1. The handoff",
+        *_paragraphs("handoff", 1),
         "  • Feed",
         "Sam Lee is the author of a book on ferries.",
     ]
     paragraphs = _parse(lines).paragraphs
     assert "New process" in paragraphs
+    assert any(p.endswith("The handoff") for p in paragraphs)
     assert not {"Share on Reddit", "Feed"} & set(paragraphs)
+
+
+def test_alt_text_repeated_by_the_caption_under_it_goes_and_the_caption_stays() -> None:
+    lines = ["How the ferry timetable is planned", "By Sam Lee", *_paragraphs("plan", 2)]
+    lines += [
+        "A bin of old ferry bells.",
+        "The harbour master's desk, seen from the door.",
+        "  • Clockwise from top: a bin of old ferry bells; the harbour master's desk, seen from the door",
+        *_paragraphs("bells", 2),
+    ]
+    paragraphs = _parse(lines).paragraphs
+    assert "A bin of old ferry bells." not in paragraphs
+    assert "The harbour master's desk, seen from the door." not in paragraphs
+    assert any(p.startswith("Clockwise from top") for p in paragraphs)
