@@ -128,3 +128,14 @@ def test_alt_text_repeated_by_the_caption_under_it_goes_and_the_caption_stays() 
     assert "A bin of old ferry bells." not in paragraphs
     assert "The harbour master's desk, seen from the door." not in paragraphs
     assert any(p.startswith("Clockwise from top") for p in paragraphs)
+
+
+def test_a_surname_ending_like_a_weekday_keeps_its_letters() -> None:
+    from bot.corpus.byline import parse_byline
+    from bot.corpus.dates import find_date
+
+    line = "By STEVEN DAVIDOFF SOLOMON JULY 29, 2016"
+    byline = parse_byline(line)
+    assert byline is not None and byline.author == "Steven Davidoff Solomon"
+    assert find_date(line) == "2016-07-29"
+    assert find_date("Thu 3 Jan 2019 02.00 EST") == "2019-01-03T02:00"
