@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass, replace
 
 from bot.corpus.blocks import text_units
 from bot.corpus.bodylines import body_paragraphs, reach_back
 from bot.corpus.byline import Byline, is_place, parse_byline, wire_dateline
-from bot.corpus.dates import find_date, parse_date_line
+from bot.corpus.dates import parse_date_line
 from bot.corpus.extent import Extent, find_extent
 from bot.corpus.furniture import is_caption, is_furniture, tail_start, word_count
 from bot.corpus.header import find_headline, header_end, header_floor, read_page_header
 from bot.corpus.model import Article, ArticleError
+from bot.corpus.signature import signature
 
 log = logging.getLogger(__name__)
 
@@ -21,10 +21,6 @@ log = logging.getLogger(__name__)
 _HEADER_WINDOW = 8
 _MAX_STANDFIRSTS = 2
 _MAX_TITLE_WORDS = 40
-# A blog's signature sits within a few lines under the text, on a short line.
-_FOOTER_REACH = 8
-_MAX_FOOTER_WORDS = 12
-_ENDS_WITH_BY = re.compile(r"\bby\s*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -63,7 +59,7 @@ def _parse_page(article_id: str, units: list[str], extent: Extent, fallback: str
     dateline = wire_dateline(body[0])
     author, date = header.author, header.date
     if author is None:
-        author, footer_date = footer_byline(units, end)
+        author, footer_date = signature(units, end)
         date = date or footer_date
     return Article(
         id=article_id,
@@ -75,24 +71,6 @@ def _parse_page(article_id: str, units: list[str], extent: Extent, fallback: str
         place=header.place or (dateline[0] if dateline else None),
         standfirst=header.standfirst,
     )
-
-
-def footer_byline(units: list[str], end: int) -> tuple[str | None, str | None]:
-    """Read a byline printed under the text ("Posted by A at 12:55 AM", "Written by" + name).
-
-    Blogs sign their posts at the bottom; only a "by" line right under the body counts.
-    """
-    for index in range(end, min(len(units), end + _FOOTER_REACH)):
-        line = units[index]
-        if word_count(line) > _MAX_FOOTER_WORDS:
-            continue
-        named = line
-        if _ENDS_WITH_BY.search(line) and index + 1 < len(units):
-            named = f"By {units[index + 1].strip()}"  # "Written on Feb 24 by" / "Jo Bloggs"
-        byline = parse_byline(named)
-        if byline is not None and byline.prefixed:
-            return byline.author, find_date(line)
-    return None, None
 
 
 def _parse_note(article_id: str, units: list[str], fallback_title: str) -> Article:

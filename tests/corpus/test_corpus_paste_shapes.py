@@ -139,3 +139,11 @@ def test_a_surname_ending_like_a_weekday_keeps_its_letters() -> None:
     assert byline is not None and byline.author == "Steven Davidoff Solomon"
     assert find_date(line) == "2016-07-29"
     assert find_date("Thu 3 Jan 2019 02.00 EST") == "2019-01-03T02:00"
+
+
+def test_the_writers_bio_under_the_text_gives_the_author() -> None:
+    lines = ["How the ferry timetable is planned", *_paragraphs("plan", 5)]
+    bio = "Sam Lee Sam is the transport editor at the Harbour Gazette, which he joined in 2012."
+    assert _parse([*lines, bio]).author == "Sam Lee"
+    closing = "The Council is expected to publish the timetable in the spring, officials said."
+    assert _parse([*lines, closing]).author is None
