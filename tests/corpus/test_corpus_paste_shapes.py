@@ -147,3 +147,20 @@ def test_the_writers_bio_under_the_text_gives_the_author() -> None:
     assert _parse([*lines, bio]).author == "Sam Lee"
     closing = "The Council is expected to publish the timetable in the spring, officials said."
     assert _parse([*lines, closing]).author is None
+
+
+def test_alt_text_then_its_reworded_caption_both_go_and_a_doubled_paragraph_stays() -> None:
+    alt = (
+        "Harbour master Ann Ray, right, meets ferry captains Tom Bell and Joe Kay of the "
+        "island service on the quay in 2006."
+    )
+    caption = (
+        "Harbour master Ann Ray, right, meets ferry captains Tom Bell, centre, and Joe Kay "
+        "in 2006 on the quay. Credit: JO DOE/ AFP"
+    )
+    summary = " ".join(_paragraphs("summary", 2))  # a long paragraph, shown twice
+    lines = ["How the ferry timetable is planned", "By Sam Lee", *_paragraphs("plan", 2)]
+    lines += [summary, summary, alt, caption, *_paragraphs("crews", 2)]
+    paragraphs = _parse(lines).paragraphs
+    assert alt not in paragraphs and caption not in paragraphs
+    assert paragraphs.count(summary) == 1
