@@ -13,7 +13,7 @@ import re
 from collections import Counter
 
 from bot.corpus.captions import doubled_captions
-from bot.corpus.dates import is_date_line
+from bot.corpus.dates import ends_with_date, is_date_line
 from bot.corpus.extent import is_image, is_prose, is_section_marker
 from bot.corpus.furniture import is_boilerplate, is_furniture, is_sentence, word_count
 from bot.corpus.headline import is_list_item, looks_like_navigation
@@ -33,6 +33,7 @@ _CREDIT_LINE = re.compile(r"^[\w.'’ -]{2,40}/[\w.'’ /-]{2,40}$")
 _CAPTION_MAX_WORDS = 60
 # A subheading may recur (the goals, then the design, per item); more often is furniture.
 _MAX_HEADING_REPEATS = 2
+_MAX_TEASER_WORDS = 25
 _MAX_SKIPPED_LABELS = 1
 # " 1. The handoff": a numbered item over its paragraph is a subheading.
 _NUMBERED = re.compile(r"^\s*\d{1,2}[.)]\s")
@@ -109,6 +110,8 @@ def _keep(lines: list[str], index: int, end: int, counts: Counter[str]) -> bool:
         return False
     if is_date_line(_bare(line)):
         return False  # a date alone on its line labels a teaser or a picture
+    if not is_sentence(line) and word_count(line) <= _MAX_TEASER_WORDS and ends_with_date(line):
+        return False  # "Verizon Announces a Deal JULY 25, 2016": a teaser's headline
     words = word_count(line)
     if counts[_bare(line)] > 1 and (words < _KEEP_REPEATED_WORDS or not is_prose(line)):
         # What the page repeats: captions, alt text, teaser headlines, buttons; but a

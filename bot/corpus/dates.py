@@ -73,6 +73,16 @@ def is_date_line(line: str) -> bool:
     return _date_line_match(line.strip()) is not None
 
 
+def ends_with_date(text: str) -> bool:
+    """Tell whether text ends with a full date ("… to Solve JULY 26, 2016"): a teaser's label."""
+    stripped = text.rstrip()
+    tail = stripped[-_MAX_DATE_LINE:]
+    return any(
+        m.end() == len(tail) and _starts_word(tail, m) and m.start() > 0
+        for m in _LOCATE.finditer(tail)
+    )
+
+
 def has_date(text: str) -> bool:
     """Tell whether text holds something shaped like a full date (nothing is parsed)."""
     return any(_starts_word(text, m) for m in _LOCATE.finditer(text[:300]))

@@ -164,3 +164,12 @@ def test_alt_text_then_its_reworded_caption_both_go_and_a_doubled_paragraph_stay
     paragraphs = _parse(lines).paragraphs
     assert alt not in paragraphs and caption not in paragraphs
     assert paragraphs.count(summary) == 1
+
+
+def test_teaser_headlines_with_their_dates_are_not_text() -> None:
+    lines = ["How the ferry timetable is planned", "By Sam Lee", *_paragraphs("plan", 3)]
+    teaser = "Council Announces a New Ferry for the Island Route JULY 25, 2016"
+    lines += [teaser, *_paragraphs("crews", 2)]
+    paragraphs = _parse(lines).paragraphs
+    assert teaser not in paragraphs
+    assert len(paragraphs) == 5
