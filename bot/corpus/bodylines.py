@@ -42,6 +42,8 @@ _BY_CREDIT = re.compile(r"by\s", re.IGNORECASE)
 _KEEP_REPEATED_WORDS = 40
 # "…in Queens.CreditChang W. Lee/The New York Times": a caption with its credit run on.
 _GLUED_CREDIT = re.compile(r"[a-z.)”\"’]Credit(?:Credit)?[A-Z]")
+# "…on a Harare street on Thursday Credit: JANE DOE/ AFP": a caption ending in its credit.
+_TRAILING_CREDIT = re.compile(r"\bCredit\s*:\s*[\w.'’ /-]{2,60}$")
 _INLINE_CREDIT = re.compile(r"(?:credit|photograph|photo|image|illustration)\s*:?\s*[A-Z]", re.I)
 
 
@@ -149,7 +151,7 @@ def _is_caption(lines: list[str], index: int) -> bool:
     line = lines[index]
     if word_count(line) > _CAPTION_MAX_WORDS:
         return False
-    if _GLUED_CREDIT.search(line) or _is_doubled(line):
+    if _GLUED_CREDIT.search(line) or _TRAILING_CREDIT.search(line) or _is_doubled(line):
         return True
     after_image = index > 0 and is_image(lines[index - 1]) and not _is_button(lines[index - 1])
     before_credit = index + 1 < len(lines) and is_credit(lines[index + 1])

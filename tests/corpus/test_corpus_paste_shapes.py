@@ -173,3 +173,11 @@ def test_teaser_headlines_with_their_dates_are_not_text() -> None:
     paragraphs = _parse(lines).paragraphs
     assert teaser not in paragraphs
     assert len(paragraphs) == 5
+
+
+def test_a_caption_ending_in_its_credit_is_not_text() -> None:
+    caption = "A ferry leaves the quay at dawn on Thursday Credit:  JANE DOE/ AFP"
+    lines = ["How the ferry timetable is planned", "By Sam Lee", *_paragraphs("plan", 3)]
+    paragraphs = _parse([*lines, caption, *_paragraphs("crews", 2)]).paragraphs
+    assert caption not in paragraphs
+    assert len(paragraphs) == 5
