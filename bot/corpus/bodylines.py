@@ -43,7 +43,11 @@ _KEEP_REPEATED_WORDS = 40
 # "…in Queens.CreditChang W. Lee/The New York Times": a caption with its credit run on.
 _GLUED_CREDIT = re.compile(r"[a-z.)”\"’]Credit(?:Credit)?[A-Z]")
 # "…on a Harare street on Thursday Credit: JANE DOE/ AFP": a caption ending in its credit.
-_TRAILING_CREDIT = re.compile(r"\bCredit\s*:\s*[\w.'’ /-]{2,60}$")
+# "… Credit Ashraf Shazly/Agence France-Presse — Getty Images", "… in 2016. (Jo Doe / AP)".
+_TRAILING_CREDIT = re.compile(
+    r"(?:\bCredit\s*:?\s+|(?<=[a-z.)”\"’])Credit)[^\W\d_][\w.'’ /—–-]{1,80}$"
+    r"|[.!?”\"’]\s*\([A-Z]{2,6}\)$|\([^()]{1,40}/\s*[A-Z][\w ]{1,30}\)$"
+)
 _INLINE_CREDIT = re.compile(r"(?:credit|photograph|photo|image|illustration)\s*:?\s*[A-Z]", re.I)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.corpus import Article, parse_article
 
 
@@ -175,9 +177,25 @@ def test_teaser_headlines_with_their_dates_are_not_text() -> None:
     assert len(paragraphs) == 5
 
 
-def test_a_caption_ending_in_its_credit_is_not_text() -> None:
-    caption = "A ferry leaves the quay at dawn on Thursday Credit:  JANE DOE/ AFP"
+@pytest.mark.parametrize(
+    "caption",
+    [
+        "A ferry leaves the quay at dawn on Thursday Credit:  JANE DOE/ AFP",
+        "A ferry leaves the quay at dawn. In exchange, the crews get Sundays off. "
+        "Credit Jane Doe/Agence France-Presse — Getty Images",
+        "A ferry leaves the quay at dawn.CreditÁngel Roe/The Harbour Times",
+        "Workers paint a ferry on the slipway at the harbour in 2016. (Jane Doe / AP)",
+        "Workers paint a ferry on the slipway at the harbour in 1989. (AP)",
+    ],
+)
+def test_a_caption_ending_in_its_credit_is_not_text(caption: str) -> None:
     lines = ["How the ferry timetable is planned", "By Sam Lee", *_paragraphs("plan", 3)]
     paragraphs = _parse([*lines, caption, *_paragraphs("crews", 2)]).paragraphs
     assert caption not in paragraphs
     assert len(paragraphs) == 5
+
+
+def test_a_subheading_ending_in_an_abbreviation_is_not_a_credit() -> None:
+    heading = "Heartbeat and Status Controller (HSC)"
+    lines = ["How the ferry timetable is planned", "By Sam Lee", *_paragraphs("plan", 3)]
+    assert heading in _parse([*lines, heading, *_paragraphs("crews", 2)]).paragraphs
