@@ -52,6 +52,9 @@ def find_headline(lines: list[str], body_start: int) -> int | None:
     top = max(0, body_start - _HEADER_REACH)
     if body_start <= _FIRST_LINE_REACH and lines and is_headline(lines[0], first_line=True):
         return 0  # the paste starts at the headline, as when selecting from it down
+    shown_twice = _shown_twice(lines, top, body_start)
+    if shown_twice is not None:
+        return shown_twice
     meta = [i for i in range(top, body_start) if _is_meta(lines[i])]
     start = meta[0] if meta else body_start
     for index in range(start - 1, top - 1, -1):
@@ -70,6 +73,19 @@ def find_headline(lines: list[str], body_start: int) -> int | None:
         if is_headline(lines[index]):
             return index
     return None
+
+
+def _shown_twice(lines: list[str], top: int, body_start: int) -> int | None:
+    """A headline-shaped line the page shows twice above the text (over the picture, then
+    over the byline, or in a share bar) is the headline; give its last place."""
+    seen: dict[str, int] = {}
+    found: int | None = None
+    for index in range(top, body_start):
+        text = lines[index].strip()
+        if text in seen and is_headline(text):
+            found = index
+        seen.setdefault(text, index)
+    return found
 
 
 def header_end(lines: list[str], body_start: int) -> int:

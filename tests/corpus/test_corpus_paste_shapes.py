@@ -199,3 +199,21 @@ def test_a_subheading_ending_in_an_abbreviation_is_not_a_credit() -> None:
     heading = "Heartbeat and Status Controller (HSC)"
     lines = ["How the ferry timetable is planned", "By Sam Lee", *_paragraphs("plan", 3)]
     assert heading in _parse([*lines, heading, *_paragraphs("crews", 2)]).paragraphs
+
+
+def test_the_headline_the_page_shows_twice_wins_over_the_standfirst() -> None:
+    headline = "'What is the sea telling us?': Tribes fear for the whales"
+    standfirst = "Whale experts worry that changes in the ocean are behind the spike in beachings"
+    lines = [
+        "  • Newsletters",
+        "  • Crosswords",
+        headline,
+        "Whale expert Hori Parata. Photograph: Jo Doe for the Gazette",
+        standfirst,
+        "by Jo Doe (reporting)",
+        headline,
+        "Thu 3 Jan 2019 02.00 EST",
+        *_paragraphs("whales", 5),
+    ]
+    article = _parse(lines)
+    assert article.title == headline
