@@ -19,6 +19,9 @@ log = logging.getLogger(__name__)
 _LIST_DASH = re.compile(r"^[-•*]\s+")
 _COUNT_LINE = re.compile(r"\d[\d,]*\s+(?:comments?|shares?|views?|replies)", re.IGNORECASE)
 _TITLE_REPEAT_REACH = 3
+# trafilatura writes table rows as "| a | b |"; a one-cell row is a layout table holding a
+# picture's caption ("| Schematic from hell! |"), not data.
+_ONE_CELL_ROW = re.compile(r"\|[^|]*\|")
 
 
 def parse_html_article(article_id: str, html: str, fallback_title: str) -> Article:
@@ -81,6 +84,7 @@ def clean_paragraphs(paragraphs: list[str], title: str | None) -> list[str]:
         and not is_furniture(_LIST_DASH.sub("", p))
         and not is_date_line(_LIST_DASH.sub("", p))
         and not _COUNT_LINE.fullmatch(_LIST_DASH.sub("", p))
+        and not _ONE_CELL_ROW.fullmatch(p)
     ]
     return kept[: teaser_cut(kept)]
 

@@ -217,3 +217,17 @@ def test_the_headline_the_page_shows_twice_wins_over_the_standfirst() -> None:
     ]
     article = _parse(lines)
     assert article.title == headline
+
+
+def test_html_caption_in_a_one_cell_layout_table_is_not_text() -> None:
+    paragraphs = "".join(f"<p>{p}</p>" for p in _paragraphs("plan", 4))
+    table = "<table><tr><td>Schematic of the ferry deck from hell</td></tr></table>"
+    data = "<table><tr><td>Route</td><td>Boats</td></tr><tr><td>North</td><td>3</td></tr></table>"
+    html = (
+        "<html><head><title>Ferry plan</title></head><body><article><h1>Ferry plan</h1>"
+        f"{paragraphs}{table}{paragraphs}{data}</article></body></html>"
+    )
+    article = parse_article("page", html.encode(), ".html")
+    text = "\n".join(article.paragraphs)
+    assert "from hell" not in text
+    assert "North" in text
