@@ -10,7 +10,13 @@ import trafilatura
 from bot.corpus.dates import find_date, is_date_line
 from bot.corpus.extent import teaser_cut
 from bot.corpus.furniture import is_furniture
-from bot.corpus.htmlmeta import TIME_PROPERTIES, author_from, page_meta, printed_byline
+from bot.corpus.htmlmeta import (
+    TIME_PROPERTIES,
+    author_from,
+    page_meta,
+    printed_byline,
+    printed_date,
+)
 from bot.corpus.model import Article, ArticleError
 
 log = logging.getLogger(__name__)
@@ -51,7 +57,7 @@ def parse_html_article(article_id: str, html: str, fallback_title: str) -> Artic
         title=title or fallback_title,
         paragraphs=tuple(paragraphs),
         author=author_from(meta, getattr(doc, "author", None)) or printed_byline(html),
-        date=_date(getattr(doc, "date", None), meta),
+        date=_date(getattr(doc, "date", None), meta, html),
         url=_clean(getattr(doc, "url", None)),
         source=_clean(getattr(doc, "sitename", None)),
         standfirst=_clean(getattr(doc, "description", None)),
@@ -64,13 +70,19 @@ def _clean(value: object) -> str | None:
     return " ".join(value.split()) or None
 
 
-def _date(extracted: object, meta: dict[str, str]) -> str | None:
-    """Prefer the page's published time (trafilatura keeps only the day) when they agree."""
+def _date(extracted: object, meta: dict[str, str], html: str) -> str | None:
+    """Prefer the page's published time (trafilatura keeps only the day) when they agree.
+
+    A page that declares no time but prints its date under the headline is read as
+    printed: trafilatura's guess may take "3/09/15" day first, or a date from the URL.
+    """
     day = find_date(extracted) if isinstance(extracted, str) else None
     declared = next((meta[key] for key in TIME_PROPERTIES if key in meta), None)
     published = find_date(declared) if declared else None
     if published and (day is None or published.startswith(day)):
         return published
+    if declared is None:
+        return printed_date(html) or day
     return day
 
 

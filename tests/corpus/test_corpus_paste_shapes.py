@@ -231,3 +231,12 @@ def test_html_caption_in_a_one_cell_layout_table_is_not_text() -> None:
     text = "\n".join(article.paragraphs)
     assert "from hell" not in text
     assert "North" in text
+
+
+def test_html_date_printed_under_the_headline_is_read_as_printed() -> None:
+    paragraphs = "".join(f"<p>{p}</p>" for p in _paragraphs("plan", 4))
+    html = (
+        "<html><head><title>Ferry plan</title></head><body><article><h1>Ferry plan</h1>"
+        f'<p><span class="published">3/09/15 8:00am</span></p>{paragraphs}</article></body></html>'
+    )
+    assert parse_article("page", html.encode(), ".html").date == "2015-03-09T08:00"
