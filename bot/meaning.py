@@ -127,6 +127,7 @@ def from_blob(blob: bytes) -> Vectors:
     return np.frombuffer(blob, dtype=VECTOR_DTYPE).reshape(-1, DIMENSIONS)
 
 
+@functools.lru_cache(maxsize=1)  # constant for the process; reads package metadata
 def model_fingerprint() -> str:
     """What decides a text's vector: the model, its size and the package version."""
     return f"{MODEL}-{DIMENSIONS}-{version('wordllama')}"

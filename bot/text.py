@@ -17,6 +17,7 @@ from importlib.metadata import version
 
 import nltk
 from lemminflect import getAllLemmas
+from lemminflect.core.Lemmatizer import Lemmatizer
 from nltk import redos
 from nltk.stem.snowball import SnowballStemmer
 from nltk.tokenize import RegexpTokenizer
@@ -176,11 +177,25 @@ def lemma_of(word: str) -> str:
     a lemma of its own ("saw", "left", "found") is kept: its stem already matches its
     regular relatives, and mapping it to another word's lemma would merge two meanings.
     """
+    if word not in _lemma_words():
+        return word  # most words of a large corpus: no dictionary form to look up
     lemmas: dict[str, tuple[str, ...]] = getAllLemmas(word)
     if not lemmas or any(word in forms for forms in lemmas.values()):
         return word
     lemma: str = next(lemmas[pos][0] for pos in (*_LEMMA_POS, *lemmas) if pos in lemmas)
     return lemma
+
+
+@lru_cache(maxsize=1)
+def _lemma_words() -> frozenset[str]:
+    """Every word lemminflect has a dictionary entry or an override for.
+
+    `getAllLemmas` deep-copies its entries, about 100 µs a call on a busy machine; asking
+    only for words it knows keeps a reindex of a large vocabulary fast. Read from
+    lemminflect's own tables (version pinned in pyproject.toml).
+    """
+    lemmatizer = Lemmatizer()
+    return frozenset(lemmatizer._getLemmaDict()) | frozenset(lemmatizer._getOverridesDict())
 
 
 # Questions and the re-ranker's sentence words: a bounded cache, since the bot runs for
@@ -371,6 +386,7 @@ def _plain_sentences(text: str) -> list[tuple[int, int]] | None:
     return spans
 
 
+@lru_cache(maxsize=1)  # constant for the process; reads package metadata
 def analyzer_fingerprint() -> str:
     """A short digest of everything that decides a text's terms and sentences.
 

@@ -153,6 +153,11 @@ def test_file_without_read_permission_is_skipped():
         corpus.chmod(0o755)
         code = (
             "import os; from pathlib import Path; from bot.index.build import reindex; "
+            # The packaged word lists and model load on first use, from a virtualenv that
+            # `nobody` may not read: load them first, then lose the right to the corpus.
+            "from bot.text import analyze; from bot.meaning import load_embedder; "
+            "from bot.index.store import index_format; "
+            "analyze('said'); load_embedder(); index_format(); "
             "os.setgid(65534); os.setuid(65534); "
             f"s = reindex(Path({str(corpus)!r}), Path({str(base / 'perm.db')!r})); "
             "print({k.path: k.reason for k in s.skipped})"

@@ -168,9 +168,11 @@ class SearchIndex:
             self._conn.close()
 
 
-# Paragraphs up to which every question also scans all vectors for candidates BM25 missed:
-# at 100k a scan costs about 2 ms; past it, meaning only re-ranks BM25's candidates.
-DENSE_SCAN_LIMIT = 100_000
+# Paragraphs up to which every question also scans all vectors for candidates BM25 missed
+# (the collections of a server or two, where they help most: a scan of 50k costs about
+# 1 ms); past it, meaning only re-ranks BM25's candidates, so that answering stays within
+# its time budget at 100k and 1M paragraphs.
+DENSE_SCAN_LIMIT = 50_000
 
 # The scan compares the vectors' first dimensions only (WordLlama is trained so that a
 # prefix is a coarser embedding of its own); candidates are then scored on all of them.
