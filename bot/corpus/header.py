@@ -30,6 +30,8 @@ _BY_START = re.compile(r"\W*by\s", re.IGNORECASE)
 # A date or byline line is short: a longer line is prose that mentions one.
 _MAX_META_WORDS = 25
 
+_SITE_NAV = re.compile(r"\b(?:sign|log) (?:in|out|up)\b|\b(?:skip|jump) to\b", re.I)
+
 _Named = tuple[str | None, str | None]  # (author, place)
 
 
@@ -58,6 +60,8 @@ def find_headline(lines: list[str], body_start: int) -> int | None:
     meta = [i for i in range(top, body_start) if _is_meta(lines[i])]
     start = meta[0] if meta else body_start
     for index in range(start - 1, top - 1, -1):
+        if _SITE_NAV.search(lines[index]):
+            break  # the site's sign-in bar: above it are menus and teasers, not the header
         if is_headline(lines[index]):
             # A standfirst sits between headline and byline and may look like one; it has
             # the headline right above it and ends like a sentence or runs longer.

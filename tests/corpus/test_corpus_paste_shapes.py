@@ -240,3 +240,17 @@ def test_html_date_printed_under_the_headline_is_read_as_printed() -> None:
         f'<p><span class="published">3/09/15 8:00am</span></p>{paragraphs}</article></body></html>'
     )
     assert parse_article("page", html.encode(), ".html").date == "2015-03-09T08:00"
+
+
+def test_teasers_above_the_sign_in_bar_are_not_the_headline() -> None:
+    headline = "The ferry economy is a lie: what the harbour learned"
+    lines = [
+        "☆",
+        "The quest to save the vanishing harbour Jo Doe",
+        "Log out Sign in",
+        "Sunday, Feb 1, 2015 11:57 AM UTC",
+        headline,
+        "Sam Lee",
+        *_paragraphs("ferries", 5),
+    ]
+    assert _parse(lines).title == headline
