@@ -52,8 +52,15 @@ def find_headline(lines: list[str], body_start: int) -> int | None:
     Bylines and dates sit between headline and body; the search starts above the first.
     """
     top = max(0, body_start - _HEADER_REACH)
-    if body_start <= _FIRST_LINE_REACH and lines and is_headline(lines[0], first_line=True):
-        return 0  # the paste starts at the headline, as when selecting from it down
+    if (
+        body_start <= _FIRST_LINE_REACH
+        and lines
+        and is_headline(lines[0], first_line=True)
+        and not any(_SITE_NAV.search(line) for line in lines[1:body_start])
+    ):
+        # The paste starts at the headline, as when selecting from it down; a sign-in bar
+        # under the first line says the paste is a whole page that starts elsewhere.
+        return 0
     shown_twice = _shown_twice(lines, top, body_start)
     if shown_twice is not None:
         return shown_twice

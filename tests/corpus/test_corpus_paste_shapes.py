@@ -254,3 +254,15 @@ def test_teasers_above_the_sign_in_bar_are_not_the_headline() -> None:
         *_paragraphs("ferries", 5),
     ]
     assert _parse(lines).title == headline
+
+
+def test_a_first_line_above_a_sign_in_bar_is_not_taken_for_the_headline() -> None:
+    lines = [
+        "Ready to publish your harbour story?",
+        "Sign in / Sign up",
+        "Next story",
+        *_paragraphs("ferries", 5),
+    ]
+    assert _parse(lines).title != "Ready to publish your harbour story?"
+    headline_down = ["Harbour towns keep their ferries", "Share on Facebook", *lines[2:]]
+    assert _parse(headline_down).title == "Harbour towns keep their ferries"
