@@ -41,4 +41,8 @@ def _is_hard_wrapped(lines: list[str]) -> bool:
     if any(len(line) < _WRAP_MIN for line in inner):
         return False
     # Lines that all end a sentence are separate paragraphs, not one wrapped one.
-    return not all(is_sentence(line) for line in inner)
+    if all(is_sentence(line) for line in inner):
+        return False
+    # A headline with a short line under it ("Kevin", a byline) is two lines: a wrapped
+    # two-line paragraph ends its sentence, or fills more of its last line.
+    return len(lines) > 2 or is_sentence(lines[-1]) or len(lines[-1]) >= _WRAP_MIN // 2

@@ -20,7 +20,8 @@ import dateparser
 log = logging.getLogger(__name__)
 
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec)[a-z]*\.?"
-_WEEKDAY = r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"
+# A weekday starts a word: the "MON" of "SOLOMON JULY 29, 2016" is a name's end.
+_WEEKDAY = r"(?:(?<![^\W\d_])(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"
 _DAY = r"\d{1,2}(?:st|nd|rd|th)?"
 _YEAR = r"(?:19|20)\d{2}"
 _TIME = (
@@ -70,6 +71,16 @@ def parse_date_line(line: str) -> str | None:
 def is_date_line(line: str) -> bool:
     """Tell whether a line is only a date (by its shape: cheap, nothing is parsed)."""
     return _date_line_match(line.strip()) is not None
+
+
+def ends_with_date(text: str) -> bool:
+    """Tell whether text ends with a full date ("… to Solve JULY 26, 2016"): a teaser's label."""
+    stripped = text.rstrip()
+    tail = stripped[-_MAX_DATE_LINE:]
+    return any(
+        m.end() == len(tail) and _starts_word(tail, m) and m.start() > 0
+        for m in _LOCATE.finditer(tail)
+    )
 
 
 def has_date(text: str) -> bool:

@@ -38,6 +38,10 @@ _RESUME_REACH = 8
 _FULL_SENTENCE_WORDS = 12
 # A neighbouring run of prose joins the article across at most this many other lines.
 _MAX_MERGE_GAP = 40
+# A chart or a gallery pastes as many tiny lines (axis labels, counts): a longer insert of
+# at most this many words a line on average still joins the text around it.
+_MAX_INSERT_GAP = 120
+_INSERT_WORDS_PER_LINE = 2
 _MIN_MERGE_SHARE = 0.6
 _IMAGE = re.compile(r"(?:image|photo|video)?\s*\[[^\]]*\]\W*", re.IGNORECASE)
 
@@ -121,12 +125,19 @@ def _continues(
     lines: list[str], prose: list[bool], before: tuple[int, int], after: tuple[int, int]
 ) -> bool:
     gap = range(before[1], after[0])
-    if len(gap) > _MAX_MERGE_GAP or any(sum(prose[a:b]) < 2 for a, b in (before, after)):
+    if not _joinable_gap(lines, gap) or any(sum(prose[a:b]) < 2 for a, b in (before, after)):
         return False
     if any(is_section_marker(lines[i]) or is_boilerplate(lines[i]) for i in gap):
         return False
     shares = (_prose_share(lines, prose, *run) for run in (before, after))
     return min(shares) >= _MIN_MERGE_SHARE
+
+
+def _joinable_gap(lines: list[str], gap: range) -> bool:
+    if len(gap) <= _MAX_MERGE_GAP:
+        return True
+    words = sum(word_count(lines[i]) for i in gap)
+    return len(gap) <= _MAX_INSERT_GAP and words <= _INSERT_WORDS_PER_LINE * len(gap)
 
 
 def _skip_notices(lines: list[str], prose: list[bool], start: int, end: int) -> int:

@@ -6,7 +6,8 @@ import re
 
 # Whole lines that are never article text, on any news site.
 _FURNITURE_LINE = re.compile(
-    r"(?:advertisement|advert|sponsored|share|save|share this (?:article|story|page)"
+    r"(?:advertisement|advertising|advert|sponsored|caption|more|share|save"
+    r"|share this (?:article|story|page)"
     r"|share (?:on|via) \w+|(?:copy|copied) link|facebook|twitter|x|email|whatsapp|linkedin"
     r"|print|comments?|related topics|related|more on this story|most read|top stories"
     r"|listen to this article|skip to (?:main )?content|published|updated|image source"

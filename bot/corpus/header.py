@@ -30,6 +30,8 @@ _BY_START = re.compile(r"\W*by\s", re.IGNORECASE)
 # A date or byline line is short: a longer line is prose that mentions one.
 _MAX_META_WORDS = 25
 
+_SITE_NAV = re.compile(r"\b(?:sign|log) (?:in|out|up)\b|\b(?:skip|jump) to\b", re.I)
+
 _Named = tuple[str | None, str | None]  # (author, place)
 
 
@@ -50,11 +52,23 @@ def find_headline(lines: list[str], body_start: int) -> int | None:
     Bylines and dates sit between headline and body; the search starts above the first.
     """
     top = max(0, body_start - _HEADER_REACH)
-    if body_start <= _FIRST_LINE_REACH and lines and is_headline(lines[0], first_line=True):
-        return 0  # the paste starts at the headline, as when selecting from it down
+    if (
+        body_start <= _FIRST_LINE_REACH
+        and lines
+        and is_headline(lines[0], first_line=True)
+        and not any(_SITE_NAV.search(line) for line in lines[1:body_start])
+    ):
+        # The paste starts at the headline, as when selecting from it down; a sign-in bar
+        # under the first line says the paste is a whole page that starts elsewhere.
+        return 0
+    shown_twice = _shown_twice(lines, top, body_start)
+    if shown_twice is not None:
+        return shown_twice
     meta = [i for i in range(top, body_start) if _is_meta(lines[i])]
     start = meta[0] if meta else body_start
     for index in range(start - 1, top - 1, -1):
+        if _SITE_NAV.search(lines[index]):
+            break  # the site's sign-in bar: above it are menus and teasers, not the header
         if is_headline(lines[index]):
             # A standfirst sits between headline and byline and may look like one; it has
             # the headline right above it and ends like a sentence or runs longer.
@@ -70,6 +84,19 @@ def find_headline(lines: list[str], body_start: int) -> int | None:
         if is_headline(lines[index]):
             return index
     return None
+
+
+def _shown_twice(lines: list[str], top: int, body_start: int) -> int | None:
+    """A headline-shaped line the page shows twice above the text (over the picture, then
+    over the byline, or in a share bar) is the headline; give its last place."""
+    seen: dict[str, int] = {}
+    found: int | None = None
+    for index in range(top, body_start):
+        text = lines[index].strip()
+        if text in seen and is_headline(text):
+            found = index
+        seen.setdefault(text, index)
+    return found
 
 
 def header_end(lines: list[str], body_start: int) -> int:

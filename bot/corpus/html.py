@@ -10,7 +10,13 @@ import trafilatura
 from bot.corpus.dates import find_date, is_date_line
 from bot.corpus.extent import teaser_cut
 from bot.corpus.furniture import is_furniture
-from bot.corpus.htmlmeta import TIME_PROPERTIES, author_from, page_meta, printed_byline
+from bot.corpus.htmlmeta import (
+    TIME_PROPERTIES,
+    author_from,
+    page_meta,
+    printed_byline,
+    printed_date,
+)
 from bot.corpus.model import Article, ArticleError
 
 log = logging.getLogger(__name__)
@@ -19,6 +25,9 @@ log = logging.getLogger(__name__)
 _LIST_DASH = re.compile(r"^[-•*]\s+")
 _COUNT_LINE = re.compile(r"\d[\d,]*\s+(?:comments?|shares?|views?|replies)", re.IGNORECASE)
 _TITLE_REPEAT_REACH = 3
+# trafilatura writes table rows as "| a | b |"; a one-cell row is a layout table holding a
+# picture's caption ("| Schematic from hell! |"), not data.
+_ONE_CELL_ROW = re.compile(r"\|[^|]*\|")
 
 
 def parse_html_article(article_id: str, html: str, fallback_title: str) -> Article:
@@ -48,7 +57,7 @@ def parse_html_article(article_id: str, html: str, fallback_title: str) -> Artic
         title=title or fallback_title,
         paragraphs=tuple(paragraphs),
         author=author_from(meta, getattr(doc, "author", None)) or printed_byline(html),
-        date=_date(getattr(doc, "date", None), meta),
+        date=_date(getattr(doc, "date", None), meta, html),
         url=_clean(getattr(doc, "url", None)),
         source=_clean(getattr(doc, "sitename", None)),
         standfirst=_clean(getattr(doc, "description", None)),
@@ -61,13 +70,19 @@ def _clean(value: object) -> str | None:
     return " ".join(value.split()) or None
 
 
-def _date(extracted: object, meta: dict[str, str]) -> str | None:
-    """Prefer the page's published time (trafilatura keeps only the day) when they agree."""
+def _date(extracted: object, meta: dict[str, str], html: str) -> str | None:
+    """Prefer the page's published time (trafilatura keeps only the day) when they agree.
+
+    A page that declares no time but prints its date under the headline is read as
+    printed: trafilatura's guess may take "3/09/15" day first, or a date from the URL.
+    """
     day = find_date(extracted) if isinstance(extracted, str) else None
     declared = next((meta[key] for key in TIME_PROPERTIES if key in meta), None)
     published = find_date(declared) if declared else None
     if published and (day is None or published.startswith(day)):
         return published
+    if declared is None:
+        return printed_date(html) or day
     return day
 
 
@@ -81,6 +96,7 @@ def clean_paragraphs(paragraphs: list[str], title: str | None) -> list[str]:
         and not is_furniture(_LIST_DASH.sub("", p))
         and not is_date_line(_LIST_DASH.sub("", p))
         and not _COUNT_LINE.fullmatch(_LIST_DASH.sub("", p))
+        and not _ONE_CELL_ROW.fullmatch(p)
     ]
     return kept[: teaser_cut(kept)]
 

@@ -7,6 +7,7 @@ import re
 from html.parser import HTMLParser
 
 from bot.corpus.byline import parse_byline
+from bot.corpus.dates import parse_date_line
 
 log = logging.getLogger(__name__)
 
@@ -74,13 +75,7 @@ def clean_author(raw: str) -> str | None:
 
 def printed_byline(html: str) -> str | None:
     """The first "By Name" line printed after the page's <h1>, as a reader sees it."""
-    reader = _TextBlocks()
-    try:
-        reader.feed(html[: 4 * _HEAD_CHARS])
-        reader.close()
-    except Exception:
-        log.debug("could not read the page's text blocks", exc_info=True)
-    for block in reader.blocks[:_BYLINE_BLOCKS]:
+    for block in _blocks_after_h1(html)[:_BYLINE_BLOCKS]:
         text = " ".join(block.split())
         if not _BY.match(text) or len(text.split()) > _MAX_BYLINE_WORDS:
             continue
@@ -88,6 +83,25 @@ def printed_byline(html: str) -> str | None:
         if byline is not None and len(byline.author.split()) >= 2:
             return byline.author
     return None
+
+
+def printed_date(html: str) -> str | None:
+    """The first line under the page's <h1> that is only a date ("3/09/15 8:00am")."""
+    for block in _blocks_after_h1(html)[:_BYLINE_BLOCKS]:
+        date = parse_date_line(" ".join(block.split()))
+        if date is not None:
+            return date
+    return None
+
+
+def _blocks_after_h1(html: str) -> list[str]:
+    reader = _TextBlocks()
+    try:
+        reader.feed(html[: 4 * _HEAD_CHARS])
+        reader.close()
+    except Exception:
+        log.debug("could not read the page's text blocks", exc_info=True)
+    return reader.blocks
 
 
 class _TextBlocks(HTMLParser):

@@ -13,6 +13,7 @@ from bot.corpus.extent import Extent, find_extent
 from bot.corpus.furniture import is_caption, is_furniture, tail_start, word_count
 from bot.corpus.header import find_headline, header_end, header_floor, read_page_header
 from bot.corpus.model import Article, ArticleError
+from bot.corpus.signature import signature
 
 log = logging.getLogger(__name__)
 
@@ -56,12 +57,16 @@ def _parse_page(article_id: str, units: list[str], extent: Extent, fallback: str
         raise ArticleError("no body text")
     title = units[title_index].lstrip("#").strip() if title_index is not None else fallback
     dateline = wire_dateline(body[0])
+    author, date = header.author, header.date
+    if author is None:
+        author, footer_date = signature(units, end)
+        date = date or footer_date
     return Article(
         id=article_id,
         title=title,
         paragraphs=tuple(body),
-        author=header.author,
-        date=header.date,
+        author=author,
+        date=date,
         source=dateline[1] if dateline else None,
         place=header.place or (dateline[0] if dateline else None),
         standfirst=header.standfirst,
