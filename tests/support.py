@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
+import os
+
 
 def front_matter_article(title: str, paragraphs: list[str], **meta: str) -> str:
     """An article file in the front matter format."""
     header = "\n".join(f"{key}: {value}" for key, value in {"title": title, **meta}.items())
     return f"---\n{header}\n---\n\n" + "\n\n".join(paragraphs) + "\n"
+
+
+def isolate_environment(monkeypatch, tmp_path) -> None:
+    """No stray .env or CITEBOT_* settings from the machine running the tests."""
+    monkeypatch.chdir(tmp_path)
+    for name in list(os.environ):
+        if name.startswith("CITEBOT_") or name == "DISCORD_TOKEN":
+            monkeypatch.delenv(name)

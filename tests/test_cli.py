@@ -11,17 +11,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from support import isolate_environment
 
 from bot.cli import main
 
 
 @pytest.fixture(autouse=True)
 def isolated_environment(monkeypatch, tmp_path):
-    """No stray .env or CITEBOT_* settings from the machine running the tests."""
-    monkeypatch.chdir(tmp_path)
-    for name in list(os.environ):
-        if name.startswith("CITEBOT_") or name == "DISCORD_TOKEN":
-            monkeypatch.delenv(name)
+    isolate_environment(monkeypatch, tmp_path)
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:

@@ -7,6 +7,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from support import isolate_environment
 
 from bot.cli import main
 from bot.index import store
@@ -17,10 +18,7 @@ REBUILT = "the index database was damaged ("
 
 @pytest.fixture(autouse=True)
 def isolated_environment(monkeypatch, tmp_path):
-    monkeypatch.chdir(tmp_path)
-    for name in list(os.environ):
-        if name.startswith("CITEBOT_") or name == "DISCORD_TOKEN":
-            monkeypatch.delenv(name)
+    isolate_environment(monkeypatch, tmp_path)
 
 
 @pytest.fixture
