@@ -93,7 +93,10 @@ def rank_paragraphs(
     if not docs:
         return []
     candidates = index.paragraphs(docs)
-    bm25 = _relative(index.bm25_of(terms, docs))
+    # The first stage scored its own candidates already: score only those meaning added.
+    found = [score for _, score in first]
+    added = index.bm25_of(terms, docs[len(first) :])
+    bm25 = _relative(np.concatenate((np.array(found, dtype=np.float64), added)))
     close = (
         _relative(index.similarities(meaning, docs)) if meaning is not None else np.zeros_like(bm25)
     )
