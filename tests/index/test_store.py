@@ -9,7 +9,7 @@ import pytest
 from rank_bm25 import BM25Okapi
 
 from bot.answer import AnswerStatus, answer
-from bot.index import analysis, build, store
+from bot.index import analysis, build, search, store
 from bot.index.build import reindex
 from bot.index.compile import Compiled
 from bot.index.search import load_index
@@ -334,3 +334,30 @@ def test_index_of_an_older_schema_is_rebuilt_not_misread(corpus, db):
         load_index(db)
     assert len(reindex(corpus, db).added) == 4
     load_index(db).close()
+
+
+def test_vectors_past_the_scan_limit_are_read_on_demand_and_agree(corpus, db, monkeypatch):
+    reindex(corpus, db)
+    in_memory = load_index(db)
+    monkeypatch.setattr(search, "DENSE_SCAN_LIMIT", 3)  # 8 paragraphs: past the limit
+    on_demand = load_index(db)
+    assert in_memory.vectors is not None and on_demand.vectors is None
+    question = np.asarray(in_memory.vectors[5], dtype=np.float32)
+    docs = [7, 0, 5, 5, 2]  # any order, repeats, several articles
+    assert np.array_equal(
+        on_demand.similarities(question, docs), in_memory.similarities(question, docs)
+    )
+    assert on_demand.nearest(question, 3) == []  # no scan past the limit
+    assert in_memory.nearest(question, 1) == [5]
+
+
+def test_a_missing_vector_read_on_demand_is_a_store_error(corpus, db, monkeypatch):
+    reindex(corpus, db)
+    with sqlite3.connect(db) as conn:
+        conn.execute("DELETE FROM vectors WHERE article_id = 'troops'")
+    monkeypatch.setattr(search, "DENSE_SCAN_LIMIT", 3)
+    index = load_index(db)
+    troops = index.article("troops")
+    assert troops is not None
+    with pytest.raises(StoreError, match="no meaning vector"):
+        index.similarities(np.ones(256, dtype=np.float32), [troops.first_doc])
