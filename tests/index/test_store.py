@@ -361,3 +361,38 @@ def test_a_missing_vector_read_on_demand_is_a_store_error(corpus, db, monkeypatc
     assert troops is not None
     with pytest.raises(StoreError, match="no meaning vector"):
         index.similarities(np.ones(256, dtype=np.float32), [troops.first_doc])
+
+
+def test_term_frequencies_are_stored_narrow_and_read_back_exactly(corpus, db):
+    write(corpus, "repeats", [" ".join(["glacier"] * 300) + ".", "One glacier."])
+    reindex(corpus, db)
+    with sqlite3.connect(db) as conn:
+        tf_bytes, doc_bytes = (
+            conn.execute(
+                "SELECT sum(length(data)) FROM compiled WHERE name = ?", (name,)
+            ).fetchone()[0]
+            for name in ("tfs", "docs")
+        )
+    assert tf_bytes * 2 == doc_bytes  # 300 needs two bytes a posting, documents four
+    index = load_index(db)
+    assert int(index.compiled.postings.tfs.max()) == 300
+    repeats = index.article("repeats")
+    assert repeats is not None
+    reference = BM25Okapi([analyze(p) for p in all_paragraphs_with_repeats()])
+    scores = index.scorer.scores(index.term_ids(["glacier"]))
+    assert np.allclose(scores, reference.get_scores(["glacier"]))
+    (corpus / "repeats.txt").unlink()
+    reindex(corpus, db)  # patched postings: back to one byte
+    with sqlite3.connect(db) as conn:
+        tf_bytes = conn.execute("SELECT sum(length(data)) FROM compiled WHERE name = 'tfs'")
+        assert (
+            tf_bytes.fetchone()[0] * 4
+            == conn.execute(
+                "SELECT sum(length(data)) FROM compiled WHERE name = 'docs'"
+            ).fetchone()[0]
+        )
+
+
+def all_paragraphs_with_repeats() -> list[str]:
+    paragraphs = {**ARTICLES, "repeats": [" ".join(["glacier"] * 300) + ".", "One glacier."]}
+    return [p for name in sorted(paragraphs) for p in paragraphs[name]]
