@@ -99,3 +99,21 @@ def test_score_counts_recall_boilerplate_and_metadata() -> None:
     assert (score.paragraphs, score.boilerplate) == (2, 1)
     assert (score.title, score.author, score.date) == ([0, 1], [1, 1], [1, 1])
     assert score.nav_titles == 1
+
+
+def test_a_line_break_in_the_reference_separates_words() -> None:
+    # "<strong>Not just social media<br></strong>A web editor…" reads as two phrases; joined
+    # without a space the block could never be found in any article's text.
+    html = "<ol><li><strong>Not just social media<br></strong>A web editor could do more</li></ol>"
+    assert reference_blocks(html) == [("Not just social media A web editor could do more", False)]
+
+
+def test_a_table_row_is_reference_content_when_its_cells_are() -> None:
+    html = (
+        "<table><tr><td><p>new</p></td><td><p>scheduled_timestamp of the task</p></td>"
+        "<td><p>Pick up new tasks that are ready.</p></td></tr></table>"
+    )
+    reference = " ".join(text for text, _ in reference_blocks(html))
+    row = "| new | scheduled_timestamp of the task | Pick up new tasks that are ready. |"
+    assert is_reference_content(row, reference)
+    assert not is_reference_content("| new | Sign up for our newsletter |", reference)
