@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.corpus.byline import Byline, is_place, parse_byline
-from bot.corpus.dates import find_date, has_date, is_date_line, is_modified_line
+from bot.corpus.byline import Byline, clean_byline, is_place, parse_byline
+from bot.corpus.dates import find_date, find_yearless, has_date, is_date_line, is_modified_line
 from bot.corpus.furniture import is_furniture, is_sentence, word_count
 from bot.corpus.headline import is_headline, is_list_item
 
@@ -30,6 +30,7 @@ _BY_START = re.compile(r"\W*by\s", re.IGNORECASE)
 # A date or byline line is short: a longer line is prose that mentions one.
 _MAX_META_WORDS = 25
 
+_PUBLISHED = re.compile(r"(?:published|posted|updated)(?: on)?", re.IGNORECASE)
 _SITE_NAV = re.compile(r"\b(?:sign|log) (?:in|out|up)\b|\b(?:skip|jump) to\b", re.I)
 
 _Named = tuple[str | None, str | None]  # (author, place)
@@ -44,6 +45,7 @@ class PageHeader:
     author: str | None = None
     place: str | None = None
     date: str | None = None
+    day_line: str | None = None  # a byline or date line giving the day without its year
 
 
 def find_headline(lines: list[str], body_start: int) -> int | None:
@@ -152,7 +154,19 @@ def read_page_header(lines: list[str], title_index: int | None, body_start: int)
     standfirst = next(
         (lines[i] for i in after_title if _is_standfirst(lines[i]) and i != date_at), None
     )
-    return PageHeader(title_index, standfirst, author, place, date)
+    day_line = (
+        None if date else next((lines[i] for i in window if _has_yearless_day(lines[i])), None)
+    )
+    return PageHeader(title_index, standfirst, author, place, date, day_line)
+
+
+def _has_yearless_day(line: str) -> bool:
+    """A date line or a byline whose date has no year: "By Jo Doe March 18 at 3:57 PM"."""
+    match = find_yearless(line) if word_count(line) <= _MAX_META_WORDS else None
+    if match is None:
+        return False
+    rest = clean_byline(line[: match.start()] + " " + line[match.end() :])
+    return not rest or _PUBLISHED.fullmatch(rest) is not None or parse_byline(rest) is not None
 
 
 def _first_date(lines: list[str], window: list[int]) -> tuple[int | None, str | None]:

@@ -14,6 +14,7 @@ from bot.corpus.furniture import is_caption, is_furniture, tail_start, word_coun
 from bot.corpus.header import find_headline, header_end, header_floor, read_page_header
 from bot.corpus.model import Article, ArticleError
 from bot.corpus.signature import signature
+from bot.corpus.yearless import date_without_year
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +62,8 @@ def _parse_page(article_id: str, units: list[str], extent: Extent, fallback: str
     if author is None:
         author, footer_date = signature(units, end)
         date = date or footer_date
+    if date is None and header.day_line is not None:
+        date = date_without_year(units, header.day_line)
     return Article(
         id=article_id,
         title=title,

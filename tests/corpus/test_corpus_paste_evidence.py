@@ -1,0 +1,48 @@
+"""Pasted pages whose metadata or text needs evidence from elsewhere on the page."""
+
+from __future__ import annotations
+
+from bot.corpus import Article, parse_article
+
+
+def _parse(lines: list[str]) -> Article:
+    return parse_article("page", "\n\n".join(lines).encode(), ".txt")
+
+
+def _paragraphs(topic: str, count: int) -> list[str]:
+    return [
+        f"Paragraph {n} about the {topic} explains what changed this year and why the "
+        "council thinks the money is well spent on the harbour and its ferry."
+        for n in range(count)
+    ]
+
+
+def test_a_superscript_ordinal_pasted_with_a_caret_reads_as_printed() -> None:
+    line = "The harbour has served the island since the 19^th century and the 21^st goes on."
+    article = _parse(
+        ["How the ferry timetable is planned", "By Sam Lee", line, *_paragraphs("plan", 3)]
+    )
+    assert article.paragraphs[0] == (
+        "The harbour has served the island since the 19th century and the 21st goes on."
+    )
+
+
+HEADER = ["How the ferry timetable is planned", "By Sam Lee March 18 at 3:57 PM  Follow @samlee"]
+
+
+def test_a_day_without_its_year_takes_the_year_of_the_pages_copyright() -> None:
+    article = _parse([*HEADER, *_paragraphs("plan", 4), "© 1996-2015 The Harbour Gazette"])
+    assert (article.author, article.date) == ("Sam Lee", "2015-03-18T15:57")
+
+
+def test_a_day_without_its_year_takes_the_year_the_page_prints_with_that_day() -> None:
+    caption = "March 18, 2015 The ferry leaves the harbour at dawn. Jo Doe/Harbour Gazette"
+    article = _parse([*HEADER, *_paragraphs("plan", 4), caption, *_paragraphs("crews", 2)])
+    assert article.date == "2015-03-18T15:57"
+
+
+def test_a_day_without_its_year_and_no_year_on_the_page_gives_no_date() -> None:
+    # Another day's full date is no evidence of the year: no date rather than a guess.
+    other = "On June 2, 2012, the council first debated the ferry and its timetable for hours."
+    article = _parse([*HEADER, *_paragraphs("plan", 3), other])
+    assert article.author == "Sam Lee" and article.date is None
