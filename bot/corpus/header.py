@@ -25,6 +25,8 @@ _CLOCK_LINE = re.compile(
     r"\W*(?:\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?(?:\s+[A-Z]{2,4})?|\d+\s+(?:minutes?|hours?)\s+ago)\W*$",
     re.IGNORECASE,
 )
+# "Alex Perry 1 day ago": a bare name with the page's relative time is a byline line.
+_AGO = re.compile(r"\b\d+\s+(?:second|minute|hour|day|week|month)s?\s+ago\b", re.IGNORECASE)
 _CLOCK_END = re.compile(r"\s*[ap]\.m\.$", re.IGNORECASE)
 _BY_START = re.compile(r"\W*by\s", re.IGNORECASE)
 # A date or byline line is short: a longer line is prose that mentions one.
@@ -136,7 +138,7 @@ def _is_meta(line: str) -> bool:
     if word_count(line) > _MAX_META_WORDS and not _BY_START.match(line):
         return False
     byline = parse_byline(line)
-    if byline is not None and byline.prefixed:
+    if byline is not None and (byline.prefixed or _AGO.search(line)):
         return True
     # A dateline is a label, not a sentence: "On March 3, 2021, the council met." is text.
     label = _CLOCK_END.sub("", line.strip())
@@ -148,7 +150,7 @@ def read_page_header(lines: list[str], title_index: int | None, body_start: int)
     first = max(0, (title_index if title_index is not None else body_start) - 3)
     window = list(range(first, body_start))
     date_at, date = _first_date(lines, window)
-    clock_at = next((i for i in window if _CLOCK_LINE.match(lines[i])), None)
+    clock_at = next((i for i in window if _is_clock_line(lines[i])), None)
     author, place = _author(lines, window, date_at if date_at is not None else clock_at)
     after_title = [i for i in window if title_index is None or i > title_index]
     standfirst = next(
@@ -167,6 +169,12 @@ def _has_yearless_day(line: str) -> bool:
         return False
     rest = clean_byline(line[: match.start()] + " " + line[match.end() :])
     return not rest or _PUBLISHED.fullmatch(rest) is not None or parse_byline(rest) is not None
+
+
+def _is_clock_line(line: str) -> bool:
+    if _CLOCK_LINE.match(line):
+        return True
+    return word_count(line) <= _MAX_META_WORDS and _AGO.search(line) is not None
 
 
 def _first_date(lines: list[str], window: list[int]) -> tuple[int | None, str | None]:
@@ -193,6 +201,8 @@ def _author(
     # A bare "Firstname Lastname" line counts only near a date line.
     if date_at is not None:
         near = [(i, b) for i, b in bylines if abs(i - date_at) <= 3]
+        # "Alex Perry 1 day ago": the name that carries the page's time is the byline.
+        near.sort(key=lambda ib: not (ib[0] == date_at and _AGO.search(lines[ib[0]])))
         if near:
             index, byline = near[0]
             return byline.author, byline.place or _place_after(lines, index, date_at)

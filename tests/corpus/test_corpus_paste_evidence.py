@@ -46,3 +46,19 @@ def test_a_day_without_its_year_and_no_year_on_the_page_gives_no_date() -> None:
     other = "On June 2, 2012, the council first debated the ferry and its timetable for hours."
     article = _parse([*HEADER, *_paragraphs("plan", 3), other])
     assert article.author == "Sam Lee" and article.date is None
+
+
+def test_a_name_with_the_pages_relative_time_is_the_byline_under_the_headline() -> None:
+    nav = ["• News", "• Sports", "• Money", "Sign in"]
+    header = [
+        "Island ferry gets a new timetable for the winter",
+        "Harbour Daily Harbour Daily",
+        "Harbour Daily",
+        "Sam Lee 1 day ago",
+        "SHARE",
+        "TWEET",
+    ]
+    teaser = ["Council weighs bridge plan", "Why the bridge plan is back on the table again"]
+    article = _parse([*nav, *header, *teaser, *_paragraphs("plan", 4)])
+    assert article.title == "Island ferry gets a new timetable for the winter"
+    assert article.author == "Sam Lee"
