@@ -62,3 +62,14 @@ def test_a_name_with_the_pages_relative_time_is_the_byline_under_the_headline() 
     article = _parse([*nav, *header, *teaser, *_paragraphs("plan", 4)])
     assert article.title == "Island ferry gets a new timetable for the winter"
     assert article.author == "Sam Lee"
+
+
+def test_a_short_line_introducing_a_list_is_one_paragraph_with_it() -> None:
+    steps = ["  1. poll tasks ready for execution", "  2. push tasks onto the right queues"]
+    lines = ["How the task runner works", "By Sam Lee", *_paragraphs("runner", 3)]
+    article = _parse([*lines, "repeat every second:", *steps, *_paragraphs("queue", 2)])
+    assert (
+        "repeat every second: 1. poll tasks ready for execution 2. push tasks onto the right queues"
+    ) in article.paragraphs
+    menu = _parse([*lines, "Filed under:", "• money", "• ferries", *_paragraphs("queue", 2)])
+    assert not any("Filed under" in p for p in menu.paragraphs)
