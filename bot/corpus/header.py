@@ -147,7 +147,7 @@ def _is_meta(line: str) -> bool:
 
 def read_page_header(lines: list[str], title_index: int | None, body_start: int) -> PageHeader:
     """Read standfirst, byline and date from the lines around the headline."""
-    first = max(0, (title_index if title_index is not None else body_start) - 3)
+    first = max(0, _first_showing(lines, title_index, body_start) - 3)
     window = list(range(first, body_start))
     date_at, date = _first_date(lines, window)
     clock_at = next((i for i in window if _is_clock_line(lines[i])), None)
@@ -175,6 +175,15 @@ def _is_clock_line(line: str) -> bool:
     if _CLOCK_LINE.match(line):
         return True
     return word_count(line) <= _MAX_META_WORDS and _AGO.search(line) is not None
+
+
+def _first_showing(lines: list[str], title_index: int | None, body_start: int) -> int:
+    """Where the headline first shows: a page may show it again right above the text,
+    with the byline and date under its first showing."""
+    if title_index is None:
+        return body_start
+    earlier = range(max(0, body_start - _FIRST_LINE_REACH), title_index)
+    return next((i for i in earlier if lines[i] == lines[title_index]), title_index)
 
 
 def _first_date(lines: list[str], window: list[int]) -> tuple[int | None, str | None]:

@@ -25,6 +25,10 @@ log = logging.getLogger(__name__)
 _LIST_DASH = re.compile(r"^[-•*]\s+")
 _COUNT_LINE = re.compile(r"\d[\d,]*\s+(?:comments?|shares?|views?|replies)", re.IGNORECASE)
 _TITLE_REPEAT_REACH = 3
+_BYLINE_REACH = 3
+_BY = re.compile(r"^by\s+", re.IGNORECASE)
+_PARENTHESES = re.compile(r"\([^)]*\)")
+_QUOTES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"'})
 # trafilatura writes table rows as "| a | b |"; a one-cell row is a layout table holding a
 # picture's caption ("| Schematic from hell! |"), not data.
 _ONE_CELL_ROW = re.compile(r"\|[^|]*\|")
@@ -49,14 +53,16 @@ def parse_html_article(article_id: str, html: str, fallback_title: str) -> Artic
     text = getattr(doc, "text", None) or ""
     title = _clean(getattr(doc, "title", None))
     # The <h1> repeating the title is not body text, nor are date and share lines.
-    paragraphs = clean_paragraphs([ln.strip() for ln in text.split("\n") if ln.strip()], title)
+    author = author_from(meta, getattr(doc, "author", None)) or printed_byline(html)
+    lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
+    paragraphs = clean_paragraphs(below_byline(lines, author), title)
     if not paragraphs:
         raise ArticleError("no article text found in HTML")
     return Article(
         id=article_id,
         title=title or fallback_title,
         paragraphs=tuple(paragraphs),
-        author=author_from(meta, getattr(doc, "author", None)) or printed_byline(html),
+        author=author,
         date=_date(getattr(doc, "date", None), meta, html),
         url=_clean(getattr(doc, "url", None)),
         source=_clean(getattr(doc, "sitename", None)),
@@ -101,5 +107,20 @@ def clean_paragraphs(paragraphs: list[str], title: str | None) -> list[str]:
     return kept[: teaser_cut(kept)]
 
 
+def below_byline(paragraphs: list[str], author: str | None) -> list[str]:
+    """Drop a byline line naming the author near the top, and the header lines above it.
+
+    Above "Richard (R.J.) Eskow" sit the headline and the standfirst, not the text.
+    """
+    if author is None:
+        return paragraphs
+    for index, paragraph in enumerate(paragraphs[:_BYLINE_REACH]):
+        named = _PARENTHESES.sub(" ", _BY.sub("", paragraph))
+        if _key(named) == _key(author):
+            return paragraphs[index + 1 :]
+    return paragraphs
+
+
 def _key(text: str) -> str:
-    return " ".join(text.split()).casefold()
+    # "Burned Her Up" and “Burned Her Up” are one title: quotes are typography.
+    return " ".join(text.translate(_QUOTES).split()).casefold()

@@ -73,3 +73,23 @@ def test_a_short_line_introducing_a_list_is_one_paragraph_with_it() -> None:
     ) in article.paragraphs
     menu = _parse([*lines, "Filed under:", "• money", "• ferries", *_paragraphs("queue", 2)])
     assert not any("Filed under" in p for p in menu.paragraphs)
+
+
+def test_the_header_under_the_headlines_first_showing_is_read_when_it_is_shown_again() -> None:
+    headline = "How to plan your ferry trips without waiting at the pier"
+    lines = [
+        "• News",
+        "Sign in",
+        headline,
+        "Sam Lee",
+        "Filed to: ferries",
+        "• harbour",
+        "• travel",
+        "3/09/15 8:00am",
+        *(f"• Share to Site{n}" for n in range(12)),
+        headline,
+        *_paragraphs("plan", 4),
+    ]
+    article = _parse(lines)
+    assert (article.title, article.date) == (headline, "2015-03-09T08:00")
+    assert not any(p.startswith("Filed to") for p in article.paragraphs)

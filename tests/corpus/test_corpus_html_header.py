@@ -1,0 +1,41 @@
+"""HTML pages whose header (headline, standfirst, byline, tags) trafilatura keeps as text."""
+
+from __future__ import annotations
+
+from bot.corpus import parse_article
+
+BODY = "".join(
+    f"<p>Paragraph {n} about the ferry explains what changed this year and why the council "
+    "thinks the money is well spent on the harbour and its ferry.</p>"
+    for n in range(5)
+)
+
+
+def _page(head: str, top: str) -> bytes:
+    return (f"<html><head>{head}</head><body><article>{top}{BODY}</article></body></html>").encode()
+
+
+def test_the_title_repeated_with_curly_quotes_is_not_text() -> None:
+    head = '<title>Ferry "Burned Her Up" Inquiry</title>'
+    article = parse_article("page", _page(head, "<p>Ferry “Burned Her Up” Inquiry</p>"), ".html")
+    assert article.paragraphs[0].startswith("Paragraph 0")
+
+
+def test_the_standfirst_and_byline_above_the_text_are_not_text() -> None:
+    head = '<title>Ferry plan</title><meta name="author" content="Richard Eskow">'
+    top = (
+        "<p>Councils talk a good game about ferries. The harbour is just a budget line</p>"
+        "<p>Richard (R.J.) Eskow</p>"
+        "<p>Topics: ferries, harbour, council budget, Editor's Picks</p>"
+    )
+    article = parse_article("page", _page(head, top), ".html")
+    assert article.author == "Richard Eskow"
+    assert article.paragraphs[0].startswith("Paragraph 0")
+    assert len(article.paragraphs) == 5
+
+
+def test_a_paragraph_that_only_mentions_the_author_stays() -> None:
+    head = '<title>Ferry plan</title><meta name="author" content="Sam Lee">'
+    top = "<p>Sam Lee has covered the harbour for ten years and rode every ferry it has.</p>"
+    article = parse_article("page", _page(head, top), ".html")
+    assert article.paragraphs[0].startswith("Sam Lee has covered the harbour")
