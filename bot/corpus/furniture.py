@@ -20,7 +20,7 @@ _FURNITURE_LINE = re.compile(
 _FURNITURE_START = re.compile(
     r"(?:read more\b|sign up (?:to|for)\b|subscribe (?:to|for|now)\b|image (?:source|caption)\b"
     r"|image copyright\b|media caption\b|video caption\b|photograph:|related:|see also:"
-    r"|watch:|listen:|(?:topics|tags|filed (?:to|under))\s*:"
+    r"|watch:|listen:|(?:topics|tags|filed (?:to|under)|in this article)\s*:"
     r"|(?:skip past|after) newsletter promotion|privacy notice:|follow (?:us|@)"
     r"|updated \d+ \w+ ago|published \d+ \w+ ago|our standards:)",
     re.IGNORECASE,

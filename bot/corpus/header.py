@@ -33,6 +33,12 @@ _BY_START = re.compile(r"\W*by\s", re.IGNORECASE)
 _MAX_META_WORDS = 25
 
 _PUBLISHED = re.compile(r"(?:published|posted|updated)(?: on)?", re.IGNORECASE)
+# What the byline's person is, on the line under it: "Seattle Times business reporter".
+_ROLE = re.compile(
+    r"(?:[\w&’'-]+\s+){0,5}(?:reporter|editor|correspondent|writer|columnist|contributor"
+    r"|producer|critic)",
+    re.IGNORECASE,
+)
 _SITE_NAV = re.compile(r"\b(?:sign|log) (?:in|out|up)\b|\b(?:skip|jump) to\b", re.I)
 
 _Named = tuple[str | None, str | None]  # (author, place)
@@ -114,6 +120,8 @@ def header_end(lines: list[str], body_start: int) -> int:
     for index in range(body_start, min(len(lines), body_start + _META_REACH)):
         if _is_meta(lines[index]) or (index == end and parse_byline(lines[index])):
             end = index + 1
+        elif index == end > body_start and _ROLE.fullmatch(lines[index].strip()):
+            end = index + 1  # "Seattle Times business reporter" under the byline
         elif word_count(lines[index]) >= _MIN_PROSE_WORDS:
             prose_seen += 1
             if prose_seen > _MAX_LEAD_PARAGRAPHS:

@@ -93,3 +93,28 @@ def test_the_header_under_the_headlines_first_showing_is_read_when_it_is_shown_a
     article = _parse(lines)
     assert (article.title, article.date) == (headline, "2015-03-09T08:00")
     assert not any(p.startswith("Filed to") for p in article.paragraphs)
+
+
+def test_the_writers_role_under_the_byline_is_not_text() -> None:
+    caption = (
+        "Harbour master Ann Ray stands near the ferry at the quay on a grey morning in March, "
+        "as the crew loads the first cars of the day onto the deck."
+    )
+    lines = [
+        "How the ferry timetable is planned",
+        "April 28, 2019 at 6:01 am",
+        caption,
+        "By Sam Lee",
+        "Harbour Gazette transport reporter",
+        *_paragraphs("plan", 4),
+    ]
+    article = _parse(lines)
+    assert article.author == "Sam Lee"
+    assert article.paragraphs[0].startswith("Paragraph 0")
+
+
+def test_a_list_of_the_articles_tags_is_not_text() -> None:
+    tags = "In this article: ferries, harbour, council, budget, timetable, winter, islands"
+    lines = ["How the ferry timetable is planned", "By Sam Lee", *_paragraphs("plan", 4)]
+    article = _parse([*lines, tags, *_paragraphs("crews", 2)])
+    assert tags not in article.paragraphs
