@@ -118,3 +118,20 @@ def test_a_list_of_the_articles_tags_is_not_text() -> None:
     lines = ["How the ferry timetable is planned", "By Sam Lee", *_paragraphs("plan", 4)]
     article = _parse([*lines, tags, *_paragraphs("crews", 2)])
     assert tags not in article.paragraphs
+
+
+def test_a_notice_right_above_the_headline_is_not_the_articles_start() -> None:
+    notice = (
+        "The author chose to make this story unlisted, which means only people with a link "
+        "can see it. Are you sure you want to share it?"
+    )
+    headline = "How the ferry timetable is planned"
+    share = ["• Share on Twitter", "• Share on Facebook", "• Share by email", "━━━━━━━━", "[1]"]
+    lines = ["Ready to publish?", "Sign in / Sign up", "Next story", notice, headline, *share]
+    article = _parse([*lines, *_paragraphs("plan", 4)])
+    assert article.title == headline
+    assert notice not in article.paragraphs
+    # A first paragraph followed by a subheading and the text is the article's start.
+    first = "The council met on Monday and agreed the new timetable for the island ferry."
+    kept = _parse([headline, "By Sam Lee", first, "How the vote went", *_paragraphs("plan", 3)])
+    assert kept.paragraphs[0] == first
