@@ -14,8 +14,8 @@ from collections import Counter
 
 from bot.corpus.captions import doubled_captions
 from bot.corpus.dates import ends_with_date, is_date_line
-from bot.corpus.extent import is_image, is_prose, is_section_marker
-from bot.corpus.furniture import is_boilerplate, is_furniture, is_sentence, word_count
+from bot.corpus.extent import is_prose, is_section_marker
+from bot.corpus.furniture import is_boilerplate, is_furniture, is_image, is_sentence, word_count
 from bot.corpus.headline import is_list_item, looks_like_navigation
 
 # An unpunctuated line this long is a sentence, not a caption.

@@ -135,3 +135,24 @@ def test_a_notice_right_above_the_headline_is_not_the_articles_start() -> None:
     first = "The council met on Monday and agreed the new timetable for the island ferry."
     kept = _parse([headline, "By Sam Lee", first, "How the vote went", *_paragraphs("plan", 3)])
     assert kept.paragraphs[0] == first
+
+
+def test_a_reviews_verdict_above_its_score_box_is_text_and_a_gallery_label_no_headline() -> None:
+    verdict = (
+        "The new ferry is the best boat the island has had. It is faster than any ferry "
+        "before it, and it carries more cars in winter than the old one did all year."
+    )
+    box = ["Gallery: The new ferry | 14 Photos", "[dims]", "14", *(["• [dims]"] * 4), "+10"]
+    box += ["Harbour Score", "Poor", "Good", "Excellent", "Buy Now", "87", "Pros"]
+    box += ["• Fastest crossing the island has ever had", "• Room for twice as many cars"]
+    box += ["Cons", "• Expensive", "Summary"]
+    lines = ["New island ferry review: faster and bigger", "By Sam Lee", verdict, *box]
+    article = _parse([*lines, *_paragraphs("review", 5)])
+    assert article.paragraphs[0] == verdict
+    assert "Room for twice as many cars" in article.paragraphs
+    assert not any("Gallery" in p for p in article.paragraphs)
+    # With a headline between, the lone paragraph above belongs to something else.
+    teaser = ["A lone teaser paragraph " + verdict, *box[1:], "Island ferry review: bigger"]
+    other = _parse([*teaser, "By Sam Lee", *_paragraphs("review", 5)])
+    assert other.title == "Island ferry review: bigger"
+    assert not any(p.startswith("A lone teaser") for p in other.paragraphs)
