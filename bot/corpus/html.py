@@ -28,6 +28,7 @@ _TITLE_REPEAT_REACH = 3
 _BYLINE_REACH = 3
 _BY = re.compile(r"^by\s+", re.IGNORECASE)
 _PARENTHESES = re.compile(r"\([^)]*\)")
+_EMAIL = re.compile(r"<?[\w.+-]+@[\w-]+(?:\.[\w-]+)+>?")
 _QUOTES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"'})
 # trafilatura writes table rows as "| a | b |"; a one-cell row is a layout table holding a
 # picture's caption ("| Schematic from hell! |"), not data.
@@ -115,10 +116,19 @@ def below_byline(paragraphs: list[str], author: str | None) -> list[str]:
     if author is None:
         return paragraphs
     for index, paragraph in enumerate(paragraphs[:_BYLINE_REACH]):
-        named = _PARENTHESES.sub(" ", _BY.sub("", paragraph))
-        if _key(named) == _key(author):
-            return paragraphs[index + 1 :]
-    return paragraphs
+        if _only_names(paragraph, author):
+            return _unsigned(paragraphs[index + 1 :], author)
+    return _unsigned(paragraphs, author)
+
+
+def _unsigned(paragraphs: list[str], author: str) -> list[str]:
+    # "Bradley M. Kuhn <bkuhn@ebb.org>" under a post: the writer's signature, not text.
+    return [p for p in paragraphs if not _only_names(p, author)]
+
+
+def _only_names(paragraph: str, author: str) -> bool:
+    named = _EMAIL.sub(" ", _PARENTHESES.sub(" ", _BY.sub("", paragraph)))
+    return _key(named.strip(" —–-,")) == _key(author)
 
 
 def _key(text: str) -> str:

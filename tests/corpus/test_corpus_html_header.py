@@ -39,3 +39,13 @@ def test_a_paragraph_that_only_mentions_the_author_stays() -> None:
     top = "<p>Sam Lee has covered the harbour for ten years and rode every ferry it has.</p>"
     article = parse_article("page", _page(head, top), ".html")
     assert article.paragraphs[0].startswith("Sam Lee has covered the harbour")
+
+
+def test_the_writers_signature_under_the_post_is_not_text() -> None:
+    head = '<title>Ferry plan</title><meta name="author" content="Bradley M. Kuhn">'
+    html = (
+        f"<html><head>{head}</head><body><article>{BODY}"
+        "<p>Bradley M. Kuhn &lt;bkuhn@example.org&gt;</p></article></body></html>"
+    )
+    article = parse_article("page", html.encode(), ".html")
+    assert article.paragraphs[-1].startswith("Paragraph 4")
