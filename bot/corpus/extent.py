@@ -14,6 +14,8 @@ import itertools
 import re
 from dataclasses import dataclass
 
+from bot.corpus.byline import parse_byline
+from bot.corpus.dates import is_date_line
 from bot.corpus.furniture import is_boilerplate, is_furniture, is_image, is_sentence, word_count
 from bot.corpus.headline import is_headline
 
@@ -44,6 +46,7 @@ _MAX_MERGE_GAP = 40
 _MAX_INSERT_GAP = 120
 _INSERT_WORDS_PER_LINE = 2
 _MIN_MERGE_SHARE = 0.6
+_MAX_BYLINE_WORDS = 12
 
 
 @dataclass(frozen=True)
@@ -108,8 +111,9 @@ def _merged(
     article; a neighbour joins when it is itself mostly prose and nothing between says a
     new section begins (a "Related" marker, a copyright line, a sign-up block). Above
     the article, a lone paragraph joins too when no headline stands between: a review's
-    verdict over its score box and pros and cons (a headline between would say the text
-    starts under it); below it, a lone paragraph is more likely a teaser.
+    verdict over its score box and pros and cons (a headline, byline or date between would
+    say the text starts under it, the paragraph above being a teaser or a standfirst);
+    below it, a lone paragraph is more likely a teaser.
     """
     first = last = best
     while last + 1 < len(runs) and _continues(lines, prose, runs[last], runs[last + 1]):
@@ -134,8 +138,15 @@ def _continues(
 
 
 def _plain_gap(lines: list[str], gap: range) -> bool:
-    """No headline-shaped line in the gap."""
-    return not any(is_headline(lines[i]) for i in gap)
+    """No headline, "By" line or date line in the gap: none says the text starts below."""
+    return not any(_opens_article(lines[i]) for i in gap)
+
+
+def _opens_article(line: str) -> bool:
+    if is_headline(line) or is_date_line(line):
+        return True
+    byline = parse_byline(line) if word_count(line) <= _MAX_BYLINE_WORDS else None
+    return byline is not None and byline.prefixed
 
 
 def _joinable_gap(lines: list[str], gap: range) -> bool:

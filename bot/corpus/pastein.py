@@ -112,6 +112,8 @@ def _below_headline(units: list[str], extent: Extent) -> Extent:
     start = extent.start
     if start + 1 >= extent.end or not is_headline(units[start + 1]):
         return extent
+    if find_headline(units, start) is not None:
+        return extent  # the headline is above: a subheading under the first paragraph
     following = next((i for i in range(start + 2, extent.end) if is_prose(units[i])), extent.end)
     if following - start - 1 < _MIN_HEADER_LINES:
         return extent

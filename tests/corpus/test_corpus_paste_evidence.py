@@ -156,3 +156,26 @@ def test_a_reviews_verdict_above_its_score_box_is_text_and_a_gallery_label_no_he
     other = _parse([*teaser, "By Sam Lee", *_paragraphs("review", 5)])
     assert other.title == "Island ferry review: bigger"
     assert not any(p.startswith("A lone teaser") for p in other.paragraphs)
+
+
+def test_the_first_paragraph_over_a_subheading_and_a_picture_stays_text() -> None:
+    first = (
+        "The council met on Monday and agreed the new timetable for the island ferry, "
+        "after three hours of questions from residents of the harbour."
+    )
+    picture = ["[photo]", "The ferry at the quay", "Jo Doe/Harbour Gazette", "Share", "Tweet"]
+    lines = ["How the ferry timetable is planned", "By Sam Lee", first, "How the vote went"]
+    article = _parse([*lines, *picture, *_paragraphs("plan", 4)])
+    assert article.paragraphs[0] == first
+
+
+def test_a_standfirst_far_above_the_byline_does_not_pull_the_byline_into_the_text() -> None:
+    standfirst = (
+        "The island's ferry will run every hour from March, the council says, and the "
+        "fares for residents will not change until next year."
+    )
+    widgets = [f"{n} Photos" if n % 2 else "[dims]" for n in range(18)]  # a gallery
+    lines = ["How the ferry timetable is planned", standfirst, *widgets, "By Sam Lee"]
+    article = _parse([*lines, *_paragraphs("plan", 4)])
+    assert article.author == "Sam Lee"
+    assert article.paragraphs[0].startswith("Paragraph 0")
