@@ -26,6 +26,7 @@ _LIST_DASH = re.compile(r"^[-•*]\s+")
 _COUNT_LINE = re.compile(r"\d[\d,]*\s+(?:comments?|shares?|views?|replies)", re.IGNORECASE)
 _TITLE_REPEAT_REACH = 3
 _BYLINE_REACH = 3
+_MAX_HEADER_WORDS = 40
 _BY = re.compile(r"^by\s+", re.IGNORECASE)
 _PARENTHESES = re.compile(r"\([^)]*\)")
 _EMAIL = re.compile(r"<?[\w.+-]+@[\w-]+(?:\.[\w-]+)+>?")
@@ -111,13 +112,15 @@ def clean_paragraphs(paragraphs: list[str], title: str | None) -> list[str]:
 def below_byline(paragraphs: list[str], author: str | None) -> list[str]:
     """Drop a byline line naming the author near the top, and the header lines above it.
 
-    Above "Richard (R.J.) Eskow" sit the headline and the standfirst, not the text.
+    Above "Richard (R.J.) Eskow" sit the headline and the standfirst, not the text; a
+    long paragraph there is text all the same.
     """
     if author is None:
         return paragraphs
     for index, paragraph in enumerate(paragraphs[:_BYLINE_REACH]):
         if _only_names(paragraph, author):
-            return _unsigned(paragraphs[index + 1 :], author)
+            above = [p for p in paragraphs[:index] if len(p.split()) > _MAX_HEADER_WORDS]
+            return _unsigned([*above, *paragraphs[index + 1 :]], author)
     return _unsigned(paragraphs, author)
 
 

@@ -49,3 +49,15 @@ def test_the_writers_signature_under_the_post_is_not_text() -> None:
     )
     article = parse_article("page", html.encode(), ".html")
     assert article.paragraphs[-1].startswith("Paragraph 4")
+
+
+def test_a_long_paragraph_above_the_byline_line_stays_text() -> None:
+    head = '<title>Ferry plan</title><meta name="author" content="Sam Lee">'
+    lead = (
+        "<p>The council met on Monday night and, after three hours of questions from the "
+        "residents of the harbour and the islands, agreed the new timetable for the ferry "
+        "that has carried cars and people across the sound since before the war ended.</p>"
+    )
+    article = parse_article("page", _page(head, f"{lead}<p>Sam Lee</p>"), ".html")
+    assert article.paragraphs[0].startswith("The council met on Monday night")
+    assert "Sam Lee" not in article.paragraphs
