@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.corpus import parse_article
+from bot.corpus.htmlmeta import clean_author
 
 BODY = "".join(
     f"<p>Paragraph {n} about the ferry explains what changed this year and why the council "
@@ -61,3 +64,17 @@ def test_a_long_paragraph_above_the_byline_line_stays_text() -> None:
     article = parse_article("page", _page(head, f"{lead}<p>Sam Lee</p>"), ".html")
     assert article.paragraphs[0].startswith("The council met on Monday night")
     assert "Sam Lee" not in article.paragraphs
+
+
+@pytest.mark.parametrize(
+    ("printed", "author"),
+    [
+        ("Ben Silverman Games Editor", "Ben Silverman"),
+        ("Jane Doe Reporter", "Jane Doe"),
+        ("Eleanor Ainge Roy", "Eleanor Ainge Roy"),
+    ],
+)
+def test_the_job_title_printed_with_the_authors_name_is_not_the_name(
+    printed: str, author: str
+) -> None:
+    assert clean_author(printed) == author
