@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.corpus.byline import Byline, clean_byline, is_place, parse_byline
+from bot.corpus.byline import ROLE_WORDS, Byline, clean_byline, is_place, parse_byline
 from bot.corpus.dates import find_date, find_yearless, has_date, is_date_line, is_modified_line
 from bot.corpus.furniture import is_furniture, is_sentence, word_count
 from bot.corpus.headline import is_headline, is_list_item
@@ -34,11 +34,7 @@ _MAX_META_WORDS = 25
 
 _PUBLISHED = re.compile(r"(?:published|posted|updated)(?: on)?", re.IGNORECASE)
 # What the byline's person is, on the line under it: "Seattle Times business reporter".
-_ROLE = re.compile(
-    r"(?:[\w&’'-]+\s+){0,5}(?:reporter|editor|correspondent|writer|columnist|contributor"
-    r"|producer|critic)",
-    re.IGNORECASE,
-)
+_ROLE = re.compile(rf"(?:[\w&’'-]+\s+){{0,5}}(?:{'|'.join(ROLE_WORDS)})", re.IGNORECASE)
 _SITE_NAV = re.compile(r"\b(?:sign|log) (?:in|out|up)\b|\b(?:skip|jump) to\b", re.I)
 
 _Named = tuple[str | None, str | None]  # (author, place)

@@ -6,7 +6,7 @@ import logging
 import re
 from html.parser import HTMLParser
 
-from bot.corpus.byline import parse_byline
+from bot.corpus.byline import ROLE_WORDS, parse_byline
 from bot.corpus.dates import parse_date_line
 
 log = logging.getLogger(__name__)
@@ -27,9 +27,7 @@ _HEAD_CHARS = 200_000
 _BYLINE_BLOCKS = 40
 _MAX_BYLINE_WORDS = 25
 _BY = re.compile(r"\W*by\s+\S", re.IGNORECASE)
-_ROLE_WORDS = frozenset(
-    "reporter editor correspondent writer columnist contributor producer critic".split()
-)
+_ROLE_WORDS = frozenset(ROLE_WORDS)
 _SKIPPED = frozenset({"script", "style", "noscript", "nav", "template"})
 _BLOCKS = frozenset(
     "p div li h1 h2 h3 h4 h5 h6 br section article header footer td span time".split()
