@@ -54,9 +54,9 @@ def parse_html_article(article_id: str, html: str, fallback_title: str) -> Artic
     meta = page_meta(html)
     text = getattr(doc, "text", None) or ""
     title = _clean(getattr(doc, "title", None))
-    # The <h1> repeating the title is not body text, nor are date and share lines.
     author = author_from(meta, getattr(doc, "author", None)) or printed_byline(html)
     lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
+    # The <h1> repeating the title is not body text, nor are byline, date and share lines.
     paragraphs = clean_paragraphs(below_byline(lines, author), title)
     if not paragraphs:
         raise ArticleError("no article text found in HTML")
