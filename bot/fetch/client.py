@@ -39,12 +39,13 @@ def fetch(url: str, policy: FetchPolicy, *, network: Network | None = None) -> F
     Synchronous: call it from a worker thread in async code. Raises FetchError, with a
     one-line message for the user, for anything the policy refuses or the server fails.
     """
+    network = network or Network()
     deadline = Deadline(policy.total_seconds)
-    backend = GuardedBackend(network or Network(), policy.allow_private, deadline)
+    backend = GuardedBackend(network, policy.allow_private, deadline)
     current = checked_url(url)
-    with httpcore.ConnectionPool(
-        ssl_context=_ssl_context(), network_backend=backend, retries=0
-    ) as pool:
+    # Certificates and host names are verified (certifi's roots unless the network says).
+    tls = network.ssl_context or httpcore.default_ssl_context()
+    with httpcore.ConnectionPool(ssl_context=tls, network_backend=backend, retries=0) as pool:
         seen = {current}
         for _ in range(policy.max_redirects + 1):
             result = _guarded_get(pool, current, policy, deadline)
@@ -190,8 +191,3 @@ def _too_slow(host: str, policy: FetchPolicy) -> FetchError:
 
 def _host(url: str) -> str:
     return urlsplit(url).hostname or url
-
-
-def _ssl_context() -> ssl.SSLContext:
-    # Certificates and host names are verified (certifi's roots, as httpcore's default).
-    return httpcore.default_ssl_context()

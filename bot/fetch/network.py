@@ -33,10 +33,14 @@ def system_connect(address: str, port: int, timeout: float | None) -> httpcore.N
 
 @dataclass(frozen=True)
 class Network:
-    """How names are resolved and connections opened. Tests pass a local stand-in."""
+    """How names are resolved, connections opened and certificates trusted.
+
+    The default is the system's resolver and certifi's roots; tests pass a local stand-in.
+    """
 
     resolve: Resolver = system_resolve
     connect: Connector = system_connect
+    ssl_context: ssl.SSLContext | None = None  # None: httpcore's default, certifi's roots
 
 
 class DeadlinePassed(Exception):
