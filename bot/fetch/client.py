@@ -6,7 +6,7 @@ import logging
 import ssl
 from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
 import httpcore
 
@@ -19,6 +19,7 @@ log = logging.getLogger(__name__)
 
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 MAX_URL_CHARS = 2048
+_PATH_SAFE = "/%!$&'()*+,;=:@-._~"
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,11 @@ def checked_url(url: str) -> str:
         raise FetchError("Links with a user name or password are not fetched.")
     netloc = f"[{host}]" if ":" in host else host
     netloc += "" if port is None else f":{port}"
-    return urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", parts.query, ""))
+    # Spaces and non-ASCII letters are sent percent-encoded, as browsers do; escapes already
+    # in the link are kept as written.
+    path = quote(parts.path or "/", safe=_PATH_SAFE)
+    query = quote(parts.query, safe=_PATH_SAFE + "?")
+    return urlunsplit((parts.scheme.lower(), netloc, path, query, ""))
 
 
 def _fields(result: Fetched) -> tuple[str, int, str, str | None, bytes]:

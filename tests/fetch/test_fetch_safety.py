@@ -6,10 +6,15 @@ raises LeftTheMachine, so a removed check fails the test without sending a packe
 
 from __future__ import annotations
 
+from ipaddress import ip_address
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from local_net import PUBLIC, SYSTEM_NAMES, LeftTheMachine, internet, policy
 
 from bot.fetch import FetchError, Network, fetch
+from bot.fetch.addresses import refusal
 from bot.fetch.network import system_connect
 
 REFUSED = "citebot does not fetch from it"
@@ -168,3 +173,27 @@ def test_links_that_are_not_plain_http_are_refused_before_any_connection(url, me
 def test_a_redirect_to_another_scheme_is_refused(site):
     with pytest.raises(FetchError, match="Only http:// and https://"):
         fetch(site.url("/to-ftp"), policy(), network=SYSTEM_NAMES)
+
+
+@given(
+    st.one_of(
+        st.text(max_size=80),
+        st.builds(
+            "{}://{}".format,
+            st.sampled_from(["http", "https", "HTTP", "ftp"]),
+            st.text(max_size=60),
+        ),
+    )
+)
+def test_any_text_as_a_link_ends_in_a_fetch_error_and_never_leaves_the_machine(text):
+    # The stand-in DNS knows no name and loopback is refused: nothing may be fetched, and
+    # every link, however odd, must end in the one error type the bot shows to users.
+    with pytest.raises(FetchError):
+        fetch(text, CLOSED, network=internet({}))
+
+
+def test_loopback_is_allowed_when_private_addresses_are():
+    assert refusal(ip_address("::1"), allow_private=True) is None
+    assert refusal(ip_address("127.0.0.1"), allow_private=True) is None
+    assert refusal(ip_address("::1"), allow_private=False) == "a private or local network address"
+    assert refusal(ip_address("240.0.0.1"), allow_private=True) is not None
