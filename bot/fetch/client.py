@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import ssl
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
 import httpcore
@@ -13,7 +13,7 @@ import httpcore
 from bot.fetch.body import ACCEPT_ENCODING, read_capped, size_text
 from bot.fetch.errors import FetchError
 from bot.fetch.network import Deadline, DeadlinePassed, GuardedBackend, Network
-from bot.fetch.policy import ACCEPT_HEADERS, KIND_NAMES, FetchPolicy, user_agent
+from bot.fetch.policy import ACCEPT_HEADERS, KIND_NAMES, NOUNS, FetchPolicy, user_agent
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +52,7 @@ def fetch(url: str, policy: FetchPolicy, *, network: Network | None = None) -> F
             result = _guarded_get(pool, current, policy, deadline)
             if isinstance(result, Fetched):
                 log.debug("fetched %s (%d bytes)", result.final_url, len(result.body))
-                return Fetched(url, *_fields(result))
+                return replace(result, requested_url=url)
             if result in seen:
                 raise FetchError(f"{_host(url)} redirects in a loop.")
             seen.add(result)
@@ -84,10 +84,6 @@ def checked_url(url: str) -> str:
     path = quote(parts.path or "/", safe=_PATH_SAFE)
     query = quote(parts.query, safe=_PATH_SAFE + "?")
     return urlunsplit((parts.scheme.lower(), netloc, path, query, ""))
-
-
-def _fields(result: Fetched) -> tuple[str, int, str, str | None, bytes]:
-    return result.final_url, result.status, result.content_type, result.charset, result.body
 
 
 def _guarded_get(
@@ -128,7 +124,7 @@ def _get(pool: httpcore.ConnectionPool, url: str, policy: FetchPolicy) -> Fetche
             return _redirect_target(url, header("location"))
         _check_status(url, response.status)
         media_type, charset = _content_type(url, header("content-type"), policy)
-        what = _noun(policy)
+        what = NOUNS[policy.kind]
         length = header("content-length")
         if length.isdigit() and int(length) > policy.max_bytes:
             raise FetchError(f"The {what} is larger than the {size_text(policy.max_bytes)} limit.")
@@ -182,10 +178,6 @@ def _content_type(url: str, raw: str, policy: FetchPolicy) -> tuple[str, str | N
         if key.strip().lower() == "charset" and value.strip().strip('"'):
             charset = value.strip().strip('"').lower()
     return media_type, charset
-
-
-def _noun(policy: FetchPolicy) -> str:
-    return {"page": "page", "feed": "feed", "attachment": "file"}[policy.kind.value]
 
 
 def _too_slow(host: str, policy: FetchPolicy) -> FetchError:

@@ -116,3 +116,9 @@ def test_a_closed_port_is_a_transient_connection_failure():
     with pytest.raises(FetchError, match=r"Could not connect to 127\.0\.0\.1") as caught:
         fetch("http://127.0.0.1:9/", policy(), network=SYSTEM_NAMES)
     assert caught.value.transient
+
+
+def test_spaces_and_non_ascii_letters_in_a_link_are_sent_percent_encoded(site):
+    with pytest.raises(FetchError, match="HTTP error 404"):
+        fetch(site.url("/Straße Nord?q=über"), policy(), network=SYSTEM_NAMES)
+    assert site.requests[-1][0] == "/Stra%C3%9Fe%20Nord?q=%C3%BCber"
