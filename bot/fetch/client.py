@@ -6,6 +6,7 @@ import logging
 import ssl
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import cache
 from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
 import httpcore
@@ -45,7 +46,7 @@ def fetch(url: str, policy: FetchPolicy, *, network: Network | None = None) -> F
     backend = GuardedBackend(network, policy.allow_private, deadline)
     current = checked_url(url)
     # Certificates and host names are verified (certifi's roots unless the network says).
-    tls = network.ssl_context or httpcore.default_ssl_context()
+    tls = network.ssl_context or _default_tls()
     with httpcore.ConnectionPool(ssl_context=tls, network_backend=backend, retries=0) as pool:
         seen = {current}
         for _ in range(policy.max_redirects + 1):
@@ -188,3 +189,9 @@ def _too_slow(host: str, policy: FetchPolicy) -> FetchError:
 
 def _host(url: str) -> str:
     return urlsplit(url).hostname or url
+
+
+@cache
+def _default_tls() -> ssl.SSLContext:
+    # Loading certifi's roots takes tens of milliseconds; one context serves every thread.
+    return httpcore.default_ssl_context()
