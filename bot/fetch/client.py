@@ -27,8 +27,8 @@ _PATH_SAFE = "/%!$&'()*+,;=:@-._~"
 class Fetched:
     """A fetched body and what the server said about it."""
 
-    requested_url: str
-    final_url: str  # after redirects
+    requested_url: str  # as checked_url() writes it: the same link always reads the same
+    final_url: str  # after redirects, written the same way
     status: int
     content_type: str  # the media type alone, lower case: "text/html"
     charset: str | None  # from the Content-Type header, when it names one
@@ -44,7 +44,7 @@ def fetch(url: str, policy: FetchPolicy, *, network: Network | None = None) -> F
     network = network or Network()
     deadline = Deadline(policy.total_seconds)
     backend = GuardedBackend(network, policy.allow_private, deadline)
-    current = checked_url(url)
+    requested = current = checked_url(url)
     # Certificates and host names are verified (certifi's roots unless the network says).
     tls = network.ssl_context or _default_tls()
     with httpcore.ConnectionPool(ssl_context=tls, network_backend=backend, retries=0) as pool:
@@ -53,7 +53,7 @@ def fetch(url: str, policy: FetchPolicy, *, network: Network | None = None) -> F
             result = _guarded_get(pool, current, policy, deadline)
             if isinstance(result, Fetched):
                 log.debug("fetched %s (%d bytes)", result.final_url, len(result.body))
-                return replace(result, requested_url=url)
+                return replace(result, requested_url=requested)
             if result in seen:
                 raise FetchError(f"{_host(url)} redirects in a loop.")
             seen.add(result)
@@ -171,7 +171,7 @@ def _content_type(url: str, raw: str, policy: FetchPolicy) -> tuple[str, str | N
     media_type, _, params = raw.partition(";")
     media_type = media_type.strip().lower()
     if media_type not in policy.accepted_types:
-        shown = media_type or "of no stated type"
+        shown = media_type or "content of no stated type"
         raise FetchError(f"{_host(url)} sent {shown}, not {KIND_NAMES[policy.kind]}.")
     charset = None
     for param in params.split(";"):

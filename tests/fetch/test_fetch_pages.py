@@ -44,7 +44,7 @@ def test_a_gzip_page_arrives_decompressed(site):
     ("path", "kind", "message"),
     [
         ("/image", FetchKind.PAGE, "sent image/png, not a web page"),
-        ("/no-type", FetchKind.PAGE, "of no stated type"),
+        ("/no-type", FetchKind.PAGE, "127.0.0.1 sent content of no stated type, not a web page"),
         ("/page", FetchKind.FEED, "sent text/html, not an RSS or Atom feed"),
         ("/feed/rss", FetchKind.PAGE, "sent application/rss+xml, not a web page"),
         ("/image", FetchKind.ATTACHMENT, "not a text file"),

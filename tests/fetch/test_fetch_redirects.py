@@ -43,3 +43,8 @@ def test_a_relative_redirect_resolves_against_the_page_and_drops_the_fragment(si
 def test_a_redirect_that_says_nowhere_is_an_error(site):
     with pytest.raises(FetchError, match="without saying where"):
         fetch(site.url("/nowhere"), policy(), network=SYSTEM_NAMES)
+
+
+def test_the_requested_url_is_given_back_in_canonical_form(site):
+    got = fetch(f"  HTTP://127.0.0.1:{site.port}/page#section  ", policy(), network=SYSTEM_NAMES)
+    assert got.requested_url == got.final_url == site.url("/page")
