@@ -6,7 +6,7 @@ import logging
 import ssl
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import lru_cache
 from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
 import httpcore
@@ -191,7 +191,7 @@ def _host(url: str) -> str:
     return urlsplit(url).hostname or url
 
 
-@cache
+@lru_cache(maxsize=1)
 def _default_tls() -> ssl.SSLContext:
     # Loading certifi's roots takes tens of milliseconds; one context serves every thread.
     return httpcore.default_ssl_context()
