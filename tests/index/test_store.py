@@ -402,6 +402,7 @@ def all_paragraphs_with_repeats() -> list[str]:
 def test_answers_are_the_same_with_vectors_read_on_demand(corpus, db, monkeypatch):
     reindex(corpus, db)
     questions = ["How many troops are near the border?", "glacier length", "wheat harvest"]
+    monkeypatch.setattr(search, "DENSE_SCAN_LIMIT", 3)  # as past the in-memory limit: no scan
     in_memory = [answer(load_index(db), q) for q in questions]
     monkeypatch.setattr(search, "VECTORS_IN_MEMORY_LIMIT", 3)
     on_demand_index = load_index(db)
