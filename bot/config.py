@@ -39,6 +39,11 @@ class Settings:
     cooldown_questions: int = 5
     cooldown_seconds: float = 30.0
     log_level: str = "INFO"
+    # Fetching pages, feeds and attachments (bot/fetch/). The size cap is the article file
+    # limit (bot/corpus/files.py MAX_FILE_BYTES): a fetched page is saved as an article file.
+    fetch_allow_private: bool = False
+    fetch_max_bytes: int = 10 * 1024 * 1024
+    fetch_timeout_seconds: float = 20.0
 
     def with_paths(self, corpus: Path | None = None, db: Path | None = None) -> Settings:
         """A copy with command-line overrides applied."""
@@ -114,6 +119,25 @@ def _parse(values: Mapping[str, str]) -> Settings:
             86400.0,
         ),
         log_level=_log_level(get("CITEBOT_LOG_LEVEL") or defaults.log_level),
+        fetch_allow_private=_flag(
+            "CITEBOT_FETCH_ALLOW_PRIVATE", get("CITEBOT_FETCH_ALLOW_PRIVATE"), False
+        ),
+        fetch_max_bytes=_number(
+            int,
+            "CITEBOT_FETCH_MAX_BYTES",
+            get("CITEBOT_FETCH_MAX_BYTES"),
+            defaults.fetch_max_bytes,
+            1024,
+            100 * 1024 * 1024,
+        ),
+        fetch_timeout_seconds=_number(
+            float,
+            "CITEBOT_FETCH_TIMEOUT_SECONDS",
+            get("CITEBOT_FETCH_TIMEOUT_SECONDS"),
+            defaults.fetch_timeout_seconds,
+            1.0,
+            300.0,
+        ),
     )
 
 
@@ -151,6 +175,17 @@ def _number(kind: type[T], name: str, raw: str | None, default: T, low: T, high:
     if not low <= value <= high:
         raise ConfigError(f"{name}: {value} is outside {low}..{high}")
     return value
+
+
+def _flag(name: str, raw: str | None, default: bool) -> bool:
+    if raw is None:
+        return default
+    value = raw.lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ConfigError(f"{name}: not true or false")
 
 
 def _log_level(raw: str) -> str:
