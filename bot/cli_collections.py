@@ -91,7 +91,7 @@ def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
     target = collection(settings, args.collection)
     if target.shared and not target.folder.is_dir():
         raise UserFacingError(f"corpus folder {target.folder} does not exist")
-    source = _source(args.source)
+    source = _source(args.source, settings)
     overrides = Overrides(args.title, args.author, args.date)
     try:
         report = add_article(target, source, overrides, replace=args.replace)
@@ -101,9 +101,12 @@ def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _source(text: str) -> Source:
+def _source(text: str, settings: Settings) -> Source:
     if text.lower().startswith(("http://", "https://")):
-        raise CollectionError("adding a web address needs bot.fetch (not available yet)")
+        from bot.collections.pages import fetch_page  # the HTTP client only when needed
+        from bot.fetch import FetchKind, policy_for
+
+        return fetch_page(text, policy_for(FetchKind.PAGE, settings))
     path = Path(text)
     if not path.is_file():
         raise CollectionError(f"{text}: no such file")

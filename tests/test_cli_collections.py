@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from collection_samples import FERRY, ORCHARD, article_bytes
+from collection_site import serving
 from support import isolate_environment
 
 from bot.cli import main
@@ -148,3 +149,22 @@ def test_add_and_ask_in_a_subprocess(tmp_path):
     assert added.returncode == 0, added.stderr
     asked = citebot("ask", ORCHARD_Q, "--collection", "club", "-k", "1")
     assert "Orchard report" in asked.stdout
+
+
+def test_add_by_address_fetches_the_page(capsys, monkeypatch):
+    page = (
+        b"<html><head><title>River news</title></head><body><article>"
+        + b"".join(f"<p>{p}</p>".encode() for p in ORCHARD)
+        + b"</article></body></html>"
+    )
+    with serving({"/story": (200, "text/html", page, {})}) as site:
+        code, out, err = run(capsys, "add", f"{site}/story", "--collection", "club")
+        assert (code, out) == (1, "")  # 127.0.0.1 is refused unless allowed
+        assert err.startswith("citebot: ") and err.count("\n") == 1
+        monkeypatch.setenv("CITEBOT_FETCH_ALLOW_PRIVATE", "true")
+        code, out, _ = run(capsys, "add", f"{site}/story", "--collection", "club")
+    assert code == 0
+    assert out.splitlines()[:2] == [
+        "added river-news to collection club: River news — 3 paragraphs",
+        f"  {site}/story",
+    ]

@@ -2,7 +2,8 @@
 
 The core of adding, removing and restoring articles and of searching several collections
 at once; it knows nothing of Discord. Every function here blocks on files and SQLite: an
-event loop calls them in a worker thread.
+event loop calls them in a worker thread. Adding a web page: `bot.collections.pages.fetch_page`
+(imported apart, so that only its callers load the HTTP client).
 """
 
 from bot.collections.add import AlreadyAdded, add_article
