@@ -168,3 +168,12 @@ def test_add_by_address_fetches_the_page(capsys, monkeypatch):
         "added river-news to collection club: River news — 3 paragraphs",
         f"  {site}/story",
     ]
+
+
+def test_files_copied_into_a_collection_by_hand_are_indexed_by_index_collection(capsys):
+    run(capsys, "add", "orchard.txt", "--collection", "club")
+    Path("ferry.md").rename("collections/club/ferry.md")
+    code, out, _ = run(capsys, "index", "--collection", "club")
+    assert code == 0
+    assert "2 articles, 6 paragraphs (1 added, 0 changed, 0 removed, 1 unchanged)" in out
+    assert "warning ferry: no date" in out
