@@ -8,8 +8,19 @@ their frequency in general English and its meaning is the cosine of two fixed ve
 the same paragraph gets the same relevance in any collection (a test checks it). Merging
 therefore follows relevance, but only between collections: each collection's passages
 keep their own order (its ranker saw more evidence than relevance alone), and at each
-step the best next passage of the collections, by relevance, comes next. See
-benchmarks/collections.py for how this compares with sorting everything by relevance.
+step the best next passage of the collections, by relevance, comes next.
+
+Measured with benchmarks/collections_merge.py (each set's articles split in two
+collections; Hit@1 of the merged answer, one index of all the articles for reference):
+
+    set                    one index  this merge  by relevance  by score
+    squadshifts (1,000 q)      0.855       0.852         0.796     0.856
+    natural-nq (1,000 q)       0.710       0.708         0.711     0.675
+    own-words (60 q)           0.583       0.583         0.650     0.583
+
+Sorting by relevance alone throws away the ranker's order and loses 6 points on
+squadshifts; sorting by score loses 3.5 on natural-nq; this merge stays within 0.003 of a
+single index on every set.
 """
 
 from __future__ import annotations
