@@ -4,7 +4,8 @@ Nothing is saved unless the article parses; the file is written whole or not at 
 index is updated incrementally (only the new file is read); and if indexing fails, the
 file is taken back out, so a failed add leaves the collection as it was. A process killed
 midway leaves the old collection or the new one (a file saved but not yet indexed is
-indexed on the next open: see `refresh`).
+indexed on the next open: see `refresh`). Repeats are found in the index as it stands: a
+file copied into the folder by hand counts once a reindex has read it.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from bot.collections.articles import article_file, id_is_free, refresh, update_index
+from bot.collections.articles import article_file, id_is_free, update_index
 from bot.collections.duplicates import Existing, find_existing
 from bot.collections.files import link_copy, locked, move, sweep_temporary, write_atomically
 from bot.collections.layout import Collection
@@ -56,7 +57,6 @@ def add_article(
     draft = _parse(source.name, data, source.suffix)
     with locked(collection.state):
         sweep_temporary(collection.folder)
-        refresh(collection)
         existing = find_existing(collection, draft, (source.url, source.requested_url))
         if existing is not None and not replace:
             raise AlreadyAdded(collection.name, existing)

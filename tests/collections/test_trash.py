@@ -89,3 +89,17 @@ def test_a_failed_index_update_puts_the_removed_file_back(settings, monkeypatch)
     finally:
         conn.close()
     assert folder_state(target.folder) == before
+
+
+def test_served_collections_keep_at_most_max_loaded_and_reload_a_dropped_one(settings):
+    served = ServedCollections(max_loaded=2)
+    targets = [collection(settings, f"server-{n}") for n in range(3)]
+    for target in targets:
+        add_article(target, file_source("o.txt", article_bytes("Orchard", ORCHARD)))
+    first = served.index(targets[0])
+    served.index(targets[1])
+    assert served.index(targets[0]) is first  # used again: now the most recent
+    served.index(targets[2])
+    assert served.loaded() == ("server-0", "server-2")
+    assert cited(served, targets[1]) == {"orchard"}  # loaded again on demand
+    assert served.loaded() == ("server-2", "server-1")
