@@ -10,7 +10,9 @@ served by one process against one collection of the same size.
    about `paragraphs / collections` each), all loaded by one process (`ServedCollections`):
    its RSS, and answer() p50/p99 with each question asked in the collection holding its
    article, against one process serving the single large collection the same questions.
-   Also answer_from() over a question's collection plus the bundled corpus as the shared one.
+   Also answer_from() over a question's collection plus the bundled corpus as the shared one,
+   and, as the reference of "one collection of the same size", the same questions each
+   answered while its collection is the only one loaded (one collection at a time).
 
 Each serving run is its own subprocess, so memory figures are that process's alone (Linux
 VmHWM peak and VmRSS at the end). The work folder is kept and reused (`--work`).
@@ -38,6 +40,7 @@ from bot.collections import (
     collection,
     file_source,
     list_collections,
+    open_collection,
     remove_article,
     shared_collection,
 )
@@ -59,7 +62,8 @@ def main(argv: list[str] | None = None) -> int:
     adds = measure_adds(args.work, args.adds)
     one = _subprocess("serve-one", args.work)
     many = _subprocess("serve-many", args.work)
-    report = {"builds": builds, "adds": adds, "one": one, "many": many}
+    each = _subprocess("serve-each", args.work)
+    report = {"builds": builds, "adds": adds, "one": one, "many": many, "each": each}
     print(format_report(report, args.paragraphs, args.collections))
     if args.json:
         args.json.write_text(json.dumps(report, indent=2))
@@ -68,7 +72,9 @@ def main(argv: list[str] | None = None) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    p.add_argument("mode", nargs="?", default="run", choices=["run", "serve-one", "serve-many"])
+    p.add_argument(
+        "mode", nargs="?", default="run", choices=["run", "serve-one", "serve-many", "serve-each"]
+    )
     p.add_argument("--work", type=Path, default=ROOT / "benchmarks" / "results" / "collections")
     p.add_argument("--paragraphs", type=int, default=100_000)
     p.add_argument("--collections", type=int, default=100)
@@ -175,6 +181,9 @@ def _subprocess(mode: str, work: Path) -> dict[str, float]:
 
 def _serve(mode: str, work: Path, out: Path) -> int:
     """In a fresh process: load, answer every question, report latency and memory."""
+    if mode == "serve-each":
+        out.write_text(json.dumps(_serve_each(work)))
+        return 0
     settings, served = _settings(work), ServedCollections()
     asked = json.loads((work / "questions.json").read_text())
     started = time.perf_counter()
@@ -198,8 +207,30 @@ def _serve(mode: str, work: Path, out: Path) -> int:
     return 0
 
 
+def _serve_each(work: Path) -> dict[str, float]:
+    """Each small collection alone: load it, answer its questions (a warm-up pass, then the
+    timed one), drop it; the latencies of all of them together."""
+    settings = _settings(work)
+    asked = json.loads((work / "questions.json").read_text())
+    times: list[float] = []
+    for name in sorted({home for home, _ in asked}):
+        index = open_collection(collection(settings, name))
+        mine = [q for home, q in asked if home == name]
+        for q in mine:
+            answer(index, q, 3)
+        for q in mine:
+            started = time.perf_counter()
+            answer(index, q, 3)
+            times.append(time.perf_counter() - started)
+        index.close()
+    return {
+        "answer_p50_ms": float(np.percentile(times, 50) * 1e3),
+        "answer_p99_ms": float(np.percentile(times, 99) * 1e3),
+    } | _memory()
+
+
 def _latencies(name: str, calls: list) -> dict[str, float]:  # type: ignore[type-arg]
-    for call in calls[:20]:  # warm-up
+    for call in calls:  # a warm-up pass over every question, as `_serve_each` does
         call()
     times = []
     for call in calls:
@@ -235,6 +266,8 @@ def format_report(report: dict, paragraphs: int, parts: int) -> str:  # type: ig
         f"  {many['answer_p99_ms']:6.1f}",
         f"  + the shared collection, answer_from() p50 {many['answer_from_p50_ms']:.1f} ms,"
         f" p99 {many['answer_from_p99_ms']:.1f} ms",
+        f"  each of them loaded alone: answer() p50 {report['each']['answer_p50_ms']:.1f} ms,"
+        f" p99 {report['each']['answer_p99_ms']:.1f} ms",
     ]
     return "\n".join(lines)
 

@@ -20,3 +20,4 @@ def test_the_collections_benchmark_measures_adds_and_serving(tmp_path, capsys):
     assert len(report["adds"]) == 2 and all(a["total_s"] > 0 for a in report["adds"])
     assert report["many"]["collections"] == 4 and report["one"]["collections"] == 1
     assert report["many"]["answer_p50_ms"] > 0 and report["many"]["peak_rss_mb"] > 0
+    assert report["each"]["answer_p50_ms"] > 0
