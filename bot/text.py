@@ -7,6 +7,7 @@ downloaded on an offline machine, so only data-free parts are used: `RegexpToken
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import re
 import string
@@ -14,10 +15,11 @@ import sys
 import unicodedata
 from functools import lru_cache
 from importlib.metadata import version
+from pathlib import Path
 
 import nltk
-from lemminflect import getAllLemmas
-from lemminflect.core.Lemmatizer import Lemmatizer
+from lemminflect import config as lemminflect_config
+from lemminflect.core.LexicalUtils import categoryToUPos
 from nltk import redos
 from nltk.stem.snowball import SnowballStemmer
 from nltk.tokenize import RegexpTokenizer
@@ -177,25 +179,43 @@ def lemma_of(word: str) -> str:
     a lemma of its own ("saw", "left", "found") is kept: its stem already matches its
     regular relatives, and mapping it to another word's lemma would merge two meanings.
     """
-    if word not in _lemma_words():
-        return word  # most words of a large corpus: no dictionary form to look up
-    lemmas: dict[str, tuple[str, ...]] = getAllLemmas(word)
-    if not lemmas or any(word in forms for forms in lemmas.values()):
-        return word
-    lemma: str = next(lemmas[pos][0] for pos in (*_LEMMA_POS, *lemmas) if pos in lemmas)
-    return lemma
+    return _irregular_lemmas().get(word, word)
 
 
 @lru_cache(maxsize=1)
-def _lemma_words() -> frozenset[str]:
-    """Every word lemminflect has a dictionary entry or an override for.
+def _irregular_lemmas() -> dict[str, str]:
+    """Every lower-case form in lemminflect's dictionary that `lemma_of` maps elsewhere.
 
-    `getAllLemmas` deep-copies its entries, about 100 µs a call on a busy machine; asking
-    only for words it knows keeps a reindex of a large vocabulary fast. Read from
-    lemminflect's own tables (version pinned in pyproject.toml).
+    Read from lemminflect's own tables (version pinned in pyproject.toml) as its
+    `getAllLemmas` reads them, with its overrides; tests/test_text.py checks the result
+    against `getAllLemmas` itself. That function deep-copies an entry on every call (about
+    100 µs on a busy machine, for each distinct dictionary word an indexing worker meets);
+    here a lookup is one dictionary access, and forms that map to themselves (most of the
+    table) are not kept.
     """
-    lemmatizer = Lemmatizer()
-    return frozenset(lemmatizer._getLemmaDict()) | frozenset(lemmatizer._getOverridesDict())
+    entries: dict[str, dict[str, tuple[str, ...]]] = {}
+    table = gzip.decompress(Path(lemminflect_config.lemma_lu_fn).read_bytes()).decode("utf-8")
+    for line in table.splitlines():
+        form, category, lemmas = line.strip().split(",")
+        entries.setdefault(form, {})[categoryToUPos(category)] = tuple(lemmas.split("/"))
+    overrides = Path(lemminflect_config.lemma_overrides_fn).read_text(encoding="utf-8")
+    for line in overrides.splitlines():
+        if (line := line.strip()) and not line.startswith("#"):
+            form, pos, lemma = line.split(",")
+            entries.setdefault(form, {})[pos] = (lemma,)
+    return {
+        form: lemma
+        for form, by_pos in entries.items()
+        if form == form.lower() and (lemma := _preferred_lemma(form, by_pos)) != form
+    }
+
+
+def _preferred_lemma(form: str, by_pos: dict[str, tuple[str, ...]]) -> str:
+    """The form itself if any part of speech has it as a lemma, else the first lemma of
+    the first part of speech in `_LEMMA_POS` order."""
+    if not by_pos or any(form in lemmas for lemmas in by_pos.values()):
+        return form
+    return next(by_pos[pos][0] for pos in (*_LEMMA_POS, *by_pos) if pos in by_pos)
 
 
 # Questions and the re-ranker's sentence words: a bounded cache, since the bot runs for

@@ -4,8 +4,11 @@ import itertools
 from pathlib import Path
 
 import nltk.redos
+import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+from lemminflect import getAllLemmas
+from lemminflect.core.Lemmatizer import Lemmatizer
 
 import bot.text
 from bot.corpus import parse_article
@@ -238,3 +241,31 @@ def test_a_long_one_line_paragraph_of_abbreviations_splits_within_nltks_time_lim
     spans = split_sentences(text)
     assert spans[0][0] == 0 and spans[-1][1] == len(text.rstrip())
     assert all(end - start <= bot.text.PUNKT_PIECE for start, end in spans)
+
+
+@pytest.mark.parametrize(
+    ("form", "lemma"),
+    [("said", "say"), ("children", "child"), ("went", "go"), ("sang", "sing"), ("mice", "mouse")],
+)
+def test_irregular_forms_meet_their_lemma(form, lemma):
+    assert bot.text.lemma_of(form) == lemma
+    assert analyze(f"they {form}") == analyze(f"they {lemma}")
+
+
+@pytest.mark.parametrize("word", ["saw", "left", "found", "troops", "blinken", "nato"])
+def test_a_form_that_is_a_lemma_itself_or_unknown_is_kept(word):
+    assert bot.text.lemma_of(word) == word
+
+
+def test_lemmas_agree_with_lemminflects_own_lookup():
+    """The table read directly gives what `getAllLemmas` gives, under the same rule."""
+    lemmatizer = Lemmatizer()
+    forms = sorted(lemmatizer._getLemmaDict())[::7] + sorted(lemmatizer._getOverridesDict())
+    preferred = ("VERB", "NOUN", "ADJ", "ADV")
+    for form in (f for f in forms if f == f.lower()):
+        lemmas = getAllLemmas(form)
+        if not lemmas or any(form in found for found in lemmas.values()):
+            expected = form
+        else:
+            expected = next(lemmas[p][0] for p in (*preferred, *lemmas) if p in lemmas)
+        assert bot.text.lemma_of(form) == expected, form

@@ -10,6 +10,8 @@ _BLANK_LINES = re.compile(r"\n[^\S\n]*\n")
 # Editors wrap at 72-80 columns; pasted web paragraphs are single lines far longer.
 _WRAP_MIN = 40
 _WRAP_MAX = 100
+# Text browsers paste a superscript as "^": "the 19^th century" reads "the 19th century".
+_SUPERSCRIPT_ORDINAL = re.compile(r"(?<=\d)\^(st|nd|rd|th)\b")
 
 
 def split_blocks(text: str) -> list[list[str]]:
@@ -26,7 +28,7 @@ def split_blocks(text: str) -> list[list[str]]:
 def text_units(text: str) -> list[str]:
     """Give the text's paragraphs: hard-wrapped blocks joined, other blocks one per line."""
     units: list[str] = []
-    for lines in split_blocks(text):
+    for lines in split_blocks(_SUPERSCRIPT_ORDINAL.sub(r"\1", text)):
         if _is_hard_wrapped(lines):
             units.append(" ".join(lines))
         else:

@@ -14,8 +14,8 @@ from collections import Counter
 
 from bot.corpus.captions import doubled_captions
 from bot.corpus.dates import ends_with_date, is_date_line
-from bot.corpus.extent import is_image, is_prose, is_section_marker
-from bot.corpus.furniture import is_boilerplate, is_furniture, is_sentence, word_count
+from bot.corpus.extent import is_prose, is_section_marker
+from bot.corpus.furniture import is_boilerplate, is_furniture, is_image, is_sentence, word_count
 from bot.corpus.headline import is_list_item, looks_like_navigation
 
 # An unpunctuated line this long is a sentence, not a caption.
@@ -27,6 +27,10 @@ _SHORT_SENTENCE_WORDS = 6
 # A caption under an image is short or carries its credit; a paragraph there is text.
 _IMAGE_CAPTION_WORDS = 30
 _NAV_ITEM_WORDS = 3
+# A list a short line introduces ("repeat every second:" then its steps) is text when it
+# has a few items of more words than a menu's.
+_MIN_INTRODUCED_ITEMS = 2
+_MIN_INTRO_WORDS = 2
 _BULLET = re.compile(r"^\s*(?:[•◦▪●□☆■▶►▼*·]\s*)")
 # "Olena Shmahalo/Quanta Magazine", "JIM WATSON/AFP/Getty Images": a photo credit.
 _CREDIT_LINE = re.compile(r"^[\w.'’ -]{2,40}/[\w.'’ /-]{2,40}$")
@@ -63,8 +67,8 @@ def body_paragraphs(lines: list[str], start: int, end: int, page: list[str]) -> 
     index = start
     while index < end:
         line = lines[index]
-        if index not in teasers and _keep(lines, index, end, counts):
-            items = _introduced_list(lines, index + 1, end) if line.rstrip().endswith(":") else []
+        items = _introduced_list(lines, index + 1, end) if line.rstrip().endswith(":") else []
+        if index not in teasers and (_keep(lines, index, end, counts) or _introduces(line, items)):
             # "…as follows:" and its list are one paragraph, as the page shows them.
             kept.append(" ".join([_text(line), *(_text(item) for item in items)]))
             index += len(items)
@@ -102,6 +106,15 @@ def _introduced_list(lines: list[str], index: int, end: int) -> list[str]:
         items.append(lines[index])
         index += 1
     return items
+
+
+def _introduces(line: str, items: list[str]) -> bool:
+    """A short line ending in a colon over a list of phrases ("repeat every second:")."""
+    if len(items) < _MIN_INTRODUCED_ITEMS or word_count(line) < _MIN_INTRO_WORDS:
+        return False
+    if is_boilerplate(line) or is_section_marker(line) or looks_like_navigation(line):
+        return False
+    return all(word_count(_bare(item)) > _NAV_ITEM_WORDS for item in items)
 
 
 def _bare(line: str) -> str:

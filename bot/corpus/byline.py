@@ -20,6 +20,17 @@ _NOISE = re.compile(
 )
 # A picture's file name or alt text pasted before the name: "dsteer-headshot Dave Steer".
 _FILE_NAME = re.compile(r"^(?:[a-z0-9]*[-_0-9][a-z0-9_-]*\s+)+")
+# What a byline's person is, printed with or under the name ("Games Editor").
+ROLE_WORDS = (
+    "reporter",
+    "editor",
+    "correspondent",
+    "writer",
+    "columnist",
+    "contributor",
+    "producer",
+    "critic",
+)
 # Site-interface words that sit where a byline does but never name a person.
 NAV_WORDS = frozenset(
     "username password login logout menu search home subscribe share comments comment"

@@ -37,6 +37,13 @@ _FORMS = (
 # Pasted pages glue words together ("Yahoo FinanceOctober 13, 2016", "Nolan22 Dec 2016"):
 # a date may follow a letter, but not continue a lower-case word ("Summary 12, 2015").
 _LOCATE = re.compile(rf"(?<![\d/.])(?P<date>{'|'.join(_FORMS)}){_TIME}", re.IGNORECASE)
+# A day printed without its year ("March 18 at 3:57 PM", "Thu 3 Jan"), as sites print
+# this year's dates: readable only once the page gives the year (see yearless.py).
+_YEARLESS = re.compile(
+    rf"(?<![\w/.])(?P<date>{_WEEKDAY}(?:{_MONTH}\s+{_DAY}|{_DAY}\s+{_MONTH}))"
+    rf"(?!\w|,?\s*{_YEAR}){_TIME}",
+    re.IGNORECASE,
+)
 _ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[T\s]\d{2}:\d{2}")
 # Date lines are short; longer lines are prose that merely mentions a date.
 _MAX_DATE_LINE = 80
@@ -55,6 +62,21 @@ def find_date(text: str) -> str | None:
         if iso:
             return iso
     return None
+
+
+def find_yearless(text: str) -> re.Match[str] | None:
+    """Find a day printed without its year ("March 18 at 3:57 PM") in a short line."""
+    return _YEARLESS.search(text[:300])
+
+
+def read_yearless(match: re.Match[str], year: int) -> str | None:
+    """Give the ISO form of a day without its year, in the given year."""
+    return _read_parts(f"{match.group('date')} {year}", match.group("time"))
+
+
+def all_dates(text: str) -> list[str]:
+    """Give the ISO forms of every readable full date in text."""
+    return [iso for m in _LOCATE.finditer(text) if _starts_word(text, m) and (iso := _read(m))]
 
 
 def strip_dates(text: str) -> str:
@@ -120,8 +142,11 @@ def _starts_word(text: str, match: re.Match[str]) -> bool:
 
 
 def _read(match: re.Match[str]) -> str | None:
-    date_text = match.group("date")
-    time_text = (match.group("time") or "").strip(" ,|•-–:")
+    return _read_parts(match.group("date"), match.group("time"))
+
+
+def _read_parts(date_text: str, time_raw: str | None) -> str | None:
+    time_text = (time_raw or "").strip(" ,|•-–:")
     with_time = bool(time_text) or _ISO_TIME.match(date_text) is not None
     text = f"{date_text} {time_text.removeprefix('at ')}".strip()
     try:

@@ -14,7 +14,10 @@ import itertools
 import re
 from dataclasses import dataclass
 
-from bot.corpus.furniture import is_boilerplate, is_furniture, is_sentence, word_count
+from bot.corpus.byline import parse_byline
+from bot.corpus.dates import is_date_line
+from bot.corpus.furniture import is_boilerplate, is_furniture, is_image, is_sentence, word_count
+from bot.corpus.headline import is_headline
 
 # A paragraph of prose: a sentence of 15+ words, or any line of 30+ words.
 _PROSE_SENTENCE_WORDS = 15
@@ -43,7 +46,7 @@ _MAX_MERGE_GAP = 40
 _MAX_INSERT_GAP = 120
 _INSERT_WORDS_PER_LINE = 2
 _MIN_MERGE_SHARE = 0.6
-_IMAGE = re.compile(r"(?:image|photo|video)?\s*\[[^\]]*\]\W*", re.IGNORECASE)
+_MAX_BYLINE_WORDS = 12
 
 
 @dataclass(frozen=True)
@@ -60,11 +63,6 @@ def is_prose(line: str) -> bool:
         return False
     words = word_count(line)
     return words >= _PROSE_ANY_WORDS or (words >= _PROSE_SENTENCE_WORDS and is_sentence(line))
-
-
-def is_image(line: str) -> bool:
-    """Tell whether a line is an image placeholder as browsers paste them ("[photo-1]")."""
-    return _IMAGE.fullmatch(line.strip()) is not None
 
 
 def is_section_marker(line: str) -> bool:
@@ -111,7 +109,11 @@ def _merged(
 
     A gallery or a long list can hold more than _MAX_GAP lines between two parts of one
     article; a neighbour joins when it is itself mostly prose and nothing between says a
-    new section begins (a "Related" marker, a copyright line, a sign-up block).
+    new section begins (a "Related" marker, a copyright line, a sign-up block). Above
+    the article, a lone paragraph joins too when no headline stands between: a review's
+    verdict over its score box and pros and cons (a headline, byline or date between would
+    say the text starts under it, the paragraph above being a teaser or a standfirst);
+    below it, a lone paragraph is more likely a teaser.
     """
     first = last = best
     while last + 1 < len(runs) and _continues(lines, prose, runs[last], runs[last + 1]):
@@ -125,12 +127,26 @@ def _continues(
     lines: list[str], prose: list[bool], before: tuple[int, int], after: tuple[int, int]
 ) -> bool:
     gap = range(before[1], after[0])
-    if not _joinable_gap(lines, gap) or any(sum(prose[a:b]) < 2 for a, b in (before, after)):
+    if not _joinable_gap(lines, gap) or sum(prose[after[0] : after[1]]) < 2:
+        return False
+    if sum(prose[before[0] : before[1]]) < 2 and not _plain_gap(lines, gap):
         return False
     if any(is_section_marker(lines[i]) or is_boilerplate(lines[i]) for i in gap):
         return False
     shares = (_prose_share(lines, prose, *run) for run in (before, after))
     return min(shares) >= _MIN_MERGE_SHARE
+
+
+def _plain_gap(lines: list[str], gap: range) -> bool:
+    """No headline, "By" line or date line in the gap: none says the text starts below."""
+    return not any(_opens_article(lines[i]) for i in gap)
+
+
+def _opens_article(line: str) -> bool:
+    if is_headline(line) or is_date_line(line):
+        return True
+    byline = parse_byline(line) if word_count(line) <= _MAX_BYLINE_WORDS else None
+    return byline is not None and byline.prefixed
 
 
 def _joinable_gap(lines: list[str], gap: range) -> bool:

@@ -20,7 +20,7 @@ _FURNITURE_LINE = re.compile(
 _FURNITURE_START = re.compile(
     r"(?:read more\b|sign up (?:to|for)\b|subscribe (?:to|for|now)\b|image (?:source|caption)\b"
     r"|image copyright\b|media caption\b|video caption\b|photograph:|related:|see also:"
-    r"|watch:|listen:"
+    r"|watch:|listen:|(?:topics|tags|filed (?:to|under)|in this article)\s*:"
     r"|(?:skip past|after) newsletter promotion|privacy notice:|follow (?:us|@)"
     r"|updated \d+ \w+ ago|published \d+ \w+ ago|our standards:)",
     re.IGNORECASE,
@@ -39,6 +39,7 @@ _BOILERPLATE_WORD = re.compile(
     r"|accept (?:our |all |the )?(?:cookies|privacy|terms)",
     re.IGNORECASE,
 )
+_IMAGE = re.compile(r"(?:image|photo|video)?\s*\[[^\]]*\]\W*", re.IGNORECASE)
 _TERMINAL = ".!?…:;\"'”’»"
 _CAPTION_MAX_WORDS = 20
 _TAIL_START_MAX_WORDS = 30
@@ -53,6 +54,11 @@ def is_furniture(line: str) -> bool:
     if _FURNITURE_LINE.fullmatch(text) or _FURNITURE_START.match(text):
         return True
     return word_count(text) <= 40 and _CREDIT.search(text) is not None
+
+
+def is_image(line: str) -> bool:
+    """Tell whether a line is an image placeholder as browsers paste them ("[photo-1]")."""
+    return _IMAGE.fullmatch(line.strip()) is not None
 
 
 def is_sentence(line: str) -> bool:

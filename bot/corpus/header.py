@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.corpus.byline import Byline, is_place, parse_byline
-from bot.corpus.dates import find_date, has_date, is_date_line, is_modified_line
+from bot.corpus.byline import ROLE_WORDS, Byline, clean_byline, is_place, parse_byline
+from bot.corpus.dates import find_date, find_yearless, has_date, is_date_line, is_modified_line
 from bot.corpus.furniture import is_furniture, is_sentence, word_count
 from bot.corpus.headline import is_headline, is_list_item
 
@@ -25,11 +25,16 @@ _CLOCK_LINE = re.compile(
     r"\W*(?:\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?(?:\s+[A-Z]{2,4})?|\d+\s+(?:minutes?|hours?)\s+ago)\W*$",
     re.IGNORECASE,
 )
+# "Alex Perry 1 day ago": a bare name with the page's relative time is a byline line.
+_AGO = re.compile(r"\b\d+\s+(?:second|minute|hour|day|week|month)s?\s+ago\b", re.IGNORECASE)
 _CLOCK_END = re.compile(r"\s*[ap]\.m\.$", re.IGNORECASE)
 _BY_START = re.compile(r"\W*by\s", re.IGNORECASE)
 # A date or byline line is short: a longer line is prose that mentions one.
 _MAX_META_WORDS = 25
 
+_PUBLISHED = re.compile(r"(?:published|posted|updated)(?: on)?", re.IGNORECASE)
+# What the byline's person is, on the line under it: "Seattle Times business reporter".
+_ROLE = re.compile(rf"(?:[\w&’'-]+\s+){{0,5}}(?:{'|'.join(ROLE_WORDS)})", re.IGNORECASE)
 _SITE_NAV = re.compile(r"\b(?:sign|log) (?:in|out|up)\b|\b(?:skip|jump) to\b", re.I)
 
 _Named = tuple[str | None, str | None]  # (author, place)
@@ -44,6 +49,7 @@ class PageHeader:
     author: str | None = None
     place: str | None = None
     date: str | None = None
+    day_line: str | None = None  # a byline or date line giving the day without its year
 
 
 def find_headline(lines: list[str], body_start: int) -> int | None:
@@ -110,6 +116,8 @@ def header_end(lines: list[str], body_start: int) -> int:
     for index in range(body_start, min(len(lines), body_start + _META_REACH)):
         if _is_meta(lines[index]) or (index == end and parse_byline(lines[index])):
             end = index + 1
+        elif index == end > body_start and _ROLE.fullmatch(lines[index].strip()):
+            end = index + 1  # "Seattle Times business reporter" under the byline
         elif word_count(lines[index]) >= _MIN_PROSE_WORDS:
             prose_seen += 1
             if prose_seen > _MAX_LEAD_PARAGRAPHS:
@@ -134,7 +142,7 @@ def _is_meta(line: str) -> bool:
     if word_count(line) > _MAX_META_WORDS and not _BY_START.match(line):
         return False
     byline = parse_byline(line)
-    if byline is not None and byline.prefixed:
+    if byline is not None and (byline.prefixed or _AGO.search(line)):
         return True
     # A dateline is a label, not a sentence: "On March 3, 2021, the council met." is text.
     label = _CLOCK_END.sub("", line.strip())
@@ -143,16 +151,43 @@ def _is_meta(line: str) -> bool:
 
 def read_page_header(lines: list[str], title_index: int | None, body_start: int) -> PageHeader:
     """Read standfirst, byline and date from the lines around the headline."""
-    first = max(0, (title_index if title_index is not None else body_start) - 3)
+    first = max(0, _first_showing(lines, title_index, body_start) - 3)
     window = list(range(first, body_start))
     date_at, date = _first_date(lines, window)
-    clock_at = next((i for i in window if _CLOCK_LINE.match(lines[i])), None)
+    clock_at = next((i for i in window if _is_clock_line(lines[i])), None)
     author, place = _author(lines, window, date_at if date_at is not None else clock_at)
     after_title = [i for i in window if title_index is None or i > title_index]
     standfirst = next(
         (lines[i] for i in after_title if _is_standfirst(lines[i]) and i != date_at), None
     )
-    return PageHeader(title_index, standfirst, author, place, date)
+    day_line = (
+        None if date else next((lines[i] for i in window if _has_yearless_day(lines[i])), None)
+    )
+    return PageHeader(title_index, standfirst, author, place, date, day_line)
+
+
+def _has_yearless_day(line: str) -> bool:
+    """A date line or a byline whose date has no year: "By Jo Doe March 18 at 3:57 PM"."""
+    match = find_yearless(line) if word_count(line) <= _MAX_META_WORDS else None
+    if match is None:
+        return False
+    rest = clean_byline(line[: match.start()] + " " + line[match.end() :])
+    return not rest or _PUBLISHED.fullmatch(rest) is not None or parse_byline(rest) is not None
+
+
+def _is_clock_line(line: str) -> bool:
+    if _CLOCK_LINE.match(line):
+        return True
+    return word_count(line) <= _MAX_META_WORDS and _AGO.search(line) is not None
+
+
+def _first_showing(lines: list[str], title_index: int | None, body_start: int) -> int:
+    """Where the headline first shows: a page may show it again right above the text,
+    with the byline and date under its first showing."""
+    if title_index is None:
+        return body_start
+    earlier = range(max(0, body_start - _FIRST_LINE_REACH), title_index)
+    return next((i for i in earlier if lines[i] == lines[title_index]), title_index)
 
 
 def _first_date(lines: list[str], window: list[int]) -> tuple[int | None, str | None]:
@@ -179,6 +214,8 @@ def _author(
     # A bare "Firstname Lastname" line counts only near a date line.
     if date_at is not None:
         near = [(i, b) for i, b in bylines if abs(i - date_at) <= 3]
+        # "Alex Perry 1 day ago": the name that carries the page's time is the byline.
+        near.sort(key=lambda ib: not (ib[0] == date_at and _AGO.search(lines[ib[0]])))
         if near:
             index, byline = near[0]
             return byline.author, byline.place or _place_after(lines, index, date_at)

@@ -6,8 +6,7 @@ import re
 
 from bot.corpus.byline import NAV_WORDS, parse_byline
 from bot.corpus.dates import has_date, is_date_line
-from bot.corpus.extent import is_image
-from bot.corpus.furniture import is_boilerplate, is_furniture, word_count
+from bot.corpus.furniture import is_boilerplate, is_furniture, is_image, word_count
 
 MIN_TITLE_WORDS = 3
 _MAX_TITLE_WORDS = 30
@@ -24,6 +23,8 @@ _INNER_STOP = re.compile(r"\b[a-z]{2,}[.!?]\s+[A-Z]")
 _LIST_ITEM = re.compile(r"^\s*(?:[•◦▪●□☆■▶►▼*·]|\d{1,3}[.)]\s)")
 # "Benoit Tessier/Reuters" inside a line: a photo caption with its credit.
 _CREDIT = re.compile(r"\b[A-Z][\w.'’-]+/[A-Z]")
+# "Gallery: Xbox One X | 14 Photos": a gallery's label with its count, not a headline.
+_GALLERY_COUNT = re.compile(r"\b\d+\s+(?:photos|pictures|images|slides|videos)\)?$", re.I)
 _ENDS_WITH_FUNCTION_WORD = re.compile(r"\b(?:by|of|the|a|an|and|or|to|for|with|in|on)$", re.I)
 
 
@@ -64,7 +65,9 @@ def is_headline(line: str, first_line: bool = False) -> bool:
         or _MARKUP.search(text)
     ):
         return False
-    if _CREDIT.search(text) or is_date_line(text) or _is_byline(text, first_line):
+    if _CREDIT.search(text) or is_date_line(text) or _GALLERY_COUNT.search(text):
+        return False
+    if _is_byline(text, first_line):
         return False
     if not first_line and (
         is_boilerplate(text)

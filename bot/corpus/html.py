@@ -25,6 +25,12 @@ log = logging.getLogger(__name__)
 _LIST_DASH = re.compile(r"^[-•*]\s+")
 _COUNT_LINE = re.compile(r"\d[\d,]*\s+(?:comments?|shares?|views?|replies)", re.IGNORECASE)
 _TITLE_REPEAT_REACH = 3
+_BYLINE_REACH = 3
+_MAX_HEADER_WORDS = 40
+_BY = re.compile(r"^by\s+", re.IGNORECASE)
+_PARENTHESES = re.compile(r"\([^)]*\)")
+_EMAIL = re.compile(r"<?[\w.+-]+@[\w-]+(?:\.[\w-]+)+>?")
+_QUOTES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"'})
 # trafilatura writes table rows as "| a | b |"; a one-cell row is a layout table holding a
 # picture's caption ("| Schematic from hell! |"), not data.
 _ONE_CELL_ROW = re.compile(r"\|[^|]*\|")
@@ -48,15 +54,17 @@ def parse_html_article(article_id: str, html: str, fallback_title: str) -> Artic
     meta = page_meta(html)
     text = getattr(doc, "text", None) or ""
     title = _clean(getattr(doc, "title", None))
-    # The <h1> repeating the title is not body text, nor are date and share lines.
-    paragraphs = clean_paragraphs([ln.strip() for ln in text.split("\n") if ln.strip()], title)
+    author = author_from(meta, getattr(doc, "author", None)) or printed_byline(html)
+    lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
+    # The <h1> repeating the title is not body text, nor are byline, date and share lines.
+    paragraphs = clean_paragraphs(below_byline(lines, author), title)
     if not paragraphs:
         raise ArticleError("no article text found in HTML")
     return Article(
         id=article_id,
         title=title or fallback_title,
         paragraphs=tuple(paragraphs),
-        author=author_from(meta, getattr(doc, "author", None)) or printed_byline(html),
+        author=author,
         date=_date(getattr(doc, "date", None), meta, html),
         url=_clean(getattr(doc, "url", None)),
         source=_clean(getattr(doc, "sitename", None)),
@@ -101,5 +109,31 @@ def clean_paragraphs(paragraphs: list[str], title: str | None) -> list[str]:
     return kept[: teaser_cut(kept)]
 
 
+def below_byline(paragraphs: list[str], author: str | None) -> list[str]:
+    """Drop a byline line naming the author near the top, and the header lines above it.
+
+    Above "Richard (R.J.) Eskow" sit the headline and the standfirst, not the text; a
+    long paragraph there is text all the same.
+    """
+    if author is None:
+        return paragraphs
+    for index, paragraph in enumerate(paragraphs[:_BYLINE_REACH]):
+        if _only_names(paragraph, author):
+            above = [p for p in paragraphs[:index] if len(p.split()) > _MAX_HEADER_WORDS]
+            return _unsigned([*above, *paragraphs[index + 1 :]], author)
+    return _unsigned(paragraphs, author)
+
+
+def _unsigned(paragraphs: list[str], author: str) -> list[str]:
+    # "Bradley M. Kuhn <bkuhn@ebb.org>" under a post: the writer's signature, not text.
+    return [p for p in paragraphs if not _only_names(p, author)]
+
+
+def _only_names(paragraph: str, author: str) -> bool:
+    named = _EMAIL.sub(" ", _PARENTHESES.sub(" ", _BY.sub("", paragraph)))
+    return _key(named.strip(" —–-,")) == _key(author)
+
+
 def _key(text: str) -> str:
-    return " ".join(text.split()).casefold()
+    # "Burned Her Up" and “Burned Her Up” are one title: quotes are typography.
+    return " ".join(text.translate(_QUOTES).split()).casefold()

@@ -6,7 +6,7 @@ import logging
 import re
 from html.parser import HTMLParser
 
-from bot.corpus.byline import parse_byline
+from bot.corpus.byline import ROLE_WORDS, parse_byline
 from bot.corpus.dates import parse_date_line
 
 log = logging.getLogger(__name__)
@@ -27,6 +27,7 @@ _HEAD_CHARS = 200_000
 _BYLINE_BLOCKS = 40
 _MAX_BYLINE_WORDS = 25
 _BY = re.compile(r"\W*by\s+\S", re.IGNORECASE)
+_ROLE_WORDS = frozenset(ROLE_WORDS)
 _SKIPPED = frozenset({"script", "style", "noscript", "nav", "template"})
 _BLOCKS = frozenset(
     "p div li h1 h2 h3 h4 h5 h6 br section article header footer td span time".split()
@@ -67,10 +68,24 @@ def clean_author(raw: str) -> str | None:
         byline = parse_byline(text if text.lower().startswith("by ") else f"By {text}")
         if byline is None or len(byline.author.split()) < 2:
             continue
-        if not any(byline.author.casefold() == seen.casefold() for seen in names):
-            names.append(byline.author)
+        name = _without_role(byline.author)
+        if not any(name.casefold() == seen.casefold() for seen in names):
+            names.append(name)
     # A second "name" after the first is usually a handle or a site ("Ebb Org").
     return names[0] if names else None
+
+
+def _without_role(name: str) -> str:
+    """'Ben Silverman Games Editor' -> 'Ben Silverman': the job title printed with the name.
+
+    A role is a role word and usually one word before it ("Staff Writer"); two words of
+    the name always stay.
+    """
+    words = name.split()
+    if len(words) < 3 or words[-1].lower() not in _ROLE_WORDS:
+        return name
+    keep = len(words) - 2 if len(words) >= 4 else len(words) - 1
+    return " ".join(words[:keep])
 
 
 def printed_byline(html: str) -> str | None:

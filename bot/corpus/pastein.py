@@ -9,11 +9,13 @@ from bot.corpus.blocks import text_units
 from bot.corpus.bodylines import body_paragraphs, reach_back
 from bot.corpus.byline import Byline, is_place, parse_byline, wire_dateline
 from bot.corpus.dates import parse_date_line
-from bot.corpus.extent import Extent, find_extent
+from bot.corpus.extent import Extent, find_extent, is_prose
 from bot.corpus.furniture import is_caption, is_furniture, tail_start, word_count
 from bot.corpus.header import find_headline, header_end, header_floor, read_page_header
+from bot.corpus.headline import is_headline
 from bot.corpus.model import Article, ArticleError
 from bot.corpus.signature import signature
+from bot.corpus.yearless import date_without_year
 
 log = logging.getLogger(__name__)
 
@@ -21,6 +23,9 @@ log = logging.getLogger(__name__)
 _HEADER_WINDOW = 8
 _MAX_STANDFIRSTS = 2
 _MAX_TITLE_WORDS = 40
+# Lines between a headline and the text under it (share bar, byline, picture) when a line
+# above the headline is not the article's start.
+_MIN_HEADER_LINES = 4
 
 
 @dataclass(frozen=True)
@@ -42,7 +47,7 @@ def parse_pastein(article_id: str, text: str, fallback_title: str) -> Article:
     extent = find_extent(units)
     if extent is None:
         return _parse_note(article_id, units, fallback_title)
-    return _parse_page(article_id, units, extent, fallback_title)
+    return _parse_page(article_id, units, _below_headline(units, extent), fallback_title)
 
 
 def _parse_page(article_id: str, units: list[str], extent: Extent, fallback: str) -> Article:
@@ -61,6 +66,8 @@ def _parse_page(article_id: str, units: list[str], extent: Extent, fallback: str
     if author is None:
         author, footer_date = signature(units, end)
         date = date or footer_date
+    if date is None and header.day_line is not None:
+        date = date_without_year(units, header.day_line)
     return Article(
         id=article_id,
         title=title,
@@ -94,6 +101,23 @@ def _parse_note(article_id: str, units: list[str], fallback_title: str) -> Artic
         place=header.place,
         standfirst=header.standfirst,
     )
+
+
+def _below_headline(units: list[str], extent: Extent) -> Extent:
+    """Start the article under its headline when its first "paragraph" stands above it.
+
+    A notice ("The author chose to make this story unlisted…") right above the headline,
+    then a share bar, then the text: the notice is page furniture, the text starts below.
+    """
+    start = extent.start
+    if start + 1 >= extent.end or not is_headline(units[start + 1]):
+        return extent
+    if find_headline(units, start) is not None:
+        return extent  # the headline is above: a subheading under the first paragraph
+    following = next((i for i in range(start + 2, extent.end) if is_prose(units[i])), extent.end)
+    if following - start - 1 < _MIN_HEADER_LINES:
+        return extent
+    return Extent(start=following, end=extent.end)
 
 
 def _join_split_bylines(units: list[str]) -> list[str]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -37,7 +38,7 @@ class Postings:
 
     ptr: IntArray
     docs: npt.NDArray[np.uint32]
-    tfs: npt.NDArray[np.uint32]
+    tfs: npt.NDArray[np.unsignedinteger[Any]]  # as stored: uint8 when every count fits
     doc_lengths: npt.NDArray[np.uint32]
 
     @property

@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import sqlite3
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -18,6 +19,11 @@ from bot.index.store import UINT32, read_array, write_compiled
 
 U32 = npt.NDArray[np.uint32]
 _ARRAYS = {"ptr": "<i8", "docs": "<u4", "tfs": "<u4", "doc_lengths": "<u4"}
+
+# Term frequencies are stored in the narrowest of these that holds the largest: nearly
+# always one byte, which at a million paragraphs reads 210 MB less at start-up and keeps
+# that much less in memory. The width is the array's size over the number of postings.
+_TF_TYPES = (np.dtype("<u1"), np.dtype("<u2"), np.dtype("<u4"))
 
 
 @dataclass(frozen=True)
@@ -42,21 +48,33 @@ class Compiled:
         }
         # copy=False: the arrays already have these types, and a copy of docs and tfs would
         # double the memory the save needs.
-        write_compiled(
-            conn, {name: arrays[name].astype(_ARRAYS[name], copy=False) for name in _ARRAYS}
-        )
+        typed = {name: arrays[name].astype(_ARRAYS[name], copy=False) for name in _ARRAYS}
+        typed["tfs"] = p.tfs.astype(_narrowest_tf_type(p.tfs), copy=False)
+        write_compiled(conn, typed)
 
     @classmethod
     def load(cls, conn: sqlite3.Connection) -> Compiled:
         """The inverse of `save`."""
-        arrays = {name: read_array(conn, name, dtype) for name, dtype in _ARRAYS.items()}
+        stored = {**_ARRAYS, "tfs": "<u1"}  # bytes first: the width is known from their number
+        arrays = {name: read_array(conn, name, dtype) for name, dtype in stored.items()}
         postings = Postings(
             ptr=arrays["ptr"].astype(np.int64, copy=False),
             docs=arrays["docs"].astype(np.uint32, copy=False),
-            tfs=arrays["tfs"].astype(np.uint32, copy=False),
+            tfs=arrays["tfs"].view(_tf_type_of(arrays["tfs"], arrays["docs"])),
             doc_lengths=arrays["doc_lengths"].astype(np.uint32, copy=False),
         )
         return cls(postings=postings)
+
+
+def _narrowest_tf_type(tfs: npt.NDArray[np.unsignedinteger[Any]]) -> np.dtype[Any]:
+    largest = int(tfs.max()) if len(tfs) else 0
+    return next(t for t in _TF_TYPES if largest <= np.iinfo(t).max)
+
+
+def _tf_type_of(tfs: npt.NDArray[Any], docs: npt.NDArray[Any]) -> np.dtype[Any]:
+    """The stored width of the term frequencies: their bytes per posting."""
+    width = tfs.nbytes // len(docs) if len(docs) else 1
+    return next(t for t in _TF_TYPES if t.itemsize == width)
 
 
 def compile_postings(conn: sqlite3.Connection) -> Compiled:

@@ -63,7 +63,11 @@ class SearchIndex:
     articles: tuple[IndexedArticle, ...]
     generation: int
     _conn: sqlite3.Connection
-    vectors: Vectors = field(default_factory=lambda: np.zeros((0, meaning.DIMENSIONS), np.float16))
+    # Every paragraph's meaning vector, for indexes the dense scan covers; None past
+    # `DENSE_SCAN_LIMIT`, where the few vectors a question needs are read on demand.
+    vectors: Vectors | None = field(
+        default_factory=lambda: np.zeros((0, meaning.DIMENSIONS), np.float16)
+    )
     _by_id: dict[str, IndexedArticle] = field(init=False)
     _starts: list[int] = field(init=False)
     _terms: list[str | None] = field(init=False)
@@ -105,15 +109,31 @@ class SearchIndex:
 
     def similarities(self, question: FloatArray, docs: list[int]) -> FloatArray:
         """Cosine similarity of the question's vector to each of these paragraphs'."""
-        return self.vectors[docs].astype(np.float32) @ question
+        rows = self.vectors[docs] if self.vectors is not None else self._read_vectors(docs)
+        return rows.astype(np.float32) @ question
+
+    def _read_vectors(self, docs: list[int]) -> Vectors:
+        """These paragraphs' vectors, read from the pinned snapshot (one query per 256)."""
+        keys = [self._locate(doc) for doc in docs]
+        rows: dict[tuple[str, int], bytes] = {}
+        for first in range(0, len(keys), _BATCH):
+            chunk = keys[first : first + _BATCH]
+            params = [x for article, position in chunk for x in (article.id, position)]
+            with self._lock:
+                found = self._conn.execute(_vector_query(len(chunk)), params).fetchall()
+            rows.update(((a, p), blob) for a, p, blob in found)
+        try:
+            return meaning.from_blob(b"".join(rows[a.id, position] for a, position in keys))
+        except (KeyError, ValueError) as exc:  # a missing or short row: a damaged index
+            raise store.StoreError(f"the index holds no meaning vector for {exc}") from exc
 
     def nearest(self, question: FloatArray, k: int, article_id: str | None = None) -> list[int]:
         """The k paragraphs closest in meaning (a full scan: see `DENSE_SCAN_LIMIT`)."""
-        first, end = 0, len(self.vectors)
+        first, end = 0, len(self._scan)
         if article_id is not None:
             article = self._by_id[article_id]
             first, end = article.first_doc, article.first_doc + article.paragraph_count
-        if end <= first or len(self._scan) < end:
+        if end <= first:
             return []
         sims = self._scan[first:end] @ question[:SCAN_DIMENSIONS]
         k = min(k, len(sims))
@@ -179,9 +199,9 @@ DENSE_SCAN_LIMIT = 50_000
 SCAN_DIMENSIONS = 64
 
 
-def _scan_matrix(vectors: Vectors) -> FloatArray:
+def _scan_matrix(vectors: Vectors | None) -> FloatArray:
     """The float32 prefix the dense scan multiplies by (empty past `DENSE_SCAN_LIMIT`)."""
-    if len(vectors) > DENSE_SCAN_LIMIT:
+    if vectors is None or len(vectors) > DENSE_SCAN_LIMIT:
         return np.zeros((0, SCAN_DIMENSIONS), dtype=np.float32)
     prefix = np.ascontiguousarray(vectors[:, :SCAN_DIMENSIONS], dtype=np.float32)
     norms = np.linalg.norm(prefix, axis=1, keepdims=True)
@@ -192,6 +212,17 @@ def _scan_matrix(vectors: Vectors) -> FloatArray:
 # Keys per batch query: well under SQLite's bound-parameter limit, and one query for the
 # re-ranker's candidates.
 _BATCH = 256
+
+
+@functools.lru_cache(maxsize=64)
+def _vector_query(size: int) -> str:
+    # As `_batch_query`: one primary-key lookup per article, and only the row's bytes.
+    keys = ",".join(["(?,?)"] * size)
+    width = meaning.DIMENSIONS * meaning.VECTOR_DTYPE.itemsize
+    return (
+        f"SELECT k.column1, k.column2, substr(v.data, k.column2 * {width} + 1, {width})"
+        f" FROM (VALUES {keys}) AS k CROSS JOIN vectors AS v ON v.article_id = k.column1"
+    )
 
 
 @functools.lru_cache(maxsize=64)
@@ -248,8 +279,12 @@ def _one_blas_thread() -> None:
     threadpool_limits(limits=1, user_api="blas")
 
 
-def _read_vectors(conn: sqlite3.Connection, count: int) -> Vectors:
-    """Every paragraph's meaning vector, in document order (articles by id)."""
+def _read_vectors(conn: sqlite3.Connection, count: int) -> Vectors | None:
+    """Every paragraph's meaning vector, in document order (articles by id), when the
+    dense scan needs them all; past `DENSE_SCAN_LIMIT` none (they are read on demand: at a
+    million paragraphs, reading them all was 2.6 s of the start-up and 512 MB of memory)."""
+    if count > DENSE_SCAN_LIMIT:
+        return None
     out = np.empty((count, meaning.DIMENSIONS), dtype=np.float16)
     filled = 0
     for (blob,) in conn.execute("SELECT data FROM vectors ORDER BY article_id"):

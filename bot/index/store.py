@@ -20,7 +20,8 @@ import numpy.typing as npt
 from bot.meaning import model_fingerprint
 from bot.text import analyzer_fingerprint
 
-SCHEMA_VERSION = "5"
+# 6: term frequencies stored in their narrowest width (bot.index.compile).
+SCHEMA_VERSION = "6"
 CHUNK_BYTES = 64 * 1024 * 1024
 # How long a writer waits for another writer (a second `citebot index`) to finish.
 BUSY_TIMEOUT_MS = 30_000

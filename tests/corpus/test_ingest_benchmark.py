@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from benchmarks.ingest import (
@@ -11,6 +14,7 @@ from benchmarks.ingest import (
     date_is_right,
     is_nav_author,
     is_reference_content,
+    load_truth,
     normalise,
     reference_blocks,
     score_article,
@@ -99,3 +103,39 @@ def test_score_counts_recall_boilerplate_and_metadata() -> None:
     assert (score.paragraphs, score.boilerplate) == (2, 1)
     assert (score.title, score.author, score.date) == ([0, 1], [1, 1], [1, 1])
     assert score.nav_titles == 1
+
+
+def test_a_line_break_in_the_reference_separates_words() -> None:
+    # "<strong>Not just social media<br></strong>A web editor…" reads as two phrases; joined
+    # without a space the block could never be found in any article's text.
+    html = "<ol><li><strong>Not just social media<br></strong>A web editor could do more</li></ol>"
+    assert reference_blocks(html) == [("Not just social media A web editor could do more", False)]
+
+
+def test_a_table_row_is_reference_content_when_its_cells_are() -> None:
+    html = (
+        "<table><tr><td><p>new</p></td><td><p>scheduled_timestamp of the task</p></td>"
+        "<td><p>Pick up new tasks that are ready.</p></td></tr></table>"
+    )
+    reference = " ".join(text for text, _ in reference_blocks(html))
+    row = "| new | scheduled_timestamp of the task | Pick up new tasks that are ready. |"
+    assert is_reference_content(row, reference)
+    assert not is_reference_content("| new | Sign up for our newsletter |", reference)
+
+
+def test_the_headline_in_the_reference_is_the_title_not_missing_body(tmp_path: Path) -> None:
+    title = "Why Neon Is the Ultimate Symbol of the 20th Century"
+    body = "Neon lighting was novel when it first emerged in the early 1900s, and it still is."
+    files = {
+        "expected/p.json": json.dumps({"title": f"{title} - CityLab", "byline": "Sarah Archer"}),
+        "expected/p.html": f"<div><h1>{title}</h1><p>{body}</p></div>",
+        "html/p.html": f"<html><body><h1>{title}</h1><p>{body}</p></body></html>",
+        "paste-headline-down/p.txt": f"{title}\n\n{body}\n",
+        "paste-whole-page/p.txt": f"Menu\n\n{title}\n\n{body}\n",
+    }
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    truth = load_truth(tmp_path, "p")
+    assert truth.blocks == ((body, True),)
+    assert is_reference_content(title, truth.reference)

@@ -9,7 +9,7 @@ import pytest
 from rank_bm25 import BM25Okapi
 
 from bot.answer import AnswerStatus, answer
-from bot.index import analysis, build, store
+from bot.index import analysis, build, search, store
 from bot.index.build import reindex
 from bot.index.compile import Compiled
 from bot.index.search import load_index
@@ -334,3 +334,65 @@ def test_index_of_an_older_schema_is_rebuilt_not_misread(corpus, db):
         load_index(db)
     assert len(reindex(corpus, db).added) == 4
     load_index(db).close()
+
+
+def test_vectors_past_the_scan_limit_are_read_on_demand_and_agree(corpus, db, monkeypatch):
+    reindex(corpus, db)
+    in_memory = load_index(db)
+    monkeypatch.setattr(search, "DENSE_SCAN_LIMIT", 3)  # 8 paragraphs: past the limit
+    on_demand = load_index(db)
+    assert in_memory.vectors is not None and on_demand.vectors is None
+    question = np.asarray(in_memory.vectors[5], dtype=np.float32)
+    docs = [7, 0, 5, 5, 2]  # any order, repeats, several articles
+    assert np.array_equal(
+        on_demand.similarities(question, docs), in_memory.similarities(question, docs)
+    )
+    assert on_demand.nearest(question, 3) == []  # no scan past the limit
+    assert in_memory.nearest(question, 1) == [5]
+
+
+def test_a_missing_vector_read_on_demand_is_a_store_error(corpus, db, monkeypatch):
+    reindex(corpus, db)
+    with sqlite3.connect(db) as conn:
+        conn.execute("DELETE FROM vectors WHERE article_id = 'troops'")
+    monkeypatch.setattr(search, "DENSE_SCAN_LIMIT", 3)
+    index = load_index(db)
+    troops = index.article("troops")
+    assert troops is not None
+    with pytest.raises(StoreError, match="no meaning vector"):
+        index.similarities(np.ones(256, dtype=np.float32), [troops.first_doc])
+
+
+def test_term_frequencies_are_stored_narrow_and_read_back_exactly(corpus, db):
+    write(corpus, "repeats", [" ".join(["glacier"] * 300) + ".", "One glacier."])
+    reindex(corpus, db)
+    with sqlite3.connect(db) as conn:
+        tf_bytes, doc_bytes = (
+            conn.execute(
+                "SELECT sum(length(data)) FROM compiled WHERE name = ?", (name,)
+            ).fetchone()[0]
+            for name in ("tfs", "docs")
+        )
+    assert tf_bytes * 2 == doc_bytes  # 300 needs two bytes a posting, documents four
+    index = load_index(db)
+    assert int(index.compiled.postings.tfs.max()) == 300
+    repeats = index.article("repeats")
+    assert repeats is not None
+    reference = BM25Okapi([analyze(p) for p in all_paragraphs_with_repeats()])
+    scores = index.scorer.scores(index.term_ids(["glacier"]))
+    assert np.allclose(scores, reference.get_scores(["glacier"]))
+    (corpus / "repeats.txt").unlink()
+    reindex(corpus, db)  # patched postings: back to one byte
+    with sqlite3.connect(db) as conn:
+        tf_bytes = conn.execute("SELECT sum(length(data)) FROM compiled WHERE name = 'tfs'")
+        assert (
+            tf_bytes.fetchone()[0] * 4
+            == conn.execute(
+                "SELECT sum(length(data)) FROM compiled WHERE name = 'docs'"
+            ).fetchone()[0]
+        )
+
+
+def all_paragraphs_with_repeats() -> list[str]:
+    paragraphs = {**ARTICLES, "repeats": [" ".join(["glacier"] * 300) + ".", "One glacier."]}
+    return [p for name in sorted(paragraphs) for p in paragraphs[name]]
