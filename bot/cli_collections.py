@@ -142,10 +142,15 @@ def cmd_remove(args: argparse.Namespace, settings: Settings) -> int:
     print(
         terminal_safe(
             f"removed {removed.article_id} from collection {removed.collection}"
-            f" (in the trash: `citebot restore {removed.article_id}` brings it back)"
+            f" (in the trash: `citebot restore {removed.article_id}{_option(removed.collection)}`"
+            " brings it back)"
         )
     )
     return 0
+
+
+def _option(name: str) -> str:
+    return "" if name == SHARED else f" --collection {name}"
 
 
 def cmd_restore(args: argparse.Namespace, settings: Settings) -> int:

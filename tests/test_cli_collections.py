@@ -72,6 +72,7 @@ def test_remove_and_restore(capsys):
     run(capsys, "add", "orchard.txt", "--collection", "club")
     code, out, _ = run(capsys, "remove", "orchard-report", "--collection", "club")
     assert code == 0 and out.startswith("removed orchard-report from collection club")
+    assert "`citebot restore orchard-report --collection club`" in out
     _, out, _ = run(capsys, "ask", ORCHARD_Q, "--collection", "club")
     assert "Orchard report" not in out
     _, out, _ = run(capsys, "restore", "--collection", "club")

@@ -32,6 +32,9 @@ PAGE_SUFFIXES = {
     "text/plain": ".txt",
 }
 
+# A title or author longer than this is a paste into the wrong box, not a name.
+MAX_FIELD_CHARS = 300
+
 
 @dataclass(frozen=True)
 class Overrides:
@@ -48,6 +51,11 @@ class Overrides:
             for name, value in (("title", self.title), ("author", self.author))
             if value and value.strip()
         }
+        for name, value in found.items():
+            if len(value) > MAX_FIELD_CHARS:
+                raise CollectionError(
+                    f"the {name} given is longer than {MAX_FIELD_CHARS} characters"
+                )
         if self.date and self.date.strip():
             day = iso_from_value(self.date.strip())
             if day is None:

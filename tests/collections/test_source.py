@@ -50,3 +50,20 @@ def test_a_page_from_an_address_is_typed_by_its_media_type_and_records_the_addre
 def test_unsupported_file_types_are_refused(name):
     with pytest.raises(CollectionError, match=r"only \.txt"):
         file_source(name, b"text")
+
+
+def test_a_title_or_author_too_long_to_be_one_is_refused():
+    with pytest.raises(CollectionError, match="longer than 300"):
+        Overrides(author="x" * 301).fields()
+    assert Overrides(title="  A\n title ").fields() == {"title": "A title"}
+
+
+def test_the_collections_core_loads_no_discord():
+    import subprocess
+    import sys
+
+    code = "import sys, bot.collections, bot.collections.pages; print('discord' in sys.modules)"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"
