@@ -1,4 +1,5 @@
 import sqlite3
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -220,3 +221,18 @@ def test_a_question_finds_only_its_own_collections_articles(settings):
     in_b = ask(b, question)
     assert all(p.citation.article_id != "orchard" for p in in_b.passages)
     assert in_b.status is AnswerStatus.NO_RELEVANT_PASSAGE
+
+
+def test_adds_from_several_threads_at_once_all_land_and_are_indexed(settings):
+    target = collection(settings, "server-1")
+    stories = {f"Story {n}": [f"{p} Story {n} item." for p in ORCHARD] for n in range(6)}
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        reports = list(
+            pool.map(
+                lambda item: add_article(target, file_source("s.txt", article_bytes(*item))),
+                stories.items(),
+            )
+        )
+    assert sorted(r.article_id for r in reports) == [f"story-{n}" for n in range(6)]
+    index = open_collection(target)
+    assert sorted(a.id for a in index.articles) == [f"story-{n}" for n in range(6)]
