@@ -16,7 +16,8 @@ Public API (synchronous; async callers run it in a worker thread, `asyncio.to_th
     add_limiter(adds=10, seconds=600, clock=...) -> Cooldown   per-server limit on adding
 
 What a fetch enforces: http and https only, no user:password in links; connect and read
-time-outs and a total deadline that a slowly trickling server cannot stretch; a size cap on
+time-outs and a total deadline (name lookups included) that a slowly trickling server
+cannot stretch; a size cap on
 the bytes received and on the bytes after gzip/deflate decoding, checked while reading;
 the content types of the kind; at most 5 redirects, each re-checked like the first URL; no
 private, loopback, link-local, shared, reserved, multicast, unspecified or cloud metadata

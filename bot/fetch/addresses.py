@@ -48,7 +48,7 @@ def refusal(address: IPAddress, allow_private: bool) -> str | None:
         inner in METADATA_ADDRESSES
         or inner.is_unspecified
         or inner.is_multicast
-        or inner.is_reserved
+        or (inner.is_reserved and not inner.is_loopback)  # ::1 lies in IPv6's reserved ::/8
     ):
         return "a reserved, multicast or cloud metadata address"
     if inner.is_global or allow_private:

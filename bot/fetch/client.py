@@ -5,28 +5,30 @@ from __future__ import annotations
 import logging
 import ssl
 from collections.abc import Callable
-from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
 import httpcore
 
 from bot.fetch.body import ACCEPT_ENCODING, read_capped, size_text
 from bot.fetch.errors import FetchError
 from bot.fetch.network import Deadline, DeadlinePassed, GuardedBackend, Network
-from bot.fetch.policy import ACCEPT_HEADERS, KIND_NAMES, FetchPolicy, user_agent
+from bot.fetch.policy import ACCEPT_HEADERS, KIND_NAMES, NOUNS, FetchPolicy, user_agent
 
 log = logging.getLogger(__name__)
 
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 MAX_URL_CHARS = 2048
+_PATH_SAFE = "/%!$&'()*+,;=:@-._~"
 
 
 @dataclass(frozen=True)
 class Fetched:
     """A fetched body and what the server said about it."""
 
-    requested_url: str
-    final_url: str  # after redirects
+    requested_url: str  # as checked_url() writes it: the same link always reads the same
+    final_url: str  # after redirects, written the same way
     status: int
     content_type: str  # the media type alone, lower case: "text/html"
     charset: str | None  # from the Content-Type header, when it names one
@@ -39,18 +41,19 @@ def fetch(url: str, policy: FetchPolicy, *, network: Network | None = None) -> F
     Synchronous: call it from a worker thread in async code. Raises FetchError, with a
     one-line message for the user, for anything the policy refuses or the server fails.
     """
+    network = network or Network()
     deadline = Deadline(policy.total_seconds)
-    backend = GuardedBackend(network or Network(), policy.allow_private, deadline)
-    current = checked_url(url)
-    with httpcore.ConnectionPool(
-        ssl_context=_ssl_context(), network_backend=backend, retries=0
-    ) as pool:
+    backend = GuardedBackend(network, policy.allow_private, deadline)
+    requested = current = checked_url(url)
+    # Certificates and host names are verified (certifi's roots unless the network says).
+    tls = network.ssl_context or _default_tls()
+    with httpcore.ConnectionPool(ssl_context=tls, network_backend=backend, retries=0) as pool:
         seen = {current}
         for _ in range(policy.max_redirects + 1):
             result = _guarded_get(pool, current, policy, deadline)
             if isinstance(result, Fetched):
                 log.debug("fetched %s (%d bytes)", result.final_url, len(result.body))
-                return Fetched(url, *_fields(result))
+                return replace(result, requested_url=requested)
             if result in seen:
                 raise FetchError(f"{_host(url)} redirects in a loop.")
             seen.add(result)
@@ -77,11 +80,11 @@ def checked_url(url: str) -> str:
         raise FetchError("Links with a user name or password are not fetched.")
     netloc = f"[{host}]" if ":" in host else host
     netloc += "" if port is None else f":{port}"
-    return urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", parts.query, ""))
-
-
-def _fields(result: Fetched) -> tuple[str, int, str, str | None, bytes]:
-    return result.final_url, result.status, result.content_type, result.charset, result.body
+    # Spaces and non-ASCII letters are sent percent-encoded, as browsers do; escapes already
+    # in the link are kept as written.
+    path = quote(parts.path or "/", safe=_PATH_SAFE)
+    query = quote(parts.query, safe=_PATH_SAFE + "?")
+    return urlunsplit((parts.scheme.lower(), netloc, path, query, ""))
 
 
 def _guarded_get(
@@ -122,7 +125,7 @@ def _get(pool: httpcore.ConnectionPool, url: str, policy: FetchPolicy) -> Fetche
             return _redirect_target(url, header("location"))
         _check_status(url, response.status)
         media_type, charset = _content_type(url, header("content-type"), policy)
-        what = _noun(policy)
+        what = NOUNS[policy.kind]
         length = header("content-length")
         if length.isdigit() and int(length) > policy.max_bytes:
             raise FetchError(f"The {what} is larger than the {size_text(policy.max_bytes)} limit.")
@@ -168,7 +171,7 @@ def _content_type(url: str, raw: str, policy: FetchPolicy) -> tuple[str, str | N
     media_type, _, params = raw.partition(";")
     media_type = media_type.strip().lower()
     if media_type not in policy.accepted_types:
-        shown = media_type or "of no stated type"
+        shown = media_type or "content of no stated type"
         raise FetchError(f"{_host(url)} sent {shown}, not {KIND_NAMES[policy.kind]}.")
     charset = None
     for param in params.split(";"):
@@ -176,10 +179,6 @@ def _content_type(url: str, raw: str, policy: FetchPolicy) -> tuple[str, str | N
         if key.strip().lower() == "charset" and value.strip().strip('"'):
             charset = value.strip().strip('"').lower()
     return media_type, charset
-
-
-def _noun(policy: FetchPolicy) -> str:
-    return {"page": "page", "feed": "feed", "attachment": "file"}[policy.kind.value]
 
 
 def _too_slow(host: str, policy: FetchPolicy) -> FetchError:
@@ -192,6 +191,7 @@ def _host(url: str) -> str:
     return urlsplit(url).hostname or url
 
 
-def _ssl_context() -> ssl.SSLContext:
-    # Certificates and host names are verified (certifi's roots, as httpcore's default).
+@lru_cache(maxsize=1)
+def _default_tls() -> ssl.SSLContext:
+    # Loading certifi's roots takes tens of milliseconds; one context serves every thread.
     return httpcore.default_ssl_context()

@@ -9,6 +9,7 @@ fault and no entries, or that is no feed at all (an HTML page), is a FeedError.
 from __future__ import annotations
 
 import io
+import re
 import time
 import xml.sax
 from collections.abc import Iterable, Set
@@ -19,6 +20,8 @@ from typing import Any
 import feedparser
 
 from bot.errors import UserFacingError
+
+_EMAIL_AND_NAME = re.compile(r"^[^\s@()]+@[^\s()]+\s*\(([^()]+)\)$")
 
 
 class FeedError(UserFacingError):
@@ -93,9 +96,19 @@ def _entry(raw: Any) -> FeedEntry | None:
     if not link.startswith(("http://", "https://")):
         return None  # nothing to fetch: no link, or a mailto: or relative one left unresolved
     entry_id = _text(raw.get("id")) or link
-    author = _text(raw.get("author"))
+    author = _author(raw)
     published = _iso(raw.get("published_parsed") or raw.get("updated_parsed"))
     return FeedEntry(entry_id, link, _text(raw.get("title")), author, published)
+
+
+def _author(raw: Any) -> str:
+    # RSS's <author> is "email (Name)": keep the name. feedparser's own split misreads an
+    # address whose top-level domain is longer than four letters, so it is done here.
+    written = _text(raw.get("author"))
+    match = _EMAIL_AND_NAME.match(written)
+    if match:
+        return match.group(1).strip()
+    return _text(raw.get("author_detail", {}).get("name")) or written
 
 
 def _text(value: object) -> str:

@@ -13,10 +13,12 @@ is cut off at the deadline rather than at each read's time-out.
 from __future__ import annotations
 
 import ssl
+import threading
 import time
 import typing
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 import httpcore
 
@@ -33,10 +35,14 @@ def system_connect(address: str, port: int, timeout: float | None) -> httpcore.N
 
 @dataclass(frozen=True)
 class Network:
-    """How names are resolved and connections opened. Tests pass a local stand-in."""
+    """How names are resolved, connections opened and certificates trusted.
+
+    The default is the system's resolver and certifi's roots; tests pass a local stand-in.
+    """
 
     resolve: Resolver = system_resolve
     connect: Connector = system_connect
+    ssl_context: ssl.SSLContext | None = None  # None: httpcore's default, certifi's roots
 
 
 class DeadlinePassed(Exception):
@@ -89,6 +95,31 @@ class _DeadlineStream(httpcore.NetworkStream):
         return self._inner.get_extra_info(info)
 
 
+def _resolve_within(resolve: Resolver, deadline: Deadline, host: str, port: int) -> Sequence[str]:
+    """`resolve(host, port)`, or DeadlinePassed if it is still waiting when time is up.
+
+    The system resolver has no time-out of its own to give (it waits as long as resolv.conf
+    says, for each server), so it runs in a thread of its own that is left to finish.
+    """
+    answer: list[Sequence[str] | BaseException] = []
+    done = threading.Event()
+
+    def run() -> None:
+        try:
+            answer.append(resolve(host, port))
+        except BaseException as exc:  # handed over to the waiting thread
+            answer.append(exc)
+        finally:
+            done.set()
+
+    threading.Thread(target=run, name="citebot-resolve", daemon=True).start()
+    if not done.wait(deadline.clamp(None)):
+        raise DeadlinePassed
+    if isinstance(answer[0], BaseException):
+        raise answer[0]
+    return answer[0]
+
+
 class GuardedBackend(httpcore.NetworkBackend):
     """Connects only to checked addresses, and only before the deadline."""
 
@@ -105,7 +136,8 @@ class GuardedBackend(httpcore.NetworkBackend):
         local_address: str | None = None,
         socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
     ) -> httpcore.NetworkStream:
-        addresses = checked_addresses(host, port, self._network.resolve, self._allow_private)
+        resolve = partial(_resolve_within, self._network.resolve, self._deadline)
+        addresses = checked_addresses(host, port, resolve, self._allow_private)
         failure: Exception | None = None
         for address in addresses:  # in the resolver's order, as the system would
             try:

@@ -48,6 +48,13 @@ KIND_NAMES: dict[FetchKind, str] = {
     FetchKind.ATTACHMENT: "a text file (.txt, .md or .html)",
 }
 
+# What the body is called in a message ("The page is larger than ...").
+NOUNS: dict[FetchKind, str] = {
+    FetchKind.PAGE: "page",
+    FetchKind.FEED: "feed",
+    FetchKind.ATTACHMENT: "file",
+}
+
 # The Accept header sent per kind: servers that negotiate send the right type.
 ACCEPT_HEADERS: dict[FetchKind, str] = {
     FetchKind.PAGE: "text/html,application/xhtml+xml,text/markdown;q=0.9,text/plain;q=0.8",

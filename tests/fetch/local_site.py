@@ -230,7 +230,8 @@ def serve(tls: ssl.SSLContext | None = None) -> Iterator[Site]:
     if tls is not None:
         server.socket = tls.wrap_socket(server.socket, server_side=True)
     server.site = Site(server.server_address[1], "https" if tls else "http")
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # A short poll: shutdown() waits up to one interval, once per test.
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
         yield server.site

@@ -9,7 +9,7 @@ import pytest
 from local_net import SYSTEM_NAMES, policy
 from local_site import PAGE
 
-from bot.fetch import FetchError, FetchKind, fetch
+from bot.fetch import FetchError, FetchKind, Network, fetch
 
 
 def test_a_page_is_fetched_with_its_type_and_charset(site):
@@ -44,7 +44,7 @@ def test_a_gzip_page_arrives_decompressed(site):
     ("path", "kind", "message"),
     [
         ("/image", FetchKind.PAGE, "sent image/png, not a web page"),
-        ("/no-type", FetchKind.PAGE, "of no stated type"),
+        ("/no-type", FetchKind.PAGE, "127.0.0.1 sent content of no stated type, not a web page"),
         ("/page", FetchKind.FEED, "sent text/html, not an RSS or Atom feed"),
         ("/feed/rss", FetchKind.PAGE, "sent application/rss+xml, not a web page"),
         ("/image", FetchKind.ATTACHMENT, "not a text file"),
@@ -116,3 +116,24 @@ def test_a_closed_port_is_a_transient_connection_failure():
     with pytest.raises(FetchError, match=r"Could not connect to 127\.0\.0\.1") as caught:
         fetch("http://127.0.0.1:9/", policy(), network=SYSTEM_NAMES)
     assert caught.value.transient
+
+
+def test_spaces_and_non_ascii_letters_in_a_link_are_sent_percent_encoded(site):
+    with pytest.raises(FetchError, match="HTTP error 404"):
+        fetch(site.url("/Straße Nord?q=über"), policy(), network=SYSTEM_NAMES)
+    assert site.requests[-1][0] == "/Stra%C3%9Fe%20Nord?q=%C3%BCber"
+
+
+def test_a_name_that_takes_too_long_to_resolve_is_cut_off_at_the_deadline(site):
+    def slow_dns(host: str, port: int) -> list[str]:
+        time.sleep(3)
+        return ["127.0.0.1"]
+
+    started = time.monotonic()
+    with pytest.raises(FetchError, match=r"slow\.example took longer than 0\.5 seconds"):
+        fetch(
+            site.url("/page", host="slow.example"),
+            policy(total_seconds=0.5),
+            network=Network(slow_dns, SYSTEM_NAMES.connect),
+        )
+    assert time.monotonic() - started < 1.5
