@@ -1,4 +1,5 @@
-"""The command line: `citebot index | ask | articles | eval | run | sync`."""
+"""The command line: `citebot index | ask | articles | eval | add | remove | restore |
+collections | run | sync`."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from enum import IntEnum
 from pathlib import Path
 
 from bot.answer import Answer, answer
+from bot.cli_collections import add_collection_option, add_parsers, collection_settings
 from bot.config import ConfigError, Settings, load_settings
 from bot.corpus import ArticleError
 from bot.corpus.checks import metadata_warnings
@@ -51,7 +53,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Parse arguments, build settings, run one command; returns the exit code."""
     args = _parser().parse_args(argv)
     try:
-        settings = load_settings().with_paths(args.corpus, args.db)
+        settings = collection_settings(load_settings().with_paths(args.corpus, args.db), args)
         _configure_logging(settings.log_level, args.command)
         command: Callable[[argparse.Namespace, Settings], int] = args.command
         return command(args, settings)
@@ -93,24 +95,30 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(required=True, metavar="COMMAND")
 
     p = sub.add_parser("index", parents=[common], help="build or update the index")
+    add_collection_option(p)
     p.set_defaults(command=cmd_index)
 
     p = sub.add_parser("ask", parents=[common], help="answer a question with cited passages")
     p.add_argument("question", nargs="?", help="the question (default: one per line on stdin)")
     p.add_argument("-k", type=int, default=None, help="passages to show (1-20; default 3)")
     p.add_argument("--article", help="only search this article id")
+    add_collection_option(p)
     p.add_argument("--json", action="store_true", help="print the JSON schema in the README")
     p.set_defaults(command=cmd_ask)
 
     p = sub.add_parser("articles", parents=[common], help="list the indexed articles")
+    add_collection_option(p)
     p.add_argument("--json", action="store_true")
     p.set_defaults(command=cmd_articles)
 
     p = sub.add_parser("eval", parents=[common], help="measure retrieval on a question set")
     p.add_argument("questions", type=Path, help="questions.jsonl (article, 0-based paragraph)")
     p.add_argument("--scope", choices=["corpus", "article"], default="corpus")
+    add_collection_option(p)
     p.add_argument("--json", action="store_true")
     p.set_defaults(command=cmd_eval)
+
+    add_parsers(sub, common)
 
     p = sub.add_parser("run", parents=[common], help="start the Discord bot")
     p.add_argument("--shard-ids", help="run only these shards: 0-3 or 0,2,5 (with --shard-count)")

@@ -28,6 +28,8 @@ class Settings:
 
     corpus: Path = Path("corpus")
     db: Path = Path("citebot.db")
+    # The folder holding every collection but the shared one (see bot/collections).
+    collections: Path = Path("collections")
     discord_token: str | None = field(default=None, repr=False)
     admin_ids: frozenset[int] = frozenset()
     dev_guild: int | None = None
@@ -79,6 +81,7 @@ def _parse(values: Mapping[str, str]) -> Settings:
     return Settings(
         corpus=Path(get("CITEBOT_CORPUS") or defaults.corpus),
         db=Path(get("CITEBOT_DB") or defaults.db),
+        collections=Path(get("CITEBOT_COLLECTIONS") or defaults.collections),
         discord_token=get("DISCORD_TOKEN"),
         admin_ids=frozenset(_ids("CITEBOT_ADMIN_IDS", get("CITEBOT_ADMIN_IDS"))),
         dev_guild=_optional_id("CITEBOT_DEV_GUILD", get("CITEBOT_DEV_GUILD")),

@@ -66,7 +66,15 @@ def _pasted_with_fields(
     article_id: str, body: str, fallback_title: str, fields: dict[str, Any]
 ) -> Article:
     """A pasted page under front matter: the page is read as pasted, the fields win."""
-    article = parse_pastein(article_id, body, fallback_title)
+    return _fields_win(parse_pastein(article_id, body, fallback_title), fields)
+
+
+def with_front_matter(article: Article, yaml_text: str) -> Article:
+    """An article read from its page (HTML) with the front matter's fields winning."""
+    return _fields_win(article, _load_yaml(yaml_text))
+
+
+def _fields_win(article: Article, fields: dict[str, Any]) -> Article:
     given = {name: _text(fields.get(name)) for name in _TEXT_FIELDS}
     overrides: dict[str, Any] = {name: value for name, value in given.items() if value}
     date = iso_from_value(fields.get("date"))

@@ -5,7 +5,11 @@ from __future__ import annotations
 import logging
 
 from bot.corpus.decode import decode_article, normalise_newlines
-from bot.corpus.frontmatter import parse_front_matter_article, split_front_matter
+from bot.corpus.frontmatter import (
+    parse_front_matter_article,
+    split_front_matter,
+    with_front_matter,
+)
 from bot.corpus.html import parse_html_article
 from bot.corpus.model import Article, ArticleError
 from bot.corpus.pastein import parse_pastein
@@ -23,9 +27,13 @@ def parse_article(article_id: str, data: bytes, suffix: str) -> Article:
         raise ArticleError("empty article")
     suffix = suffix.lower()
     fallback_title = title_from_id(article_id)
-    if suffix in HTML_SUFFIXES:
-        return parse_html_article(article_id, text, fallback_title)
     front = split_front_matter(text.lstrip("\ufeff"))
+    if suffix in HTML_SUFFIXES:
+        # A page saved with front matter on top (`citebot add --title ...`): the page is
+        # read as HTML and the fields win, as for a paste marked `pasted: true`.
+        if front is None:
+            return parse_html_article(article_id, text, fallback_title)
+        return with_front_matter(parse_html_article(article_id, front[1], fallback_title), front[0])
     if front is not None:
         yaml_text, body = front
         markdown = suffix in MARKDOWN_SUFFIXES

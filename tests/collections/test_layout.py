@@ -1,0 +1,51 @@
+from dataclasses import replace
+
+import pytest
+from collection_samples import ORCHARD, article_bytes
+
+from bot.collections import (
+    CollectionError,
+    add_article,
+    collection,
+    file_source,
+    list_collections,
+    remove_article,
+)
+from bot.index.build import reindex
+from bot.index.search import load_index
+
+
+def test_list_shows_the_shared_collection_then_each_collection_folder(settings):
+    for name in ("server-2", "server-1"):
+        add_article(
+            collection(settings, name), file_source("o.txt", article_bytes("Orchard", ORCHARD))
+        )
+    (settings.collections / "Not A Name").mkdir()
+    assert [c.name for c in list_collections(settings)] == ["shared", "server-1", "server-2"]
+
+
+def test_collections_folder_inside_the_corpus_must_be_hidden_from_its_scan(settings):
+    inside = replace(settings, collections=settings.corpus / "collections")
+    with pytest.raises(CollectionError, match="dot"):
+        collection(inside, "server-1")
+    hidden = replace(settings, collections=settings.corpus / ".collections")
+    add_article(
+        collection(hidden, "server-1"), file_source("o.txt", article_bytes("Orchard", ORCHARD))
+    )
+    reindex(settings.corpus, settings.db)
+    index = load_index(settings.db)
+    assert [a.id for a in index.articles] == ["filler"]  # the collection is not shared
+
+
+def test_corpus_inside_the_collections_folder_is_refused(settings):
+    with pytest.raises(CollectionError):
+        collection(replace(settings, collections=settings.corpus.parent), "server-1")
+
+
+def test_the_shared_collections_trash_and_state_are_never_indexed(settings):
+    shared = collection(settings, "shared")
+    add_article(shared, file_source("o.txt", article_bytes("Orchard", ORCHARD)))
+    remove_article(shared, "orchard")
+    summary = reindex(settings.corpus, settings.db)
+    assert not summary.skipped and summary.articles == 1
+    assert [a.id for a in load_index(settings.db).articles] == ["filler"]
