@@ -37,6 +37,16 @@ class Settings:
     cooldown_questions: int = 5
     cooldown_seconds: float = 30.0
     log_level: str = "INFO"
+    # Per-server settings (bot/server_settings.py); None: citebot-state.db beside the index.
+    state_db: Path | None = None
+    # Whether the running bot reindexes by itself when files in the corpus folder change.
+    watch: bool = True
+
+    @property
+    def state_path(self) -> Path:
+        """The per-server settings file: kept apart from the index, which is a disposable
+        cache (rebuilt when damaged or outdated) while these are an admin's choices."""
+        return self.state_db or Path(self.db).parent / "citebot-state.db"
 
     def with_paths(self, corpus: Path | None = None, db: Path | None = None) -> Settings:
         """A copy with command-line overrides applied."""
@@ -111,6 +121,8 @@ def _parse(values: Mapping[str, str]) -> Settings:
             86400.0,
         ),
         log_level=_log_level(get("CITEBOT_LOG_LEVEL") or defaults.log_level),
+        state_db=_optional_path(get("CITEBOT_STATE_DB")),
+        watch=_flag("CITEBOT_WATCH", get("CITEBOT_WATCH"), defaults.watch),
     )
 
 
@@ -148,6 +160,19 @@ def _number(kind: type[T], name: str, raw: str | None, default: T, low: T, high:
     if not low <= value <= high:
         raise ConfigError(f"{name}: {value} is outside {low}..{high}")
     return value
+
+
+def _optional_path(raw: str | None) -> Path | None:
+    return None if raw is None else Path(raw)
+
+
+def _flag(name: str, raw: str | None, default: bool) -> bool:
+    if raw is None:
+        return default
+    value = raw.lower()
+    if value not in {"true", "false", "1", "0", "yes", "no", "on", "off"}:
+        raise ConfigError(f"{name}: not true or false")
+    return value in {"true", "1", "yes", "on"}
 
 
 def _log_level(raw: str) -> str:
