@@ -104,12 +104,16 @@ def _number(name: str, value: Value) -> Value:
 
 
 class ServerSettingsStore:
-    """The per-server settings file. Every call opens its own connection: the file is small,
-    the calls are rare next to answering, and several bot processes (shards) may share it."""
+    """The per-server settings file. Every read or write opens its own connection (several
+    bot processes, one per group of shards, may share the file); `get`, called for every
+    question, answers from memory after a server's first read. That stays true across
+    processes because Discord sends a server's interactions to one shard only, so the
+    process that answers a server is also the one whose /settings changes it."""
 
     def __init__(self, path: Path, defaults: Settings) -> None:
         self._path = path
         self._defaults = ServerSettings.defaults(defaults)
+        self._known: dict[int, ServerSettings] = {}
         with self._connect() as conn:
             _ensure_schema(conn, path)
 
@@ -129,11 +133,16 @@ class ServerSettingsStore:
             usable, value = _read(name, raw)
             if usable:
                 chosen[name] = value
-        return ServerView(replace(self._defaults, **chosen), frozenset(chosen))  # type: ignore[arg-type]
+        values = replace(self._defaults, **chosen)  # type: ignore[arg-type]
+        self._known[guild_id] = values
+        return ServerView(values, frozenset(chosen))
 
     def get(self, guild_id: int | None) -> ServerSettings:
         """The server's settings; outside servers (DMs) the defaults."""
-        return self._defaults if guild_id is None else self.view(guild_id).values
+        if guild_id is None:
+            return self._defaults
+        known = self._known.get(guild_id)
+        return known if known is not None else self.view(guild_id).values
 
     def update(
         self, guild_id: int, changes: Mapping[str, Value], reset: frozenset[str] = frozenset()

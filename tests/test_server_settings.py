@@ -66,7 +66,9 @@ def test_a_watch_value_that_is_not_a_flag_is_one_clear_line():
 
 def test_changes_survive_reopening_the_file_and_stay_per_server(settings):
     store = ServerSettingsStore(settings.state_path, settings)
+    assert store.get(GUILD).results == 2  # read once (and remembered) before the change
     store.update(GUILD, {"results": 4, "min_relevance": 0.5, "private": True, "editor_role": 9})
+    assert store.get(GUILD).results == 4
     reopened = ServerSettingsStore(settings.state_path, settings)
     view = reopened.view(GUILD)
     assert (view.values.results, view.values.min_relevance) == (4, 0.5)
