@@ -16,7 +16,7 @@ import discord
 from discord import app_commands
 
 from bot.discord_app.render import COLOUR, notice_embed
-from bot.server_settings import NAMES, ServerSettingsError, ServerView, Value
+from bot.server_settings import NAMES, ServerSettingsError, ServerView, Value, is_editor
 
 if TYPE_CHECKING:
     from bot.discord_app.client import CitebotClient
@@ -83,6 +83,18 @@ def register_settings(bot: CitebotClient) -> None:
         )
         embed = _apply(bot, interaction, changes, resets)
         await interaction.response.send_message(embed=embed, ephemeral=True)
+
+
+def may_edit_collection(bot: CitebotClient, interaction: discord.Interaction) -> bool:
+    """Whether the member behind this interaction may edit the server's collection: Manage
+    Server as Discord computed it for the interaction, or the server's editor role. Never in
+    DMs. For the collection commands (/add, /remove)."""
+    member = interaction.user
+    if interaction.guild_id is None or not isinstance(member, discord.Member):
+        return False
+    roles = frozenset(role.id for role in member.roles)
+    server = bot.server_settings.get(interaction.guild_id)
+    return is_editor(server, roles, interaction.permissions.manage_guild)
 
 
 def _plain(value: Value | discord.Role) -> Value:

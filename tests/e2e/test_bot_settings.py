@@ -3,6 +3,7 @@ in that server only, kept across a restart."""
 
 from __future__ import annotations
 
+import discord
 from bot_fixtures import (
     EPHEMERAL,
     KEEPER_QUESTION,
@@ -24,7 +25,7 @@ from fake_discord import (
 )
 
 from bot.discord_app.messages import SENT_BY_DM
-from bot.discord_app.settings_command import NOT_IN_SERVER, REFUSAL
+from bot.discord_app.settings_command import NOT_IN_SERVER, REFUSAL, may_edit_collection
 
 # Answered at the default bar (0.24): its best passages carry about 0.78 of the question.
 BREAKFAST = "What did the lighthouse keeper eat for breakfast?"
@@ -180,3 +181,33 @@ async def test_settings_and_the_editor_role_survive_a_restart_and_reset_restores
     assert field(reset, "Passages per page") == "3 (default)"
     assert field(reset, "Editor role") == "none (Manage Server only) (default)"
     assert passages(default) == 3
+
+
+async def test_editors_are_managers_and_holders_of_the_editor_role(
+    fake_discord, start_bot, lighthouses
+):
+    """`may_edit_collection`, which the collection commands use, on real interactions."""
+    fake = fake_discord
+    editors = FakeRole(fake.ids.next(), "Librarians", 0, position=1)
+    fake.guild.roles.append(editors)
+    fake.guild.member(fake.bob.id).roles.append(editors.id)
+    verdicts: dict[int, bool] = {}
+    async with start_bot(lighthouses) as client:
+
+        @client.tree.command(name="probe", description="test only")
+        async def probe(interaction: discord.Interaction) -> None:
+            verdicts[interaction.user.id] = may_edit_collection(client, interaction)
+            await interaction.response.send_message("ok", ephemeral=True)
+
+        async def verdict(user: FakeUser, **kw) -> bool:
+            await (await fake.send_slash_command("probe", user=user, **kw)).content(timeout=5)
+            return verdicts.pop(user.id)
+
+        before = [await verdict(u) for u in (fake.owner, fake.alice, fake.bob)]
+        role_option = {"name": "editor_role", "type": 8, "value": str(editors.id)}
+        await settings(fake, [role_option])
+        after = [await verdict(u) for u in (fake.owner, fake.alice, fake.bob)]
+        in_dm = await verdict(fake.owner, guild=None)
+    assert before == [True, False, False]
+    assert after == [True, False, True]
+    assert in_dm is False
