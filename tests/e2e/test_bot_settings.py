@@ -24,7 +24,7 @@ from fake_discord import (
     SentMessage,
 )
 
-from bot.discord_app.messages import SENT_BY_DM
+from bot.discord_app.messages import DMS_CLOSED, SENT_BY_DM
 from bot.discord_app.settings_command import NOT_IN_SERVER, REFUSAL, may_edit_collection
 
 # Answered at the default bar (0.24): its best passages carry about 0.78 of the question.
@@ -211,3 +211,21 @@ async def test_editors_are_managers_and_holders_of_the_editor_role(
     assert before == [True, False, False]
     assert after == [True, False, True]
     assert in_dm is False
+
+
+async def test_a_private_server_says_so_in_the_channel_when_the_askers_dms_are_closed(
+    fake_discord, start_bot, lighthouses
+):
+    fake = fake_discord
+    dm = fake.dm_channel(fake.alice).id
+    closed = {"code": 50007, "message": "Cannot send messages to this user"}
+    refused = (403, "POST /channels/{channel_id}/messages")
+    async with start_bot(lighthouses, expected_errors={refused}):
+        await settings(fake, {"private": True})
+        fake.fail_next(f"POST /channels/{dm}/messages", status=403, body=closed)
+        asked = await fake.send_message(f"<@{fake.bot.id}> {KEEPER_QUESTION}", author=fake.alice)
+        note = await fake.wait_for_message(
+            fake.channel.id, lambda m: replies_to(m) == asked["id"], timeout=5
+        )
+    assert note.embeds[0]["description"] == DMS_CLOSED
+    assert fake.messages_sent(dm) == []
