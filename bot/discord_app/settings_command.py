@@ -94,7 +94,13 @@ def may_edit_collection(bot: CitebotClient, interaction: discord.Interaction) ->
         return False
     roles = frozenset(role.id for role in member.roles)
     server = bot.server_settings.get(interaction.guild_id)
-    return is_editor(server, roles, interaction.permissions.manage_guild)
+    return is_editor(server, roles, _manages(interaction.permissions))
+
+
+def _manages(permissions: discord.Permissions) -> bool:
+    """Manage Server as Discord computed it for the interaction (Administrator implies it;
+    Discord already folds that in, this does not rely on it)."""
+    return permissions.manage_guild or permissions.administrator
 
 
 def _plain(value: Value | discord.Role) -> Value:
@@ -111,7 +117,7 @@ def _apply(
     guild_id = interaction.guild_id
     if guild_id is None:
         return notice_embed(NOT_IN_SERVER)
-    if not interaction.permissions.manage_guild:
+    if not _manages(interaction.permissions):
         log.info("settings refused for a member without Manage Server")
         return notice_embed(REFUSAL)
     try:
