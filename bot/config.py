@@ -37,6 +37,11 @@ class Settings:
     cooldown_questions: int = 5
     cooldown_seconds: float = 30.0
     log_level: str = "INFO"
+    # Fetching pages, feeds and attachments (bot/fetch/). The size cap is the article file
+    # limit (bot/corpus/files.py MAX_FILE_BYTES): a fetched page is saved as an article file.
+    fetch_allow_private: bool = False
+    fetch_max_bytes: int = 10 * 1024 * 1024
+    fetch_timeout_seconds: float = 20.0
     # Per-server settings (bot/server_settings.py); None: citebot-state.db beside the index.
     state_db: Path | None = None
     # Whether the running bot reindexes by itself when files in the corpus folder change.
@@ -121,6 +126,25 @@ def _parse(values: Mapping[str, str]) -> Settings:
             86400.0,
         ),
         log_level=_log_level(get("CITEBOT_LOG_LEVEL") or defaults.log_level),
+        fetch_allow_private=_flag(
+            "CITEBOT_FETCH_ALLOW_PRIVATE", get("CITEBOT_FETCH_ALLOW_PRIVATE"), False
+        ),
+        fetch_max_bytes=_number(
+            int,
+            "CITEBOT_FETCH_MAX_BYTES",
+            get("CITEBOT_FETCH_MAX_BYTES"),
+            defaults.fetch_max_bytes,
+            1024,
+            100 * 1024 * 1024,
+        ),
+        fetch_timeout_seconds=_number(
+            float,
+            "CITEBOT_FETCH_TIMEOUT_SECONDS",
+            get("CITEBOT_FETCH_TIMEOUT_SECONDS"),
+            defaults.fetch_timeout_seconds,
+            1.0,
+            300.0,
+        ),
         state_db=_optional_path(get("CITEBOT_STATE_DB")),
         watch=_flag("CITEBOT_WATCH", get("CITEBOT_WATCH"), defaults.watch),
     )
@@ -170,9 +194,11 @@ def _flag(name: str, raw: str | None, default: bool) -> bool:
     if raw is None:
         return default
     value = raw.lower()
-    if value not in {"true", "false", "1", "0", "yes", "no", "on", "off"}:
-        raise ConfigError(f"{name}: not true or false")
-    return value in {"true", "1", "yes", "on"}
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ConfigError(f"{name}: not true or false")
 
 
 def _log_level(raw: str) -> str:

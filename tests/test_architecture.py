@@ -3,7 +3,15 @@
 import subprocess
 import sys
 
-CORE = ["bot.cli", "bot.answer", "bot.library", "bot.index.search", "bot.corpus", "bot.output"]
+CORE = [
+    "bot.cli",
+    "bot.answer",
+    "bot.library",
+    "bot.index.search",
+    "bot.corpus",
+    "bot.output",
+    "bot.fetch",
+]
 
 
 def test_importing_the_core_and_cli_loads_no_discord():
