@@ -142,7 +142,14 @@ class ServerSettingsStore:
         if guild_id is None:
             return self._defaults
         known = self._known.get(guild_id)
-        return known if known is not None else self.view(guild_id).values
+        if known is not None:
+            return known
+        try:
+            return self.view(guild_id).values
+        except ServerSettingsError as exc:
+            # Questions are still answered, with the defaults, while the file is unusable.
+            log.warning("answering with the default settings: %s", exc)
+            return self._defaults
 
     def update(
         self, guild_id: int, changes: Mapping[str, Value], reset: frozenset[str] = frozenset()

@@ -88,7 +88,7 @@ class CorpusWatcher:
                 log.debug("corpus folder: %d changes", len(changes))
                 self._last_change = time.monotonic()
                 self._changed.set()
-        except (FileNotFoundError, OSError) as exc:
+        except Exception as exc:  # watchfiles raises OSError, or RuntimeError at the OS limit
             # A missing or unwatchable folder must not stop the bot; /reindex still works.
             log.warning("not watching the corpus folder %s: %s", self._corpus, exc)
 

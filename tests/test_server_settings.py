@@ -160,3 +160,16 @@ def test_each_server_counts_questions_under_its_own_limits(settings):
     assert cooldowns.for_server(GUILD, strict).retry_after(1) > 0
     assert all(cooldowns.for_server(OTHER, open_).retry_after(1) == 0 for _ in range(20))
     assert cooldowns.for_server(None, open_) is cooldowns.default
+
+
+def test_questions_get_the_defaults_while_the_settings_file_is_unusable(settings, caplog):
+    store = ServerSettingsStore(settings.state_path, settings)
+    store.update(GUILD, {"results": 4})
+    assert store.get(GUILD).results == 4
+    settings.state_path.unlink()
+    settings.state_path.mkdir()  # a folder where the file was: SQLite cannot open it
+    assert store.get(GUILD).results == 4  # already known
+    assert store.get(OTHER) == ServerSettings.defaults(settings)
+    assert "answering with the default settings" in caplog.text
+    with pytest.raises(ServerSettingsError, match="cannot use the settings file"):
+        store.update(OTHER, {"results": 1})

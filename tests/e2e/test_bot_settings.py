@@ -122,10 +122,15 @@ async def test_the_relevance_bar_changes_the_next_answer(fake_discord, start_bot
         shown = await settings(fake, {"relevance": 0.9})
         after = await ask(fake, BREAKFAST)
         keeper = await ask(fake)
+        asked = await fake.send_message(f"<@{fake.bot.id}> {BREAKFAST}", author=fake.bob)
+        mentioned = await fake.wait_for_message(
+            fake.channel.id, lambda m: replies_to(m) == asked["id"], timeout=5
+        )
     assert passages(before) == 3
     assert field(shown, "Relevance bar") == "0.9 (this server)"
     assert passages(after) == 0 and "answer" in embed_text(after).lower()
     assert passages(keeper) == 3  # passages that carry the whole question still clear it
+    assert passages(mentioned) == 0  # a mention in the server uses the server's bar too
 
 
 async def test_the_cooldown_is_the_servers_own(fake_discord, start_bot, lighthouses):
