@@ -87,10 +87,11 @@ def answer(
     weights = term_weights(index, terms)
     rule = question_rule(read)
     found = rank_paragraphs(index, terms, k=k, article_id=article_id, question=read)
+    cosines = _cosines(index, rule, [paragraph for paragraph, _ in found])
     passages = tuple(
         passage
-        for paragraph, score in found
-        if (passage := _passage(index, paragraph, score, weights, rule)).relevance >= min_relevance
+        for (paragraph, score), cosine in zip(found, cosines, strict=True)
+        if (passage := _passage(paragraph, score, weights, rule, cosine)).relevance >= min_relevance
     )
     if not passages:
         titles = tuple(dict.fromkeys(p.article.title for p, _ in found))[:3]
@@ -135,21 +136,24 @@ def paragraph_relevance(
 ) -> float:
     """How much of the question a paragraph carries (0-1), as the no-answer rule sees it."""
     present = set(paragraph_terms(paragraph.text, paragraph.analysis).terms)
-    return rule.relevance(present, _cosine(index, rule, paragraph))
+    return rule.relevance(present, _cosines(index, rule, [paragraph])[0])
 
 
-def _cosine(index: SearchIndex, rule: RelevanceRule, paragraph: StoredParagraph) -> float:
-    if rule.vector is None:
-        return 0.0
-    return float(index.similarities(rule.vector, [paragraph.doc])[0])
+def _cosines(
+    index: SearchIndex, rule: RelevanceRule, paragraphs: list[StoredParagraph]
+) -> list[float]:
+    """The question's cosine with each paragraph, in one read of their vectors."""
+    if rule.vector is None or not paragraphs:
+        return [0.0] * len(paragraphs)
+    return [float(c) for c in index.similarities(rule.vector, [p.doc for p in paragraphs])]
 
 
 def _passage(
-    index: SearchIndex,
     paragraph: StoredParagraph,
     score: float,
     weights: dict[str, float],
     rule: RelevanceRule,
+    cosine: float,
 ) -> Passage:
     # The re-ranker has just analysed this paragraph from the terms and sentences the index
     # stored: relevance and the best sentence need no tokenizing, stemming or splitting.
@@ -160,7 +164,7 @@ def _passage(
     return Passage(
         rank=0,
         score=score,
-        relevance=rule.relevance(present, _cosine(index, rule, paragraph)),
+        relevance=rule.relevance(present, cosine),
         citation=Citation.of(paragraph),
         text=text,
         best_sentences=(best_sentence(analysed, weights),),

@@ -194,6 +194,12 @@ class SearchIndex:
 # its time budget at 100k and 1M paragraphs.
 DENSE_SCAN_LIMIT = 50_000
 
+# Paragraphs up to which every vector is held in memory (128 MB at the limit). Past it, a
+# question reads its candidates' vectors from the database: at a million paragraphs,
+# reading them all took 2.6 s of the start-up and 512 MB of memory, while on demand costs
+# about 1 ms an answer (benchmarks/speed.py, session 11). The scan needs them all.
+VECTORS_IN_MEMORY_LIMIT = max(DENSE_SCAN_LIMIT, 250_000)
+
 # The scan compares the vectors' first dimensions only (WordLlama is trained so that a
 # prefix is a coarser embedding of its own); candidates are then scored on all of them.
 SCAN_DIMENSIONS = 64
@@ -280,10 +286,9 @@ def _one_blas_thread() -> None:
 
 
 def _read_vectors(conn: sqlite3.Connection, count: int) -> Vectors | None:
-    """Every paragraph's meaning vector, in document order (articles by id), when the
-    dense scan needs them all; past `DENSE_SCAN_LIMIT` none (they are read on demand: at a
-    million paragraphs, reading them all was 2.6 s of the start-up and 512 MB of memory)."""
-    if count > DENSE_SCAN_LIMIT:
+    """Every paragraph's meaning vector, in document order (articles by id), up to
+    `VECTORS_IN_MEMORY_LIMIT` paragraphs; past it none (they are read on demand)."""
+    if count > VECTORS_IN_MEMORY_LIMIT:
         return None
     out = np.empty((count, meaning.DIMENSIONS), dtype=np.float16)
     filled = 0

@@ -339,7 +339,8 @@ def test_index_of_an_older_schema_is_rebuilt_not_misread(corpus, db):
 def test_vectors_past_the_scan_limit_are_read_on_demand_and_agree(corpus, db, monkeypatch):
     reindex(corpus, db)
     in_memory = load_index(db)
-    monkeypatch.setattr(search, "DENSE_SCAN_LIMIT", 3)  # 8 paragraphs: past the limit
+    monkeypatch.setattr(search, "DENSE_SCAN_LIMIT", 3)  # 8 paragraphs: past both limits
+    monkeypatch.setattr(search, "VECTORS_IN_MEMORY_LIMIT", 3)
     on_demand = load_index(db)
     assert in_memory.vectors is not None and on_demand.vectors is None
     question = np.asarray(in_memory.vectors[5], dtype=np.float32)
@@ -355,7 +356,7 @@ def test_a_missing_vector_read_on_demand_is_a_store_error(corpus, db, monkeypatc
     reindex(corpus, db)
     with sqlite3.connect(db) as conn:
         conn.execute("DELETE FROM vectors WHERE article_id = 'troops'")
-    monkeypatch.setattr(search, "DENSE_SCAN_LIMIT", 3)
+    monkeypatch.setattr(search, "VECTORS_IN_MEMORY_LIMIT", 3)
     index = load_index(db)
     troops = index.article("troops")
     assert troops is not None
@@ -396,3 +397,14 @@ def test_term_frequencies_are_stored_narrow_and_read_back_exactly(corpus, db):
 def all_paragraphs_with_repeats() -> list[str]:
     paragraphs = {**ARTICLES, "repeats": [" ".join(["glacier"] * 300) + ".", "One glacier."]}
     return [p for name in sorted(paragraphs) for p in paragraphs[name]]
+
+
+def test_answers_are_the_same_with_vectors_read_on_demand(corpus, db, monkeypatch):
+    reindex(corpus, db)
+    questions = ["How many troops are near the border?", "glacier length", "wheat harvest"]
+    monkeypatch.setattr(search, "DENSE_SCAN_LIMIT", 3)  # as past the in-memory limit: no scan
+    in_memory = [answer(load_index(db), q) for q in questions]
+    monkeypatch.setattr(search, "VECTORS_IN_MEMORY_LIMIT", 3)
+    on_demand_index = load_index(db)
+    assert on_demand_index.vectors is None
+    assert [answer(on_demand_index, q) for q in questions] == in_memory
