@@ -44,6 +44,16 @@ class Settings:
     fetch_allow_private: bool = False
     fetch_max_bytes: int = 10 * 1024 * 1024
     fetch_timeout_seconds: float = 20.0
+    # Per-server settings (bot/server_settings.py); None: citebot-state.db beside the index.
+    state_db: Path | None = None
+    # Whether the running bot reindexes by itself when files in the corpus folder change.
+    watch: bool = True
+
+    @property
+    def state_path(self) -> Path:
+        """The per-server settings file: kept apart from the index, which is a disposable
+        cache (rebuilt when damaged or outdated) while these are an admin's choices."""
+        return self.state_db or Path(self.db).parent / "citebot-state.db"
 
     def with_paths(self, corpus: Path | None = None, db: Path | None = None) -> Settings:
         """A copy with command-line overrides applied."""
@@ -138,6 +148,8 @@ def _parse(values: Mapping[str, str]) -> Settings:
             1.0,
             300.0,
         ),
+        state_db=_optional_path(get("CITEBOT_STATE_DB")),
+        watch=_flag("CITEBOT_WATCH", get("CITEBOT_WATCH"), defaults.watch),
     )
 
 
@@ -175,6 +187,10 @@ def _number(kind: type[T], name: str, raw: str | None, default: T, low: T, high:
     if not low <= value <= high:
         raise ConfigError(f"{name}: {value} is outside {low}..{high}")
     return value
+
+
+def _optional_path(raw: str | None) -> Path | None:
+    return None if raw is None else Path(raw)
 
 
 def _flag(name: str, raw: str | None, default: bool) -> bool:

@@ -52,9 +52,17 @@ class Library:
         """The complete index currently served."""
         return self._index
 
-    def ask(self, question: str, k: int, article_id: str | None = None) -> Answer:
-        """Answer from the current index (one index for the whole answer)."""
-        return answer(self._index, question, k, article_id, self._settings.min_relevance)
+    def ask(
+        self,
+        question: str,
+        k: int,
+        article_id: str | None = None,
+        min_relevance: float | None = None,
+    ) -> Answer:
+        """Answer from the current index (one index for the whole answer); `min_relevance`
+        overrides the configured bar (a server's own, see bot/server_settings.py)."""
+        bar = self._settings.min_relevance if min_relevance is None else min_relevance
+        return answer(self._index, question, k, article_id, bar)
 
     @property
     def reindexing(self) -> bool:

@@ -75,10 +75,13 @@ async def compose(
     per_page: int,
     article_id: str | None,
     via: str,
+    min_relevance: float | None = None,
 ) -> Reply:
-    """Answer on an answer thread (large indexes take milliseconds) and build the reply."""
+    """Answer on an answer thread (large indexes take milliseconds) and build the reply;
+    `min_relevance` is the server's no-answer bar (None: the configured one)."""
     started = time.perf_counter()
-    result = await slots.run(library.ask, question, per_page * PAGES, article_id)
+    k = per_page * PAGES
+    result = await slots.run(library.ask, question, k, article_id, min_relevance)
     log.info(
         "question via=%s status=%s passages=%d in %.1f ms",
         via,

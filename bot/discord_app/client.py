@@ -14,10 +14,14 @@ from bot.discord_app.inflight import AnswerSlots
 from bot.discord_app.messages import APOLOGY, handle_message
 from bot.discord_app.pager import Pagers
 from bot.discord_app.render import notice_embed
+from bot.discord_app.settings_command import register_settings
 from bot.discord_app.shards import Shards
 from bot.discord_app.sync import sync_tree
 from bot.discord_app.views import register_buttons
 from bot.library import Library
+from bot.server_cooldowns import ServerCooldowns
+from bot.server_settings import ServerSettingsStore
+from bot.watch import CorpusWatcher
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +57,9 @@ class CitebotClient(discord.AutoShardedClient):
         self.settings = settings
         self.library = library
         self.cooldown = Cooldown(settings.cooldown_questions, settings.cooldown_seconds)
+        self.server_settings = ServerSettingsStore(settings.state_path, settings)
+        self.cooldowns = ServerCooldowns(self.cooldown)
+        self.watcher = CorpusWatcher(library, settings) if settings.watch else None
         self.slots = AnswerSlots()
         self.pagers = Pagers()
         self.owner_ids: frozenset[int] = frozenset()
@@ -63,13 +70,17 @@ class CitebotClient(discord.AutoShardedClient):
         )
         self.tree.on_error = self._on_command_error  # type: ignore[method-assign]
         register_commands(self)
+        register_settings(self)
         register_buttons(self)
 
     async def setup_hook(self) -> None:
-        """Learn the application's owners; sync commands to the dev server if one is set."""
+        """Learn the application's owners; watch the corpus folder if CITEBOT_WATCH; sync
+        commands to the dev server if one is set."""
         app = await self.application_info()
         owners = {member.id for member in app.team.members} if app.team else {app.owner.id}
         self.owner_ids = frozenset(owners)
+        if self.watcher is not None:
+            self.watcher.start()
         if self.settings.dev_guild is not None:
             guild = discord.Object(id=self.settings.dev_guild)
             self.tree.copy_global_to(guild=guild)
@@ -77,7 +88,9 @@ class CitebotClient(discord.AutoShardedClient):
             log.info("synced %d commands to the development server", synced)
 
     async def close(self) -> None:
-        """Disconnect, then let the answer threads go."""
+        """Stop watching the corpus, disconnect, then let the answer threads go."""
+        if self.watcher is not None:
+            await self.watcher.stop()
         await super().close()
         self.slots.close()
         self.pagers.close()

@@ -45,7 +45,7 @@ def register_commands(bot: CitebotClient) -> None:
         question="What you want to know",
         article="Only search this article",
         results="Passages per page (1-5)",
-        private="Only you see the answer",
+        private="Only you see the answer (default: the server's setting)",
     )
     @app_commands.autocomplete(article=article_autocomplete)
     async def ask(
@@ -53,10 +53,12 @@ def register_commands(bot: CitebotClient) -> None:
         question: app_commands.Range[str, 1, 6000],
         article: str | None = None,
         results: app_commands.Range[int, 1, 5] | None = None,
-        private: bool = False,
+        private: bool | None = None,
     ) -> None:
         user_id = interaction.user.id
-        problem = refusal(bot.settings, bot.cooldown, bot.slots, user_id, question)
+        server = bot.server_settings.get(interaction.guild_id)
+        cooldown = bot.cooldowns.for_server(interaction.guild_id, server)
+        problem = refusal(bot.settings, cooldown, bot.slots, user_id, question)
         article_id = None
         if problem is None and article:
             article_id = resolve_article(bot.library.index, article)
@@ -67,9 +69,10 @@ def register_commands(bot: CitebotClient) -> None:
             await interaction.response.send_message(embed=notice_embed(problem), ephemeral=True)
             return
         with bot.slots.held(user_id):
-            await interaction.response.defer(thinking=True, ephemeral=private)
-            per_page = results or bot.settings.results
-            await _answer(bot, interaction, question, per_page, article_id)
+            ephemeral = server.private if private is None else private
+            await interaction.response.defer(thinking=True, ephemeral=ephemeral)
+            per_page = results or server.results
+            await _answer(bot, interaction, question, per_page, article_id, server.min_relevance)
 
     @tree.command(name="articles", description="List the articles I can answer from")
     @app_commands.allowed_contexts(**EVERYWHERE)
@@ -122,6 +125,7 @@ async def _answer(
     question: str,
     per_page: int,
     article_id: str | None,
+    min_relevance: float,
 ) -> None:
     """Compose the answer and put it in the deferred response; its buttons expire in time."""
     reply = await compose(
@@ -132,6 +136,7 @@ async def _answer(
         per_page=per_page,
         article_id=article_id,
         via="slash",
+        min_relevance=min_relevance,
     )
     if reply.pager is None:
         await interaction.edit_original_response(embed=reply.embed)

@@ -22,6 +22,12 @@ log = logging.getLogger(__name__)
 
 REINDEX_WORD = "reindex"
 APOLOGY = "Sorry, something went wrong while answering. Please try again in a moment."
+# This server keeps answers private (/settings private): mentions are answered by DM.
+SENT_BY_DM = "This server keeps answers private: I've sent you the answer by direct message."
+DMS_CLOSED = (
+    "This server keeps answers private, and I can't send you a direct message: "
+    "use /ask here, or open your DMs to members of this server."
+)
 
 
 def question_from(message: discord.Message, bot_id: int) -> str | None:
@@ -62,7 +68,10 @@ async def _respond(bot: CitebotClient, message: discord.Message, question: str) 
         await _send(message, notice_embed(USAGE_HINT))
         return
     user_id = message.author.id
-    problem = refusal(bot.settings, bot.cooldown, bot.slots, user_id, question)
+    guild_id = message.guild.id if message.guild else None
+    server = bot.server_settings.get(guild_id)
+    cooldown = bot.cooldowns.for_server(guild_id, server)
+    problem = refusal(bot.settings, cooldown, bot.slots, user_id, question)
     if problem is not None:
         await _send(message, notice_embed(problem))
         return
@@ -73,13 +82,33 @@ async def _respond(bot: CitebotClient, message: discord.Message, question: str) 
             bot.slots,
             question,
             user_id=user_id,
-            per_page=bot.settings.results,
+            per_page=server.results,
             article_id=None,
             via=via,
+            min_relevance=server.min_relevance,
         )
-        sent = await _send(message, reply.embed, reply.view)
-    if reply.pager is not None:
-        bot.pagers.track(reply.pager, lambda view: sent.edit(view=view), live_for(None))
+        if server.private and message.guild is not None:
+            sent = await _send_privately(message, reply.embed, reply.view)
+        else:
+            sent = await _send(message, reply.embed, reply.view)
+    if reply.pager is not None and sent is not None:
+        answer = sent
+        bot.pagers.track(reply.pager, lambda view: answer.edit(view=view), live_for(None))
+
+
+async def _send_privately(
+    message: discord.Message, embed: discord.Embed, view: discord.ui.View | None
+) -> discord.Message | None:
+    """A server whose answers are private: the answer goes to the asker by DM, and a short
+    note in the channel says where it went (or that their DMs are closed)."""
+    try:
+        sent = await message.author.send(embed=embed, view=view or discord.utils.MISSING)
+    except discord.HTTPException as exc:
+        log.info("could not DM a private answer (%s)", exc.status)
+        await _send(message, notice_embed(DMS_CLOSED))
+        return None
+    await _send(message, notice_embed(SENT_BY_DM))
+    return sent
 
 
 async def _reindex_by_dm(bot: CitebotClient, message: discord.Message) -> None:

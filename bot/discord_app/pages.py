@@ -55,6 +55,7 @@ def help_embed() -> discord.Embed:
             "`/articles [page]` list the articles I know\n"
             "`/source article paragraph` show one paragraph\n"
             "`/reindex` reload the articles (bot admins only)\n"
+            "`/settings` this server's settings (Manage Server)\n"
             "You can also DM me a question, or mention me in a channel."
         ),
         inline=False,

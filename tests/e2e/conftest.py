@@ -38,7 +38,9 @@ def start_bot(fake_discord: FakeDiscord, tmp_path: Path) -> StartBot:
     """Runs the real bot (`create_client(settings)`) against the fake until the block ends.
 
     On a clean exit it checks that Discord rejected nothing the bot sent, except the
-    `(status, route key)` pairs listed in `expected_errors` (injected faults)."""
+    `(status, route key)` pairs listed in `expected_errors` (injected faults). The corpus
+    watcher is off unless a test turns it on (`watch=True`): tests that edit the corpus and
+    then /reindex expect to see those edits in the reindex's summary."""
 
     @contextlib.asynccontextmanager
     async def start(
@@ -48,7 +50,7 @@ def start_bot(fake_discord: FakeDiscord, tmp_path: Path) -> StartBot:
             corpus=corpus,
             db=tmp_path / "citebot.db",
             discord_token=fake_discord.token,
-            **overrides,
+            **({"watch": False} | overrides),
         )
         client = create_client(settings)
         # discord.py waits guild_ready_timeout (2 s) after the last GUILD_CREATE before READY;

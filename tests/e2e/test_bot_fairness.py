@@ -39,12 +39,18 @@ SLOW_QUESTION = KEEPER_QUESTION + "?"
 class SlowLibrary(Library):
     """A real library whose answers to "??" questions burn CPU first."""
 
-    def ask(self, question: str, k: int, article_id: str | None = None) -> Answer:
+    def ask(
+        self,
+        question: str,
+        k: int,
+        article_id: str | None = None,
+        min_relevance: float | None = None,
+    ) -> Answer:
         if question.endswith("??"):
             deadline = time.perf_counter() + SLOW
             while time.perf_counter() < deadline:
                 sum(range(500))
-        return super().ask(question, k, article_id)
+        return super().ask(question, k, article_id, min_relevance)
 
 
 @contextlib.asynccontextmanager

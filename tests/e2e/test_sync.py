@@ -12,7 +12,7 @@ from bot.config import Settings
 from bot.discord_app import create_client
 from bot.discord_app.runner import _sync
 
-COMMANDS = {"ask", "articles", "source", "reindex", "help"}
+COMMANDS = {"ask", "articles", "source", "reindex", "help", "settings"}
 
 
 def settings_for(fake, corpus: Path, tmp_path: Path, **extra) -> Settings:
@@ -32,6 +32,8 @@ async def test_sync_registers_every_command_globally_with_valid_definitions(
     assert (ask_options["results"]["min_value"], ask_options["results"]["max_value"]) == (1, 5)
     # Hidden from members without Manage Server (0x20) by default; checked at run time too.
     assert int(synced["reindex"]["default_member_permissions"]) == 1 << 5
+    assert int(synced["settings"]["default_member_permissions"]) == 1 << 5
+    assert synced["settings"]["contexts"] == [0]  # servers only: settings are per server
 
 
 async def test_sync_to_one_server_leaves_global_commands_alone(

@@ -125,10 +125,22 @@ class UserActions:
             "type": 1,
             "options": command_options(options, focused),
         }
+        roles = self._resolved_roles(data["options"], guild)
+        if roles:
+            data["resolved"] = {"roles": roles}
         guild_scoped = any(c["name"] == name for c in self.core.commands.get(str(guild_id), []))
         if guild_id is not None and guild_scoped:
             data["guild_id"] = str(guild_id)
         return data
+
+    def _resolved_roles(self, options: list[JSON], guild: Any) -> JSON:
+        """Discord sends the full object of every role given as an option (type 8) in the
+        interaction's `data.resolved.roles`, keyed by id."""
+        if guild is None:
+            return {}
+        target = self.guild if guild is DEFAULT else guild
+        wanted = {str(o["value"]) for o in options if o.get("type") == 8}
+        return {str(r.id): r.payload() for r in target.roles if str(r.id) in wanted}
 
     async def send_slash_command(
         self,
