@@ -17,3 +17,19 @@ def isolate_environment(monkeypatch, tmp_path) -> None:
     for name in list(os.environ):
         if name.startswith("CITEBOT_") or name == "DISCORD_TOKEN":
             monkeypatch.delenv(name)
+
+
+def parse_paste(lines: list[str]):  # -> bot.corpus.Article
+    """A pasted page (one block per line) parsed as a .txt article."""
+    from bot.corpus import parse_article
+
+    return parse_article("page", "\n\n".join(lines).encode(), ".txt")
+
+
+def harbour_paragraphs(topic: str, count: int) -> list[str]:
+    """Body paragraphs long enough to read as an article's text."""
+    return [
+        f"Paragraph {n} about the {topic} explains what changed this year and why the "
+        "council thinks the money is well spent on the harbour and its ferry."
+        for n in range(count)
+    ]

@@ -2,25 +2,13 @@
 
 from __future__ import annotations
 
-from bot.corpus import Article, parse_article
-
-
-def _parse(lines: list[str]) -> Article:
-    return parse_article("page", "\n\n".join(lines).encode(), ".txt")
-
-
-def _paragraphs(topic: str, count: int) -> list[str]:
-    return [
-        f"Paragraph {n} about the {topic} explains what changed this year and why the "
-        "council thinks the money is well spent on the harbour and its ferry."
-        for n in range(count)
-    ]
+from support import harbour_paragraphs, parse_paste
 
 
 def test_a_superscript_ordinal_pasted_with_a_caret_reads_as_printed() -> None:
     line = "The harbour has served the island since the 19^th century and the 21^st goes on."
-    article = _parse(
-        ["How the ferry timetable is planned", "By Sam Lee", line, *_paragraphs("plan", 3)]
+    article = parse_paste(
+        ["How the ferry timetable is planned", "By Sam Lee", line, *harbour_paragraphs("plan", 3)]
     )
     assert article.paragraphs[0] == (
         "The harbour has served the island since the 19th century and the 21st goes on."
@@ -31,20 +19,24 @@ HEADER = ["How the ferry timetable is planned", "By Sam Lee March 18 at 3:57 PM 
 
 
 def test_a_day_without_its_year_takes_the_year_of_the_pages_copyright() -> None:
-    article = _parse([*HEADER, *_paragraphs("plan", 4), "© 1996-2015 The Harbour Gazette"])
+    article = parse_paste(
+        [*HEADER, *harbour_paragraphs("plan", 4), "© 1996-2015 The Harbour Gazette"]
+    )
     assert (article.author, article.date) == ("Sam Lee", "2015-03-18T15:57")
 
 
 def test_a_day_without_its_year_takes_the_year_the_page_prints_with_that_day() -> None:
     caption = "March 18, 2015 The ferry leaves the harbour at dawn. Jo Doe/Harbour Gazette"
-    article = _parse([*HEADER, *_paragraphs("plan", 4), caption, *_paragraphs("crews", 2)])
+    article = parse_paste(
+        [*HEADER, *harbour_paragraphs("plan", 4), caption, *harbour_paragraphs("crews", 2)]
+    )
     assert article.date == "2015-03-18T15:57"
 
 
 def test_a_day_without_its_year_and_no_year_on_the_page_gives_no_date() -> None:
     # Another day's full date is no evidence of the year: no date rather than a guess.
     other = "On June 2, 2012, the council first debated the ferry and its timetable for hours."
-    article = _parse([*HEADER, *_paragraphs("plan", 3), other])
+    article = parse_paste([*HEADER, *harbour_paragraphs("plan", 3), other])
     assert article.author == "Sam Lee" and article.date is None
 
 
@@ -59,19 +51,21 @@ def test_a_name_with_the_pages_relative_time_is_the_byline_under_the_headline() 
         "TWEET",
     ]
     teaser = ["Council weighs bridge plan", "Why the bridge plan is back on the table again"]
-    article = _parse([*nav, *header, *teaser, *_paragraphs("plan", 4)])
+    article = parse_paste([*nav, *header, *teaser, *harbour_paragraphs("plan", 4)])
     assert article.title == "Island ferry gets a new timetable for the winter"
     assert article.author == "Sam Lee"
 
 
 def test_a_short_line_introducing_a_list_is_one_paragraph_with_it() -> None:
     steps = ["  1. poll tasks ready for execution", "  2. push tasks onto the right queues"]
-    lines = ["How the task runner works", "By Sam Lee", *_paragraphs("runner", 3)]
-    article = _parse([*lines, "repeat every second:", *steps, *_paragraphs("queue", 2)])
+    lines = ["How the task runner works", "By Sam Lee", *harbour_paragraphs("runner", 3)]
+    article = parse_paste([*lines, "repeat every second:", *steps, *harbour_paragraphs("queue", 2)])
     assert (
         "repeat every second: 1. poll tasks ready for execution 2. push tasks onto the right queues"
     ) in article.paragraphs
-    menu = _parse([*lines, "Filed under:", "• money", "• ferries", *_paragraphs("queue", 2)])
+    menu = parse_paste(
+        [*lines, "Filed under:", "• money", "• ferries", *harbour_paragraphs("queue", 2)]
+    )
     assert not any("Filed under" in p for p in menu.paragraphs)
 
 
@@ -88,9 +82,9 @@ def test_the_header_under_the_headlines_first_showing_is_read_when_it_is_shown_a
         "3/09/15 8:00am",
         *(f"• Share to Site{n}" for n in range(12)),
         headline,
-        *_paragraphs("plan", 4),
+        *harbour_paragraphs("plan", 4),
     ]
-    article = _parse(lines)
+    article = parse_paste(lines)
     assert (article.title, article.date) == (headline, "2015-03-09T08:00")
     assert not any(p.startswith("Filed to") for p in article.paragraphs)
 
@@ -106,17 +100,17 @@ def test_the_writers_role_under_the_byline_is_not_text() -> None:
         caption,
         "By Sam Lee",
         "Harbour Gazette transport reporter",
-        *_paragraphs("plan", 4),
+        *harbour_paragraphs("plan", 4),
     ]
-    article = _parse(lines)
+    article = parse_paste(lines)
     assert article.author == "Sam Lee"
     assert article.paragraphs[0].startswith("Paragraph 0")
 
 
 def test_a_list_of_the_articles_tags_is_not_text() -> None:
     tags = "In this article: ferries, harbour, council, budget, timetable, winter, islands"
-    lines = ["How the ferry timetable is planned", "By Sam Lee", *_paragraphs("plan", 4)]
-    article = _parse([*lines, tags, *_paragraphs("crews", 2)])
+    lines = ["How the ferry timetable is planned", "By Sam Lee", *harbour_paragraphs("plan", 4)]
+    article = parse_paste([*lines, tags, *harbour_paragraphs("crews", 2)])
     assert tags not in article.paragraphs
 
 
@@ -128,12 +122,14 @@ def test_a_notice_right_above_the_headline_is_not_the_articles_start() -> None:
     headline = "How the ferry timetable is planned"
     share = ["• Share on Twitter", "• Share on Facebook", "• Share by email", "━━━━━━━━", "[1]"]
     lines = ["Ready to publish?", "Sign in / Sign up", "Next story", notice, headline, *share]
-    article = _parse([*lines, *_paragraphs("plan", 4)])
+    article = parse_paste([*lines, *harbour_paragraphs("plan", 4)])
     assert article.title == headline
     assert notice not in article.paragraphs
     # A first paragraph followed by a subheading and the text is the article's start.
     first = "The council met on Monday and agreed the new timetable for the island ferry."
-    kept = _parse([headline, "By Sam Lee", first, "How the vote went", *_paragraphs("plan", 3)])
+    kept = parse_paste(
+        [headline, "By Sam Lee", first, "How the vote went", *harbour_paragraphs("plan", 3)]
+    )
     assert kept.paragraphs[0] == first
 
 
@@ -147,13 +143,13 @@ def test_a_reviews_verdict_above_its_score_box_is_text_and_a_gallery_label_no_he
     box += ["• Fastest crossing the island has ever had", "• Room for twice as many cars"]
     box += ["Cons", "• Expensive", "Summary"]
     lines = ["New island ferry review: faster and bigger", "By Sam Lee", verdict, *box]
-    article = _parse([*lines, *_paragraphs("review", 5)])
+    article = parse_paste([*lines, *harbour_paragraphs("review", 5)])
     assert article.paragraphs[0] == verdict
     assert "Room for twice as many cars" in article.paragraphs
     assert not any("Gallery" in p for p in article.paragraphs)
     # With a headline between, the lone paragraph above belongs to something else.
     teaser = ["A lone teaser paragraph " + verdict, *box[1:], "Island ferry review: bigger"]
-    other = _parse([*teaser, "By Sam Lee", *_paragraphs("review", 5)])
+    other = parse_paste([*teaser, "By Sam Lee", *harbour_paragraphs("review", 5)])
     assert other.title == "Island ferry review: bigger"
     assert not any(p.startswith("A lone teaser") for p in other.paragraphs)
 
@@ -165,7 +161,7 @@ def test_the_first_paragraph_over_a_subheading_and_a_picture_stays_text() -> Non
     )
     picture = ["[photo]", "The ferry at the quay", "Jo Doe/Harbour Gazette", "Share", "Tweet"]
     lines = ["How the ferry timetable is planned", "By Sam Lee", first, "How the vote went"]
-    article = _parse([*lines, *picture, *_paragraphs("plan", 4)])
+    article = parse_paste([*lines, *picture, *harbour_paragraphs("plan", 4)])
     assert article.paragraphs[0] == first
 
 
@@ -176,6 +172,6 @@ def test_a_standfirst_far_above_the_byline_does_not_pull_the_byline_into_the_tex
     )
     widgets = [f"{n} Photos" if n % 2 else "[dims]" for n in range(18)]  # a gallery
     lines = ["How the ferry timetable is planned", standfirst, *widgets, "By Sam Lee"]
-    article = _parse([*lines, *_paragraphs("plan", 4)])
+    article = parse_paste([*lines, *harbour_paragraphs("plan", 4)])
     assert article.author == "Sam Lee"
     assert article.paragraphs[0].startswith("Paragraph 0")

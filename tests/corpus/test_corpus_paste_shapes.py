@@ -3,20 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from support import harbour_paragraphs, parse_paste
 
-from bot.corpus import Article, parse_article
-
-
-def _parse(lines: list[str]) -> Article:
-    return parse_article("page", "\n\n".join(lines).encode(), ".txt")
-
-
-def _paragraphs(topic: str, count: int) -> list[str]:
-    return [
-        f"Paragraph {n} about the {topic} explains what changed this year and why the "
-        "council thinks the money is well spent on the harbour and its ferry."
-        for n in range(count)
-    ]
+from bot.corpus import parse_article
 
 
 def test_an_article_split_by_a_long_chart_is_kept_whole() -> None:
@@ -25,11 +14,11 @@ def test_an_article_split_by_a_long_chart_is_kept_whole() -> None:
     lines = [
         "Ferry budget explained",
         "By Sam Lee",
-        *_paragraphs("budget", 3),
+        *harbour_paragraphs("budget", 3),
         *chart,
-        *_paragraphs("timetable", 4),
+        *harbour_paragraphs("timetable", 4),
     ]
-    article = _parse(lines)
+    article = parse_paste(lines)
     assert article.paragraphs[0].startswith("Paragraph 0 about the budget")
     assert article.paragraphs[-1].startswith("Paragraph 3 about the timetable")
 
@@ -38,18 +27,18 @@ def test_a_recurring_subheading_and_its_short_sentence_are_text() -> None:
     lines = [
         "How the ferry timetable is planned",
         "By Sam Lee",
-        *_paragraphs("plan", 2),
+        *harbour_paragraphs("plan", 2),
         "Goals",
         "Isolation",
         "Each route runs on its own boat and crew.",
         "Track the boats",
         "Riders can see where every boat is right now.",
         "Design",
-        *_paragraphs("design", 1),
+        *harbour_paragraphs("design", 1),
         "Isolation",
-        *_paragraphs("crews", 2),
+        *harbour_paragraphs("crews", 2),
     ]
-    paragraphs = _parse(lines).paragraphs
+    paragraphs = parse_paste(lines).paragraphs
     assert paragraphs.count("Isolation") == 2
     assert "Track the boats" in paragraphs
     assert "Riders can see where every boat is right now." in paragraphs
@@ -58,26 +47,28 @@ def test_a_recurring_subheading_and_its_short_sentence_are_text() -> None:
 def test_a_label_the_page_repeats_often_is_not_a_subheading() -> None:
     lines = ["How the ferry timetable is planned", "By Sam Lee"]
     for topic in ("plan", "design", "crews", "fares"):
-        lines += ["Sponsored content", *_paragraphs(topic, 2)]
-    assert "Sponsored content" not in _parse(lines).paragraphs
+        lines += ["Sponsored content", *harbour_paragraphs(topic, 2)]
+    assert "Sponsored content" not in parse_paste(lines).paragraphs
 
 
 def test_a_blog_signature_under_the_text_gives_the_author() -> None:
-    lines = ["How the ferry timetable is planned", *_paragraphs("plan", 5)]
-    signed = _parse([*lines, "Posted by Sam Lee at 12:55 AM", "Labels: ferries"])
+    lines = ["How the ferry timetable is planned", *harbour_paragraphs("plan", 5)]
+    signed = parse_paste([*lines, "Posted by Sam Lee at 12:55 AM", "Labels: ferries"])
     assert signed.author == "Sam Lee"
-    split = _parse([*lines, "Written on Mar 17 by", "Jo Bloggs", "Follow"])
+    split = parse_paste([*lines, "Written on Mar 17 by", "Jo Bloggs", "Follow"])
     assert split.author == "Jo Bloggs"
 
 
 def test_a_name_further_down_the_page_is_not_a_signature() -> None:
-    lines = ["How the ferry timetable is planned", *_paragraphs("plan", 5)]
-    assert _parse([*lines, *(["Labels: ferries"] * 9), "By Sam Lee"]).author is None
+    lines = ["How the ferry timetable is planned", *harbour_paragraphs("plan", 5)]
+    assert parse_paste([*lines, *(["Labels: ferries"] * 9), "By Sam Lee"]).author is None
 
 
 def test_a_short_line_under_the_headline_is_not_wrapped_into_it() -> None:
     text = "Ferry exploit makes it easy to crash the harbour booking servers\nKevin\n\n"
-    article = parse_article("page", (text + "\n\n".join(_paragraphs("plan", 5))).encode(), ".txt")
+    article = parse_article(
+        "page", (text + "\n\n".join(harbour_paragraphs("plan", 5))).encode(), ".txt"
+    )
     assert article.title == "Ferry exploit makes it easy to crash the harbour booking servers"
 
 
@@ -90,10 +81,10 @@ def test_a_two_line_wrapped_paragraph_is_still_one() -> None:
 
 def test_a_subheading_over_its_pictures_alt_text_is_kept() -> None:
     title = "How the ferry timetable is planned"
-    lines = [title, "By Sam Lee", *_paragraphs("plan", 2)]
+    lines = [title, "By Sam Lee", *harbour_paragraphs("plan", 2)]
     for heading in ("Count the riders first", "Then draw the routes", "Publish it early"):
-        lines += [heading, title, *_paragraphs(heading.split()[-1], 2)]
-    paragraphs = _parse(lines).paragraphs
+        lines += [heading, title, *harbour_paragraphs(heading.split()[-1], 2)]
+    paragraphs = parse_paste(lines).paragraphs
     assert "Then draw the routes" in paragraphs
     assert title not in paragraphs
 
@@ -102,31 +93,31 @@ def test_list_items_heading_their_paragraphs_are_kept_and_menus_are_not() -> Non
     lines = [
         "How the ferry timetable is planned",
         "By Sam Lee",
-        *_paragraphs("plan", 2),
+        *harbour_paragraphs("plan", 2),
         "  • New process",
-        *_paragraphs("process", 1),
+        *harbour_paragraphs("process", 1),
         "  • Share on Reddit",
-        *_paragraphs("sharing", 1),
+        *harbour_paragraphs("sharing", 1),
         " 1. The handoff",
-        *_paragraphs("handoff", 1),
+        *harbour_paragraphs("handoff", 1),
         "  • Feed",
         "Sam Lee is the author of a book on ferries.",
     ]
-    paragraphs = _parse(lines).paragraphs
+    paragraphs = parse_paste(lines).paragraphs
     assert "New process" in paragraphs
     assert any(p.endswith("The handoff") for p in paragraphs)
     assert not {"Share on Reddit", "Feed"} & set(paragraphs)
 
 
 def test_alt_text_repeated_by_the_caption_under_it_goes_and_the_caption_stays() -> None:
-    lines = ["How the ferry timetable is planned", "By Sam Lee", *_paragraphs("plan", 2)]
+    lines = ["How the ferry timetable is planned", "By Sam Lee", *harbour_paragraphs("plan", 2)]
     lines += [
         "A bin of old ferry bells.",
         "The harbour master's desk, seen from the door.",
         "  • Clockwise from top: a bin of old ferry bells; the harbour master's desk, seen from the door",
-        *_paragraphs("bells", 2),
+        *harbour_paragraphs("bells", 2),
     ]
-    paragraphs = _parse(lines).paragraphs
+    paragraphs = parse_paste(lines).paragraphs
     assert "A bin of old ferry bells." not in paragraphs
     assert "The harbour master's desk, seen from the door." not in paragraphs
     assert any(p.startswith("Clockwise from top") for p in paragraphs)
@@ -144,11 +135,11 @@ def test_a_surname_ending_like_a_weekday_keeps_its_letters() -> None:
 
 
 def test_the_writers_bio_under_the_text_gives_the_author() -> None:
-    lines = ["How the ferry timetable is planned", *_paragraphs("plan", 5)]
+    lines = ["How the ferry timetable is planned", *harbour_paragraphs("plan", 5)]
     bio = "Sam Lee Sam is the transport editor at the Harbour Gazette, which he joined in 2012."
-    assert _parse([*lines, bio]).author == "Sam Lee"
+    assert parse_paste([*lines, bio]).author == "Sam Lee"
     closing = "The Council is expected to publish the timetable in the spring, officials said."
-    assert _parse([*lines, closing]).author is None
+    assert parse_paste([*lines, closing]).author is None
 
 
 def test_alt_text_then_its_reworded_caption_both_go_and_a_doubled_paragraph_stays() -> None:
@@ -160,19 +151,19 @@ def test_alt_text_then_its_reworded_caption_both_go_and_a_doubled_paragraph_stay
         "Harbour master Ann Ray, right, meets ferry captains Tom Bell, centre, and Joe Kay "
         "in 2006 on the quay. Credit: JO DOE/ AFP"
     )
-    summary = " ".join(_paragraphs("summary", 2))  # a long paragraph, shown twice
-    lines = ["How the ferry timetable is planned", "By Sam Lee", *_paragraphs("plan", 2)]
-    lines += [summary, summary, alt, caption, *_paragraphs("crews", 2)]
-    paragraphs = _parse(lines).paragraphs
+    summary = " ".join(harbour_paragraphs("summary", 2))  # a long paragraph, shown twice
+    lines = ["How the ferry timetable is planned", "By Sam Lee", *harbour_paragraphs("plan", 2)]
+    lines += [summary, summary, alt, caption, *harbour_paragraphs("crews", 2)]
+    paragraphs = parse_paste(lines).paragraphs
     assert alt not in paragraphs and caption not in paragraphs
     assert paragraphs.count(summary) == 1
 
 
 def test_teaser_headlines_with_their_dates_are_not_text() -> None:
-    lines = ["How the ferry timetable is planned", "By Sam Lee", *_paragraphs("plan", 3)]
+    lines = ["How the ferry timetable is planned", "By Sam Lee", *harbour_paragraphs("plan", 3)]
     teaser = "Council Announces a New Ferry for the Island Route JULY 25, 2016"
-    lines += [teaser, *_paragraphs("crews", 2)]
-    paragraphs = _parse(lines).paragraphs
+    lines += [teaser, *harbour_paragraphs("crews", 2)]
+    paragraphs = parse_paste(lines).paragraphs
     assert teaser not in paragraphs
     assert len(paragraphs) == 5
 
@@ -189,16 +180,16 @@ def test_teaser_headlines_with_their_dates_are_not_text() -> None:
     ],
 )
 def test_a_caption_ending_in_its_credit_is_not_text(caption: str) -> None:
-    lines = ["How the ferry timetable is planned", "By Sam Lee", *_paragraphs("plan", 3)]
-    paragraphs = _parse([*lines, caption, *_paragraphs("crews", 2)]).paragraphs
+    lines = ["How the ferry timetable is planned", "By Sam Lee", *harbour_paragraphs("plan", 3)]
+    paragraphs = parse_paste([*lines, caption, *harbour_paragraphs("crews", 2)]).paragraphs
     assert caption not in paragraphs
     assert len(paragraphs) == 5
 
 
 def test_a_subheading_ending_in_an_abbreviation_is_not_a_credit() -> None:
     heading = "Heartbeat and Status Controller (HSC)"
-    lines = ["How the ferry timetable is planned", "By Sam Lee", *_paragraphs("plan", 3)]
-    assert heading in _parse([*lines, heading, *_paragraphs("crews", 2)]).paragraphs
+    lines = ["How the ferry timetable is planned", "By Sam Lee", *harbour_paragraphs("plan", 3)]
+    assert heading in parse_paste([*lines, heading, *harbour_paragraphs("crews", 2)]).paragraphs
 
 
 def test_the_headline_the_page_shows_twice_wins_over_the_standfirst() -> None:
@@ -213,14 +204,14 @@ def test_the_headline_the_page_shows_twice_wins_over_the_standfirst() -> None:
         "by Jo Doe (reporting)",
         headline,
         "Thu 3 Jan 2019 02.00 EST",
-        *_paragraphs("whales", 5),
+        *harbour_paragraphs("whales", 5),
     ]
-    article = _parse(lines)
+    article = parse_paste(lines)
     assert article.title == headline
 
 
 def test_html_caption_in_a_one_cell_layout_table_is_not_text() -> None:
-    paragraphs = "".join(f"<p>{p}</p>" for p in _paragraphs("plan", 4))
+    paragraphs = "".join(f"<p>{p}</p>" for p in harbour_paragraphs("plan", 4))
     table = "<table><tr><td>Schematic of the ferry deck from hell</td></tr></table>"
     data = "<table><tr><td>Route</td><td>Boats</td></tr><tr><td>North</td><td>3</td></tr></table>"
     html = (
@@ -234,7 +225,7 @@ def test_html_caption_in_a_one_cell_layout_table_is_not_text() -> None:
 
 
 def test_html_date_printed_under_the_headline_is_read_as_printed() -> None:
-    paragraphs = "".join(f"<p>{p}</p>" for p in _paragraphs("plan", 4))
+    paragraphs = "".join(f"<p>{p}</p>" for p in harbour_paragraphs("plan", 4))
     html = (
         "<html><head><title>Ferry plan</title></head><body><article><h1>Ferry plan</h1>"
         f'<p><span class="published">3/09/15 8:00am</span></p>{paragraphs}</article></body></html>'
@@ -251,9 +242,9 @@ def test_teasers_above_the_sign_in_bar_are_not_the_headline() -> None:
         "Sunday, Feb 1, 2015 11:57 AM UTC",
         headline,
         "Sam Lee",
-        *_paragraphs("ferries", 5),
+        *harbour_paragraphs("ferries", 5),
     ]
-    assert _parse(lines).title == headline
+    assert parse_paste(lines).title == headline
 
 
 def test_a_first_line_above_a_sign_in_bar_is_not_taken_for_the_headline() -> None:
@@ -261,8 +252,8 @@ def test_a_first_line_above_a_sign_in_bar_is_not_taken_for_the_headline() -> Non
         "Ready to publish your harbour story?",
         "Sign in / Sign up",
         "Next story",
-        *_paragraphs("ferries", 5),
+        *harbour_paragraphs("ferries", 5),
     ]
-    assert _parse(lines).title != "Ready to publish your harbour story?"
+    assert parse_paste(lines).title != "Ready to publish your harbour story?"
     headline_down = ["Harbour towns keep their ferries", "Share on Facebook", *lines[2:]]
-    assert _parse(headline_down).title == "Harbour towns keep their ferries"
+    assert parse_paste(headline_down).title == "Harbour towns keep their ferries"
