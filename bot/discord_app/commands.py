@@ -15,6 +15,7 @@ from bot.discord_app.asking import compose, live_for, refusal
 from bot.discord_app.pages import articles_embed, help_embed
 from bot.discord_app.reindexing import reindex_for
 from bot.discord_app.render import notice_embed, paragraph_embed, safe_trim
+from bot.discord_app.searching import scope_of, searcher
 from bot.index.search import IndexedArticle, StoredParagraph
 
 if TYPE_CHECKING:
@@ -129,7 +130,7 @@ async def _answer(
 ) -> None:
     """Compose the answer and put it in the deferred response; its buttons expire in time."""
     reply = await compose(
-        bot.library,
+        searcher(bot, scope_of(bot, interaction.guild_id)),
         bot.slots,
         question,
         user_id=interaction.user.id,

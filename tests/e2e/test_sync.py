@@ -12,7 +12,7 @@ from bot.config import Settings
 from bot.discord_app import create_client
 from bot.discord_app.runner import _sync
 
-COMMANDS = {"ask", "articles", "source", "reindex", "help", "settings"}
+COMMANDS = {"ask", "articles", "source", "reindex", "help", "settings", "add", "remove"}
 
 
 def settings_for(fake, corpus: Path, tmp_path: Path, **extra) -> Settings:

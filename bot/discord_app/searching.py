@@ -1,0 +1,81 @@
+"""Which collections a question searches: a server's own and the shared one, or the shared one.
+
+A question in a server searches that server's collection (when it has articles) and the bot
+owner's shared collection (unless the server turned it off with /settings shared:false);
+a DM searches the shared collection only. The shared collection is served by the bot's
+`Library` (so /reindex and the corpus watcher keep working as before); server collections
+are loaded on first use by the client's `ServedCollections`. A question limited to one
+article (/ask article:) searches the shared collection, where /ask's suggestions come from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from bot.collections import SHARED, Collection, MergedAnswer, answer_from, collection
+from bot.collections import server_collection as server_collection_name
+from bot.index.search import SearchIndex
+
+if TYPE_CHECKING:
+    from bot.discord_app.client import CitebotClient
+
+# (question, k, article id, relevance bar or None for the configured one) -> the answer.
+Search = Callable[[str, int, str | None, float | None], MergedAnswer]
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Where a question is asked: its server (None in a DM) and whether to add the shared."""
+
+    guild_id: int | None
+    include_shared: bool = True
+
+
+def server_collection(bot: CitebotClient, guild_id: int) -> Collection:
+    """The server's own collection (it need not exist yet)."""
+    return collection(bot.settings, server_collection_name(guild_id))
+
+
+def server_index(bot: CitebotClient, guild_id: int) -> SearchIndex | None:
+    """The server's loaded index, or None when the server has no collection or no articles
+    (blocking: loads it on first use). A server that never added anything gets no folder."""
+    own = server_collection(bot, guild_id)
+    if not own.folder.is_dir():
+        return None
+    index = bot.served.index(own)
+    return index if index.articles else None
+
+
+def scope_of(bot: CitebotClient, guild_id: int | None) -> Scope:
+    """Where a question from this server (None: a DM) is asked, with the server's setting."""
+    return Scope(guild_id, bot.server_settings.get(guild_id).include_shared)
+
+
+def searcher(bot: CitebotClient, scope: Scope) -> Search:
+    """The blocking search for questions asked in `scope` (run it on an answer thread)."""
+
+    def search(
+        question: str, k: int, article_id: str | None, min_relevance: float | None
+    ) -> MergedAnswer:
+        if scope.guild_id is None or article_id:
+            return _shared(bot, question, k, article_id, min_relevance)
+        own = server_index(bot, scope.guild_id)
+        if own is None and scope.include_shared:
+            return _shared(bot, question, k, None, min_relevance)
+        indexes = [] if own is None else [(server_collection_name(scope.guild_id), own)]
+        if scope.include_shared:
+            indexes.append((SHARED, bot.library.index))
+        bar = bot.settings.min_relevance if min_relevance is None else min_relevance
+        return answer_from(indexes, question, k, bar)
+
+    return search
+
+
+def _shared(
+    bot: CitebotClient, question: str, k: int, article_id: str | None, bar: float | None
+) -> MergedAnswer:
+    """The shared collection alone, through the Library (the path /reindex swaps)."""
+    found = bot.library.ask(question, k, article_id, bar)
+    return MergedAnswer(found, (SHARED,) * len(found.passages))
