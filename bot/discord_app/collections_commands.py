@@ -12,12 +12,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
 
 from bot.collections import Overrides
+from bot.corpus import MAX_FILE_BYTES, SUPPORTED_SUFFIXES
 from bot.discord_app.articles import article_choices, resolve_article
 from bot.discord_app.library_actions import AddRequest, add_reply, confirm_id, run_action
 from bot.discord_app.library_render import action_view, confirm_removal_embed
@@ -35,6 +37,7 @@ GUILDS_ONLY = {"guilds": True, "dms": False, "private_channels": False}
 NOT_IN_SERVER = "Each server has its own articles: use this command in the server."
 EDITORS_ONLY = "Only this server's editors (Manage Server, or the editor role) can do that."
 ONE_SOURCE = "Give either `url:` (a web page) or `file:` (a .txt, .md or .html file)."
+ONLY_TEXT_FILES = "only .txt, .md and .html files can be added."
 NOT_YOURS = "Only the member who ran the command can press this."
 EXPIRED = "This button has expired (or the bot restarted since): run the command again."
 WORKING = "Working on it…"
@@ -114,9 +117,20 @@ def _add_refusal(
         return EDITORS_ONLY
     if (url is None or not url.strip()) == (file is None):
         return ONE_SOURCE
+    if file is not None and (problem := _file_refusal(file)) is not None:
+        return problem
     wait = bot.add_limits.retry_after(interaction.guild_id)
     if wait > 0:
         return f"This server has added many articles lately: try again in {_minutes(wait)}."
+    return None
+
+
+def _file_refusal(file: discord.Attachment) -> str | None:
+    """A file that cannot be an article, said before it is downloaded."""
+    if PurePosixPath(file.filename).suffix.lower() not in SUPPORTED_SUFFIXES:
+        return f"Nothing was added: {ONLY_TEXT_FILES}"
+    if file.size > MAX_FILE_BYTES:
+        return f"Nothing was added: larger than the {MAX_FILE_BYTES // (1024 * 1024)} MiB limit"
     return None
 
 

@@ -84,6 +84,7 @@ def add_and_reload(
 async def add_reply(bot: CitebotClient, request: AddRequest) -> Reply:
     """Fetch and add; the report, an offer to replace a repeat, or why nothing changed."""
     try:
+        request.overrides.fields()  # a wrong date is said before anything is fetched
         source = await asyncio.to_thread(source_of, bot, request)
         report = await asyncio.to_thread(
             add_and_reload, bot, request.guild_id, source, request.overrides, False

@@ -21,6 +21,7 @@ from bot_fixtures import (
 )
 from fake_discord import FakeChannel, FakeDiscord, FakeGuild, FakeMember, FakeRole, SentMessage
 from local_pages import GLASS_QUESTION, GLASS_TITLE, Pages, serve_pages
+from support import front_matter_article
 
 from bot.discord_app.collections_commands import EDITORS_ONLY, NOT_YOURS
 
@@ -202,3 +203,41 @@ async def test_a_failed_add_says_why_and_changes_nothing(
     assert "url:" in neither.embeds[0]["description"]
     assert pages.asked == ["/nowhere"]  # the private address was refused before connecting
     assert passages(answer) == 0
+
+
+FERRY_TITLE = "The last ferry captain"
+FERRY_FILE = front_matter_article(
+    FERRY_TITLE,
+    [
+        "Captain Ines Harrow steered the night ferry across the firth for thirty winters.",
+        "The crossing took forty minutes when the swell was low and twice that in a gale.",
+        "Passengers remember the brass bell she rang before every departure.",
+    ],
+    author="Owen Tarr",
+    date="2019-11-05",
+).encode()
+
+
+def attached(fake: FakeDiscord, name: str, data: bytes, **options: str) -> list[dict]:
+    """/add's options: a file attached as Discord sends it (an id, resolved to its CDN url)."""
+    upload = fake.upload(name, data)
+    given = [{"name": k, "type": 3, "value": v} for k, v in options.items()]
+    return [{"name": "file", "type": 11, "value": upload["id"]}, *given]
+
+
+async def test_an_attached_file_is_added_and_answerable(
+    fake_discord, start_bot, lighthouses, tmp_path
+):
+    fake = fake_discord
+    async with start_bot(lighthouses, **library(tmp_path)):
+        added = await command(fake, "add", attached(fake, "ferry.txt", FERRY_FILE))
+        answer = await ask(fake, "Who was the ferry captain?")
+        image = await command(fake, "add", attached(fake, "photo.png", b"\x89PNG\r\n"))
+        dated = await command(
+            fake, "add", attached(fake, "ferry-2.txt", FERRY_FILE, date="not a date")
+        )
+    assert field(added, "Title") == FERRY_TITLE and field(added, "Paragraphs") == "3"
+    assert cited_titles(answer)[0] == FERRY_TITLE
+    assert len(fake.uploads.served) == 1  # the image and the wrong date: refused unfetched
+    for refused in (image, dated):
+        assert refused.embeds[0]["description"].startswith("Nothing was added: ")
