@@ -24,6 +24,7 @@ from local_pages import GLASS_QUESTION, GLASS_TITLE, Pages, serve_pages
 from support import front_matter_article
 
 from bot.discord_app.collections_commands import EDITORS_ONLY, NOT_YOURS
+from bot.fetch import add_limiter
 
 
 @pytest.fixture
@@ -241,3 +242,22 @@ async def test_an_attached_file_is_added_and_answerable(
     assert len(fake.uploads.served) == 1  # the image and the wrong date: refused unfetched
     for refused in (image, dated):
         assert refused.embeds[0]["description"].startswith("Nothing was added: ")
+
+
+async def test_adding_is_rate_limited_per_server(
+    fake_discord, start_bot, lighthouses, pages, tmp_path
+):
+    fake = fake_discord
+    other = second_guild(fake)
+    async with start_bot(lighthouses, **library(tmp_path)) as client:
+        client.add_limits = add_limiter(adds=1, seconds=600)
+        first = await command(fake, "add", {"url": pages.url("/glass")})
+        second = await command(fake, "add", {"url": pages.url("/glass")})
+        elsewhere = await fake.send_slash_command(
+            "add", {"url": pages.url("/glass")}, user=fake.owner, guild=other
+        )
+        there = await elsewhere.content(timeout=10)
+    assert first.embeds[0]["title"] == "Added to this server"
+    assert "try again in 10 min" in second.embeds[0]["description"]
+    assert there.embeds[0]["title"] == "Added to this server"  # another server's own limit
+    assert pages.asked == ["/glass", "/glass"]
