@@ -41,6 +41,7 @@ ONLY_TEXT_FILES = "only .txt, .md and .html files can be added."
 NOT_YOURS = "Only the member who ran the command can press this."
 EXPIRED = "This button has expired (or the bot restarted since): run the command again."
 WORKING = "Working on it…"
+FAILED = "Sorry, something went wrong. Please try again in a moment."
 
 
 def register_collection_commands(bot: CitebotClient) -> None:
@@ -190,5 +191,9 @@ class ConfirmButton(
             return
         bot.pending.take(self.key)
         await interaction.response.edit_message(embed=notice_embed(WORKING), view=None)
-        embed = await run_action(bot, pending.guild_id, pending.action)
+        try:
+            embed = await run_action(bot, pending.guild_id, pending.action)
+        except Exception:  # never left saying "Working…"
+            log.exception("a confirmed %s failed", type(pending.action).__name__.lower())
+            embed = notice_embed(FAILED)
         await interaction.edit_original_response(embed=embed)

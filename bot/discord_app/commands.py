@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import TYPE_CHECKING
 
@@ -15,7 +16,7 @@ from bot.discord_app.asking import compose, live_for, refusal
 from bot.discord_app.pages import articles_embed, help_embed
 from bot.discord_app.reindexing import reindex_for
 from bot.discord_app.render import notice_embed, paragraph_embed, safe_trim
-from bot.discord_app.searching import scope_of, searcher
+from bot.discord_app.searching import article_choices_in, resolve_in, scope_of, searcher
 from bot.index.search import IndexedArticle, StoredParagraph
 
 if TYPE_CHECKING:
@@ -40,6 +41,13 @@ def register_commands(bot: CitebotClient) -> None:
             for name, value in article_choices(bot.library.index, current)
         ]
 
+    async def asked_article(
+        interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        scope = scope_of(bot, interaction.guild_id)
+        found = await asyncio.to_thread(article_choices_in, bot, scope, current)
+        return [app_commands.Choice(name=name, value=value) for name, value in found]
+
     @tree.command(name="ask", description="Ask a question; get passages quoted from the articles")
     @app_commands.allowed_contexts(**EVERYWHERE)
     @app_commands.describe(
@@ -48,7 +56,7 @@ def register_commands(bot: CitebotClient) -> None:
         results="Passages per page (1-5)",
         private="Only you see the answer (default: the server's setting)",
     )
-    @app_commands.autocomplete(article=article_autocomplete)
+    @app_commands.autocomplete(article=asked_article)
     async def ask(
         interaction: discord.Interaction,
         question: app_commands.Range[str, 1, 6000],
@@ -62,7 +70,8 @@ def register_commands(bot: CitebotClient) -> None:
         problem = refusal(bot.settings, cooldown, bot.slots, user_id, question)
         article_id = None
         if problem is None and article:
-            article_id = resolve_article(bot.library.index, article)
+            scope = scope_of(bot, interaction.guild_id)
+            article_id = await asyncio.to_thread(resolve_in, bot, scope, article)
             problem = (
                 None if article_id else f"No indexed article matches “{safe_trim(article, 100)}”."
             )

@@ -5,7 +5,7 @@ owner's shared collection (unless the server turned it off with /settings shared
 a DM searches the shared collection only. The shared collection is served by the bot's
 `Library` (so /reindex and the corpus watcher keep working as before); server collections
 are loaded on first use by the client's `ServedCollections`. A question limited to one
-article (/ask article:) searches the shared collection, where /ask's suggestions come from.
+article (/ask article:) searches the collection that has it, the server's own first.
 """
 
 from __future__ import annotations
@@ -14,8 +14,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from bot.answer import answer
 from bot.collections import SHARED, Collection, MergedAnswer, answer_from, collection
 from bot.collections import server_collection as server_collection_name
+from bot.discord_app.articles import MAX_CHOICES, article_choices, resolve_article
 from bot.index.search import SearchIndex
 
 if TYPE_CHECKING:
@@ -53,29 +55,48 @@ def scope_of(bot: CitebotClient, guild_id: int | None) -> Scope:
     return Scope(guild_id, bot.server_settings.get(guild_id).include_shared)
 
 
+def scoped_indexes(bot: CitebotClient, scope: Scope) -> list[tuple[str, SearchIndex]]:
+    """The (collection, index) pairs a question in `scope` searches, the server's own first
+    (blocking: a server's collection is loaded on first use)."""
+    if scope.guild_id is None:
+        return [(SHARED, bot.library.index)]
+    own = server_index(bot, scope.guild_id)
+    found = [] if own is None else [(server_collection_name(scope.guild_id), own)]
+    return found + ([(SHARED, bot.library.index)] if scope.include_shared else [])
+
+
+def article_choices_in(bot: CitebotClient, scope: Scope, current: str) -> list[tuple[str, str]]:
+    """Suggestions for an article option: the scope's articles, the server's own first."""
+    found = [c for _, index in scoped_indexes(bot, scope) for c in article_choices(index, current)]
+    return found[:MAX_CHOICES]
+
+
+def resolve_in(bot: CitebotClient, scope: Scope, typed: str) -> str | None:
+    """The id of the article meant, in the first of the scope's collections that has it."""
+    for _, index in scoped_indexes(bot, scope):
+        found = resolve_article(index, typed)
+        if found is not None:
+            return found
+    return None
+
+
 def searcher(bot: CitebotClient, scope: Scope) -> Search:
     """The blocking search for questions asked in `scope` (run it on an answer thread)."""
 
     def search(
         question: str, k: int, article_id: str | None, min_relevance: float | None
     ) -> MergedAnswer:
-        if scope.guild_id is None or article_id:
-            return _shared(bot, question, k, article_id, min_relevance)
-        own = server_index(bot, scope.guild_id)
-        if own is None and scope.include_shared:
-            return _shared(bot, question, k, None, min_relevance)
-        indexes = [] if own is None else [(server_collection_name(scope.guild_id), own)]
-        if scope.include_shared:
-            indexes.append((SHARED, bot.library.index))
         bar = bot.settings.min_relevance if min_relevance is None else min_relevance
+        indexes = scoped_indexes(bot, scope)
+        if article_id is not None:  # the first collection that has it, as resolve_in found
+            indexes = [(n, i) for n, i in indexes if i.article(article_id)][:1]
+        if [name for name, _ in indexes] == [SHARED]:
+            found = bot.library.ask(question, k, article_id, bar)
+            return MergedAnswer(found, (SHARED,) * len(found.passages))
+        if article_id is not None and indexes:
+            name, index = indexes[0]
+            found = answer(index, question, k, article_id, bar)
+            return MergedAnswer(found, (name,) * len(found.passages))
         return answer_from(indexes, question, k, bar)
 
     return search
-
-
-def _shared(
-    bot: CitebotClient, question: str, k: int, article_id: str | None, bar: float | None
-) -> MergedAnswer:
-    """The shared collection alone, through the Library (the path /reindex swaps)."""
-    found = bot.library.ask(question, k, article_id, bar)
-    return MergedAnswer(found, (SHARED,) * len(found.passages))

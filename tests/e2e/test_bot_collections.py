@@ -19,7 +19,15 @@ from bot_fixtures import (
     cited_titles,
     embed_text,
 )
-from fake_discord import FakeChannel, FakeDiscord, FakeGuild, FakeMember, FakeRole, SentMessage
+from fake_discord import (
+    DEFAULT,
+    FakeChannel,
+    FakeDiscord,
+    FakeGuild,
+    FakeMember,
+    FakeRole,
+    SentMessage,
+)
 from local_pages import GLASS_QUESTION, GLASS_TITLE, Pages, serve_pages
 from support import front_matter_article
 
@@ -58,8 +66,11 @@ async def command(fake: FakeDiscord, name: str, options: dict, **kw: Any) -> Sen
     return message
 
 
-async def ask(fake: FakeDiscord, question: str = GLASS_QUESTION, **kw: Any) -> SentMessage:
-    interaction = await fake.send_slash_command("ask", {"question": question}, **kw)
+async def ask(
+    fake: FakeDiscord, question: str = GLASS_QUESTION, guild: Any = DEFAULT, **options: Any
+) -> SentMessage:
+    given = {"question": question, **options}
+    interaction = await fake.send_slash_command("ask", given, guild=guild)
     return await interaction.content(timeout=5)
 
 
@@ -261,3 +272,21 @@ async def test_adding_is_rate_limited_per_server(
     assert "try again in 10 min" in second.embeds[0]["description"]
     assert there.embeds[0]["title"] == "Added to this server"  # another server's own limit
     assert pages.asked == ["/glass", "/glass"]
+
+
+async def test_ask_article_offers_and_searches_the_servers_own_articles(
+    fake_discord, start_bot, lighthouses, pages, tmp_path
+):
+    fake = fake_discord
+    other = second_guild(fake)
+    async with start_bot(lighthouses, **library(tmp_path)):
+        await command(fake, "add", {"url": pages.url("/glass")})
+        typed = await fake.send_autocomplete("ask", {"question": "x", "article": "glass"})
+        choices = (await typed.response())["data"]["choices"]
+        only = await ask(fake, "Where did he learn his trade?", article=choices[0]["value"])
+        keeper = await ask(fake, KEEPER_QUESTION, article="Keepers of the light")
+        elsewhere = await ask(fake, guild=other, article=choices[0]["value"])
+    assert [c["name"] for c in choices] == [GLASS_TITLE]
+    assert set(cited_titles(only)) == {GLASS_TITLE}
+    assert set(cited_titles(keeper)) == {"Keepers of the light"}  # shared articles too
+    assert "No indexed article matches" in elsewhere.embeds[0]["description"]
