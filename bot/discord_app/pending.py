@@ -17,7 +17,10 @@ from bot.collections import Overrides, Source
 
 # An interaction token edits its message for 15 minutes: an action never outlives that.
 PENDING_SECONDS = 14 * 60.0
-MAX_PENDING = 1000  # a flood of commands never holds more than this many sources
+# A flood of commands never holds more than this many actions, nor more than this many
+# bytes of fetched pages and files waiting for Replace (the oldest go first).
+MAX_PENDING = 1000
+MAX_PENDING_BYTES = 64 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -60,7 +63,8 @@ class PendingActions:
     def put(self, owner_id: int, guild_id: int, action: Action) -> str:
         """Keep the action for its owner; returns the key its button carries."""
         self._forget_expired()
-        while len(self._waiting) >= MAX_PENDING:
+        room = MAX_PENDING_BYTES - _size(action)
+        while self._waiting and (len(self._waiting) >= MAX_PENDING or self._bytes() > room):
             self._waiting.pop(next(iter(self._waiting)))  # the oldest goes first
         key = secrets.token_hex(8)
         expires = self._clock() + PENDING_SECONDS
@@ -81,7 +85,14 @@ class PendingActions:
         self._waiting.pop(key, None)
         return found
 
+    def _bytes(self) -> int:
+        return sum(_size(p.action) for p in self._waiting.values())
+
     def _forget_expired(self) -> None:
         now = self._clock()
         for key in [k for k, p in self._waiting.items() if p.expires <= now]:
             del self._waiting[key]
+
+
+def _size(action: Action) -> int:
+    return len(action.source.data) if isinstance(action, Replace) else 0

@@ -5,7 +5,8 @@ owner's shared collection (unless the server turned it off with /settings shared
 a DM searches the shared collection only. The shared collection is served by the bot's
 `Library` (so /reindex and the corpus watcher keep working as before); server collections
 are loaded on first use by the client's `ServedCollections`. A question limited to one
-article (/ask article:) searches the collection that has it, the server's own first.
+article (/ask article:) searches the collection that has it, the server's own first;
+/articles and /source see the same collections.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from bot.answer import answer
 from bot.collections import SHARED, Collection, MergedAnswer, answer_from, collection
 from bot.collections import server_collection as server_collection_name
 from bot.discord_app.articles import MAX_CHOICES, article_choices, resolve_article
-from bot.index.search import SearchIndex
+from bot.index.search import IndexedArticle, SearchIndex
 
 if TYPE_CHECKING:
     from bot.discord_app.client import CitebotClient
@@ -71,13 +72,24 @@ def article_choices_in(bot: CitebotClient, scope: Scope, current: str) -> list[t
     return found[:MAX_CHOICES]
 
 
-def resolve_in(bot: CitebotClient, scope: Scope, typed: str) -> str | None:
-    """The id of the article meant, in the first of the scope's collections that has it."""
+def find_in(bot: CitebotClient, scope: Scope, typed: str) -> tuple[SearchIndex, str] | None:
+    """The article meant and its index, in the first of the scope's collections that has it."""
     for _, index in scoped_indexes(bot, scope):
         found = resolve_article(index, typed)
         if found is not None:
-            return found
+            return index, found
     return None
+
+
+def resolve_in(bot: CitebotClient, scope: Scope, typed: str) -> str | None:
+    """The id of the article meant, in the first of the scope's collections that has it."""
+    found = find_in(bot, scope, typed)
+    return found[1] if found else None
+
+
+def articles_in(bot: CitebotClient, scope: Scope) -> tuple[IndexedArticle, ...]:
+    """Every article a question in `scope` can cite, the server's own first."""
+    return tuple(a for _, index in scoped_indexes(bot, scope) for a in index.articles)
 
 
 def searcher(bot: CitebotClient, scope: Scope) -> Search:

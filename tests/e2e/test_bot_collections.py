@@ -290,3 +290,24 @@ async def test_ask_article_offers_and_searches_the_servers_own_articles(
     assert set(cited_titles(only)) == {GLASS_TITLE}
     assert set(cited_titles(keeper)) == {"Keepers of the light"}  # shared articles too
     assert "No indexed article matches" in elsewhere.embeds[0]["description"]
+
+
+async def test_articles_and_source_see_the_servers_own_articles(
+    fake_discord, start_bot, lighthouses, pages, tmp_path
+):
+    fake = fake_discord
+    other = second_guild(fake)
+    async with start_bot(lighthouses, **library(tmp_path)):
+        await command(fake, "add", {"url": pages.url("/glass")})
+        here = await (await fake.send_slash_command("articles")).content()
+        there = await (await fake.send_slash_command("articles", guild=other)).content()
+        source = await fake.send_slash_command("source", {"article": GLASS_TITLE, "paragraph": 2})
+        shown = await source.content()
+        elsewhere = await fake.send_slash_command(
+            "source", {"article": GLASS_TITLE, "paragraph": 2}, guild=other
+        )
+        refused = await elsewhere.content()
+    assert GLASS_TITLE in embed_text(here) and "Keepers of the light" in embed_text(here)
+    assert GLASS_TITLE not in embed_text(there) and "Keepers of the light" in embed_text(there)
+    assert "molten sand" in embed_text(shown)
+    assert "No indexed article matches" in embed_text(refused)
