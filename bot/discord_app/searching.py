@@ -11,18 +11,28 @@ article (/ask article:) searches the collection that has it, the server's own fi
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.answer import answer
-from bot.collections import SHARED, Collection, MergedAnswer, answer_from, collection
+from bot.collections import (
+    SHARED,
+    Collection,
+    CollectionError,
+    MergedAnswer,
+    answer_from,
+    collection,
+)
 from bot.collections import server_collection as server_collection_name
 from bot.discord_app.articles import MAX_CHOICES, article_choices, resolve_article
 from bot.index.search import IndexedArticle, SearchIndex
 
 if TYPE_CHECKING:
     from bot.discord_app.client import CitebotClient
+
+log = logging.getLogger(__name__)
 
 # (question, k, article id, relevance bar or None for the configured one) -> the answer.
 Search = Callable[[str, int, str | None, float | None], MergedAnswer]
@@ -44,7 +54,11 @@ def server_collection(bot: CitebotClient, guild_id: int) -> Collection:
 def server_index(bot: CitebotClient, guild_id: int) -> SearchIndex | None:
     """The server's loaded index, or None when the server has no collection or no articles
     (blocking: loads it on first use). A server that never added anything gets no folder."""
-    own = server_collection(bot, guild_id)
+    try:
+        own = server_collection(bot, guild_id)
+    except CollectionError as exc:  # a misconfigured CITEBOT_COLLECTIONS: still answer
+        log.warning("server collections are off: %s", exc)
+        return None
     if not own.folder.is_dir():
         return None
     index = bot.served.index(own)

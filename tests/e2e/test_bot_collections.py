@@ -194,9 +194,12 @@ async def test_an_added_article_survives_a_restart(
     fake = fake_discord
     async with start_bot(lighthouses, **library(tmp_path)):
         await command(fake, "add", {"url": pages.url("/glass")})
+        before = await ask(fake)
     async with start_bot(lighthouses, **library(tmp_path)):  # a new process
         answer = await ask(fake)
+        context = await click(fake, before, "Context [1]", fake.alice)  # an older answer's
     assert cited_titles(answer)[0] == GLASS_TITLE
+    assert "glassblower" in embed_text(context)
 
 
 async def test_a_failed_add_says_why_and_changes_nothing(
@@ -311,3 +314,30 @@ async def test_articles_and_source_see_the_servers_own_articles(
     assert GLASS_TITLE not in embed_text(there) and "Keepers of the light" in embed_text(there)
     assert "molten sand" in embed_text(shown)
     assert "No indexed article matches" in embed_text(refused)
+
+
+async def test_context_works_on_a_private_servers_answer_sent_by_dm(
+    fake_discord, start_bot, lighthouses, pages, tmp_path
+):
+    fake = fake_discord
+    async with start_bot(lighthouses, **library(tmp_path)):
+        await command(fake, "add", {"url": pages.url("/glass")})
+        await command(fake, "settings", {"private": True})
+        await fake.send_message(f"<@{fake.bot.id}> {GLASS_QUESTION}", author=fake.alice)
+        answer = await fake.wait_for_message(fake.dm_channel(fake.alice).id, timeout=5)
+        context = await click(fake, answer, "Context [1]", fake.alice)
+    assert cited_titles(answer)[0] == GLASS_TITLE
+    assert "glassblower" in embed_text(context)
+
+
+async def test_a_misplaced_collections_folder_still_answers_from_the_shared_collection(
+    fake_discord, start_bot, lighthouses, pages
+):
+    fake = fake_discord
+    inside = {"collections": lighthouses / "collections", "fetch_allow_private": True}
+    async with start_bot(lighthouses, **inside):
+        answer = await ask(fake, KEEPER_QUESTION)
+        added = await command(fake, "add", {"url": pages.url("/glass")})
+    assert passages(answer) == 3
+    assert added.embeds[0]["description"].startswith("Nothing was added: CITEBOT_COLLECTIONS")
+    assert not (lighthouses / "collections").exists()
