@@ -74,7 +74,7 @@ def register_collection_commands(bot: CitebotClient) -> None:
         request = AddRequest(
             guild_id=interaction.guild_id,
             owner_id=interaction.user.id,
-            url=url.strip() if url else None,
+            url=_link(url) if url else None,
             file_url=file.url if file else None,
             file_name=file.filename if file else None,
             overrides=Overrides(title, author, date),
@@ -133,6 +133,12 @@ def _file_refusal(file: discord.Attachment) -> str | None:
     if file.size > MAX_FILE_BYTES:
         return f"Nothing was added: larger than the {MAX_FILE_BYTES // (1024 * 1024)} MiB limit"
     return None
+
+
+def _link(url: str) -> str:
+    """The address as typed, without the <…> Discord users put around a link to hide its
+    preview."""
+    return url.strip().removeprefix("<").removesuffix(">").strip()
 
 
 def _minutes(seconds: float) -> str:

@@ -110,7 +110,7 @@ async def test_an_added_page_is_answerable_in_its_server_only(
     other = second_guild(fake)
     async with start_bot(lighthouses, **library(tmp_path)):
         before = await ask(fake)
-        added = await command(fake, "add", {"url": pages.url("/glass")})
+        added = await command(fake, "add", {"url": f"<{pages.url('/glass')}>"})
         here = await ask(fake)
         there = await ask(fake, guild=other)
         in_dm = await answered_dm(fake, fake.alice, GLASS_QUESTION)
