@@ -14,7 +14,7 @@ from bot.cooldown import Cooldown
 from bot.discord_app.inflight import AnswerSlots
 from bot.discord_app.pager import VIEW_TIMEOUT, Pager, token_left
 from bot.discord_app.render import no_answer_embed
-from bot.library import Library
+from bot.discord_app.searching import Search
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +67,7 @@ def refusal(
 
 
 async def compose(
-    library: Library,
+    search: Search,
     slots: AnswerSlots,
     question: str,
     *,
@@ -78,10 +78,12 @@ async def compose(
     min_relevance: float | None = None,
 ) -> Reply:
     """Answer on an answer thread (large indexes take milliseconds) and build the reply;
-    `min_relevance` is the server's no-answer bar (None: the configured one)."""
+    `search` knows which collections to search (see searching.py); `min_relevance` is the
+    server's no-answer bar (None: the configured one)."""
     started = time.perf_counter()
     k = per_page * PAGES
-    result = await slots.run(library.ask, question, k, article_id, min_relevance)
+    merged = await slots.run(search, question, k, article_id, min_relevance)
+    result = merged.answer
     log.info(
         "question via=%s status=%s passages=%d in %.1f ms",
         via,
@@ -91,5 +93,5 @@ async def compose(
     )
     if result.status is not AnswerStatus.ANSWERED:
         return Reply(no_answer_embed(result), None)
-    pager = Pager(result, owner_id=user_id, per_page=per_page)
+    pager = Pager(result, owner_id=user_id, per_page=per_page, collections=merged.collections)
     return Reply(pager.embed(), pager)

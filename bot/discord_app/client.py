@@ -7,23 +7,31 @@ import logging
 import discord
 from discord import app_commands
 
+from bot.collections import ServedCollections
 from bot.config import Settings, load_settings
 from bot.cooldown import Cooldown
+from bot.discord_app.collections_commands import register_collection_commands
 from bot.discord_app.commands import register_commands
+from bot.discord_app.context_buttons import register_collection_buttons
 from bot.discord_app.inflight import AnswerSlots
 from bot.discord_app.messages import APOLOGY, handle_message
 from bot.discord_app.pager import Pagers
+from bot.discord_app.pending import PendingActions
 from bot.discord_app.render import notice_embed
 from bot.discord_app.settings_command import register_settings
 from bot.discord_app.shards import Shards
 from bot.discord_app.sync import sync_tree
 from bot.discord_app.views import register_buttons
+from bot.fetch import add_limiter
 from bot.library import Library
 from bot.server_cooldowns import ServerCooldowns
 from bot.server_settings import ServerSettingsStore
 from bot.watch import CorpusWatcher
 
 log = logging.getLogger(__name__)
+
+# Server collections kept loaded at once; the least recently asked is dropped beyond this.
+MAX_LOADED_COLLECTIONS = 100
 
 
 def intents() -> discord.Intents:
@@ -62,6 +70,9 @@ class CitebotClient(discord.AutoShardedClient):
         self.watcher = CorpusWatcher(library, settings) if settings.watch else None
         self.slots = AnswerSlots()
         self.pagers = Pagers()
+        self.served = ServedCollections(MAX_LOADED_COLLECTIONS)  # servers' own collections
+        self.pending = PendingActions()
+        self.add_limits = add_limiter()  # per server: /add fetches and indexes
         self.owner_ids: frozenset[int] = frozenset()
         # Guild install only, stated so that turning on user install in the developer portal
         # cannot put /reindex (or anything else) into other people's servers and DMs.
@@ -72,6 +83,8 @@ class CitebotClient(discord.AutoShardedClient):
         register_commands(self)
         register_settings(self)
         register_buttons(self)
+        register_collection_commands(self)
+        register_collection_buttons(self)
 
     async def setup_hook(self) -> None:
         """Learn the application's owners; watch the corpus folder if CITEBOT_WATCH; sync

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import TYPE_CHECKING
 
@@ -10,11 +11,18 @@ from discord import app_commands
 
 from bot.citation import Citation
 from bot.discord_app.access import REFUSAL, is_bot_admin
-from bot.discord_app.articles import article_choices, resolve_article
 from bot.discord_app.asking import compose, live_for, refusal
 from bot.discord_app.pages import articles_embed, help_embed
 from bot.discord_app.reindexing import reindex_for
 from bot.discord_app.render import notice_embed, paragraph_embed, safe_trim
+from bot.discord_app.searching import (
+    article_choices_in,
+    articles_in,
+    find_in,
+    resolve_in,
+    scope_of,
+    searcher,
+)
 from bot.index.search import IndexedArticle, StoredParagraph
 
 if TYPE_CHECKING:
@@ -31,13 +39,12 @@ def register_commands(bot: CitebotClient) -> None:
     """Add /ask, /articles, /source, /reindex and /help to the bot's command tree."""
     tree = bot.tree
 
-    async def article_autocomplete(
+    async def asked_article(
         interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return [
-            app_commands.Choice(name=name, value=value)
-            for name, value in article_choices(bot.library.index, current)
-        ]
+        scope = scope_of(bot, interaction.guild_id)
+        found = await asyncio.to_thread(article_choices_in, bot, scope, current)
+        return [app_commands.Choice(name=name, value=value) for name, value in found]
 
     @tree.command(name="ask", description="Ask a question; get passages quoted from the articles")
     @app_commands.allowed_contexts(**EVERYWHERE)
@@ -47,7 +54,7 @@ def register_commands(bot: CitebotClient) -> None:
         results="Passages per page (1-5)",
         private="Only you see the answer (default: the server's setting)",
     )
-    @app_commands.autocomplete(article=article_autocomplete)
+    @app_commands.autocomplete(article=asked_article)
     async def ask(
         interaction: discord.Interaction,
         question: app_commands.Range[str, 1, 6000],
@@ -61,7 +68,8 @@ def register_commands(bot: CitebotClient) -> None:
         problem = refusal(bot.settings, cooldown, bot.slots, user_id, question)
         article_id = None
         if problem is None and article:
-            article_id = resolve_article(bot.library.index, article)
+            scope = scope_of(bot, interaction.guild_id)
+            article_id = await asyncio.to_thread(resolve_in, bot, scope, article)
             problem = (
                 None if article_id else f"No indexed article matches “{safe_trim(article, 100)}”."
             )
@@ -80,24 +88,24 @@ def register_commands(bot: CitebotClient) -> None:
     async def articles(
         interaction: discord.Interaction, page: app_commands.Range[int, 1, 10000] = 1
     ) -> None:
-        await interaction.response.send_message(
-            embed=articles_embed(bot.library.index.articles, page), ephemeral=True
-        )
+        scope = scope_of(bot, interaction.guild_id)
+        listed = await asyncio.to_thread(articles_in, bot, scope)
+        await interaction.response.send_message(embed=articles_embed(listed, page), ephemeral=True)
 
     @tree.command(name="source", description="Show one paragraph of an article with its citation")
     @app_commands.allowed_contexts(**EVERYWHERE)
     @app_commands.describe(article="The article", paragraph="Paragraph number (¶)")
-    @app_commands.autocomplete(article=article_autocomplete)
+    @app_commands.autocomplete(article=asked_article)
     async def source(
         interaction: discord.Interaction,
         article: str,
         paragraph: app_commands.Range[int, 1, 100000],
     ) -> None:
-        index = bot.library.index
-        article_id = resolve_article(index, article)
-        stored = index.paragraph_at(article_id, paragraph - 1) if article_id else None
+        scope = scope_of(bot, interaction.guild_id)
+        found = await asyncio.to_thread(find_in, bot, scope, article)
+        stored = found[0].paragraph_at(found[1], paragraph - 1) if found else None
         if stored is None:
-            problem = _missing_paragraph(index.article(article_id) if article_id else None)
+            problem = _missing_paragraph(found[0].article(found[1]) if found else None)
             await interaction.response.send_message(embed=notice_embed(problem), ephemeral=True)
             return
         await interaction.response.send_message(embed=_source_embed(stored))
@@ -129,7 +137,7 @@ async def _answer(
 ) -> None:
     """Compose the answer and put it in the deferred response; its buttons expire in time."""
     reply = await compose(
-        bot.library,
+        searcher(bot, scope_of(bot, interaction.guild_id)),
         bot.slots,
         question,
         user_id=interaction.user.id,

@@ -14,6 +14,7 @@ from bot.discord_app.asking import USAGE_HINT, compose, live_for, refusal
 from bot.discord_app.permissions import may_reply, may_send
 from bot.discord_app.reindexing import run_reindex
 from bot.discord_app.render import notice_embed
+from bot.discord_app.searching import Scope, searcher
 
 if TYPE_CHECKING:
     from bot.discord_app.client import CitebotClient
@@ -78,7 +79,7 @@ async def _respond(bot: CitebotClient, message: discord.Message, question: str) 
     via = "dm" if message.guild is None else "mention"
     with bot.slots.held(user_id):
         reply = await compose(
-            bot.library,
+            searcher(bot, Scope(guild_id, server.include_shared)),
             bot.slots,
             question,
             user_id=user_id,

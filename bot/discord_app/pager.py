@@ -19,6 +19,7 @@ from typing import Any
 import discord
 
 from bot.answer import Answer, Passage
+from bot.collections import SHARED
 from bot.discord_app.render import answer_embed
 
 log = logging.getLogger(__name__)
@@ -31,6 +32,7 @@ NOT_YOURS = "Only the person who asked can page through this answer. Ask your ow
 EXPIRED = "This answer's pages have expired (or the bot restarted since): ask again to page."
 
 ID_ROOM = 60  # article ids longer than this go in a custom_id as a digest
+CUSTOM_ID_CHARS = 100  # Discord's limit on a component's custom_id
 
 Edit = Callable[[discord.ui.View], Awaitable[Any]]
 
@@ -47,13 +49,19 @@ def digest(text: str, size: int = 6) -> str:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=size).hexdigest()
 
 
-def context_id(passage: Passage) -> str:
+def context_id(passage: Passage, collection: str = SHARED) -> str:
     """`cb:ctx:<¶>:<text digest>:i:<article id>` (or `:h:<id digest>` for a long id):
-    everything *Context* needs, so it works after a restart (see views.ContextButton)."""
+    everything *Context* needs, so it works after a restart (see views.ContextButton). A
+    passage of another collection than the shared one is `cb:cctx:<collection>:…` (see
+    context_buttons.py), its article id digested when the whole would not fit."""
     citation = passage.citation
     article = citation.article_id
-    ref = f"i:{article}" if len(article) <= ID_ROOM else f"h:{digest(article, 8)}"
-    return f"cb:ctx:{citation.paragraph}:{digest(passage.text)}:{ref}"
+    if collection == SHARED:
+        ref = f"i:{article}" if len(article) <= ID_ROOM else f"h:{digest(article, 8)}"
+        return f"cb:ctx:{citation.paragraph}:{digest(passage.text)}:{ref}"
+    start = f"cb:cctx:{collection}:{citation.paragraph}:{digest(passage.text)}:"
+    fits = len(start) + 2 + len(article) <= CUSTOM_ID_CHARS
+    return start + (f"i:{article}" if fits else f"h:{digest(article, 8)}")
 
 
 @dataclass
@@ -63,6 +71,7 @@ class Pager:
     answer: Answer
     owner_id: int
     per_page: int
+    collections: tuple[str, ...] = ()  # each passage's collection (none given: the shared)
     key: str = field(default_factory=lambda: secrets.token_hex(8))
     page: int = 0
 
@@ -80,6 +89,11 @@ class Pager:
         """Move `step` pages, staying within the answer."""
         self.page = min(max(self.page + step, 0), self.pages - 1)
 
+    def collection_of(self, passage: Passage) -> str:
+        """The collection the passage was found in (ranks count from 1)."""
+        at = passage.rank - 1
+        return self.collections[at] if 0 <= at < len(self.collections) else SHARED
+
     def embed(self) -> discord.Embed:
         """The current page as an embed."""
         return answer_embed(self.answer.question, self.shown(), self.page + 1, self.pages)
@@ -93,7 +107,8 @@ class Pager:
             _add(view, f"{self.page + 1}/{self.pages}", f"cb:pages:{self.key}", True, 0)
             _add(view, "▶", f"cb:page:{self.key}:+1", last or not live, 0)
         for passage in self.shown():
-            _add(view, f"Context [{passage.rank}]", context_id(passage), not live, 1)
+            ctx = context_id(passage, self.collection_of(passage))
+            _add(view, f"Context [{passage.rank}]", ctx, not live, 1)
         # Never registered in discord.py's view store: the DynamicItems route every click.
         view.stop()
         return view

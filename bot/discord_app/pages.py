@@ -56,6 +56,7 @@ def help_embed() -> discord.Embed:
             "`/source article paragraph` show one paragraph\n"
             "`/reindex` reload the articles (bot admins only)\n"
             "`/settings` this server's settings (Manage Server)\n"
+            "`/add url|file` and `/remove article` this server's articles (editors)\n"
             "You can also DM me a question, or mention me in a channel."
         ),
         inline=False,

@@ -12,7 +12,7 @@ from bot.config import Settings
 from bot.discord_app import create_client
 from bot.discord_app.runner import _sync
 
-COMMANDS = {"ask", "articles", "source", "reindex", "help", "settings"}
+COMMANDS = {"ask", "articles", "source", "reindex", "help", "settings", "add", "remove"}
 
 
 def settings_for(fake, corpus: Path, tmp_path: Path, **extra) -> Settings:
@@ -34,6 +34,12 @@ async def test_sync_registers_every_command_globally_with_valid_definitions(
     assert int(synced["reindex"]["default_member_permissions"]) == 1 << 5
     assert int(synced["settings"]["default_member_permissions"]) == 1 << 5
     assert synced["settings"]["contexts"] == [0]  # servers only: settings are per server
+    # /add and /remove: servers only (each server's own articles), checked at run time.
+    assert synced["add"]["contexts"] == [0] and synced["remove"]["contexts"] == [0]
+    add_options = {o["name"]: o for o in synced["add"]["options"]}
+    assert add_options["file"]["type"] == 11 and add_options["url"]["type"] == 3
+    assert not any(o.get("required") for o in add_options.values())
+    assert synced["remove"]["options"][0]["autocomplete"]
 
 
 async def test_sync_to_one_server_leaves_global_commands_alone(

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from .interactions import Interactions
     from .messages import MessageStore
     from .routes import CoreRoutes
+    from .uploads import Uploads
 
 JSON = dict[str, Any]
 
@@ -38,6 +39,7 @@ class UserActions:
     gateway: Gateway
     interactions: Interactions
     core: CoreRoutes
+    uploads: Uploads
     clock: Callable[[], float]
     application_id: int
     alice: FakeUser
@@ -125,9 +127,12 @@ class UserActions:
             "type": 1,
             "options": command_options(options, focused),
         }
-        roles = self._resolved_roles(data["options"], guild)
-        if roles:
-            data["resolved"] = {"roles": roles}
+        resolved = {
+            "roles": self._resolved_roles(data["options"], guild),
+            "attachments": self._resolved_attachments(data["options"]),
+        }
+        if any(resolved.values()):
+            data["resolved"] = {kind: found for kind, found in resolved.items() if found}
         guild_scoped = any(c["name"] == name for c in self.core.commands.get(str(guild_id), []))
         if guild_id is not None and guild_scoped:
             data["guild_id"] = str(guild_id)
@@ -141,6 +146,20 @@ class UserActions:
         target = self.guild if guild is DEFAULT else guild
         wanted = {str(o["value"]) for o in options if o.get("type") == 8}
         return {str(r.id): r.payload() for r in target.roles if str(r.id) in wanted}
+
+    def _resolved_attachments(self, options: list[JSON]) -> JSON:
+        """Discord sends every attachment given as an option (type 11, its value the id) in
+        `data.resolved.attachments`, with its CDN url."""
+        wanted = [int(o["value"]) for o in options if o.get("type") == 11]
+        return {str(i): self.uploads.payload(self.uploads.files[i]) for i in wanted}
+
+    def upload(
+        self, filename: str, data: bytes, content_type: str = "text/plain; charset=utf-8"
+    ) -> JSON:
+        """A file a user attaches to a command (served on the fake's CDN route): give it as
+        the option `{"name": ..., "type": 11, "value": <its "id">}`."""
+        upload = self.uploads.add(self.guild.text_channel.id, filename, data, content_type)
+        return self.uploads.payload(upload)
 
     async def send_slash_command(
         self,

@@ -24,6 +24,7 @@ from .ratelimit import RateLimits
 from .records import Changes, RecordedRequest
 from .rest import RestApi
 from .routes import CoreRoutes
+from .uploads import Uploads
 from .world import World, default_world
 
 JSON = dict[str, Any]
@@ -70,6 +71,7 @@ class FakeDiscord(UserActions, RecordQueries):
         self.gateway = Gateway(self)
         self.core = CoreRoutes(self)
         self.rest = RestApi(self, self.core.routes())
+        self.uploads = Uploads(self)
         self.port = 0
         self._runner: web.AppRunner | None = None
 
@@ -79,6 +81,8 @@ class FakeDiscord(UserActions, RecordQueries):
         app = web.Application()
         app.router.add_get("/gateway", self.gateway.handle)
         app.router.add_get("/gateway-resume", self.gateway.handle)
+        cdn = "/attachments/{channel_id}/{attachment_id}/{filename}"
+        app.router.add_get(cdn, self.uploads.serve)
         app.router.add_route("*", "/{tail:.*}", self.rest.handle)
         self._runner = web.AppRunner(app, handle_signals=False)
         await self._runner.setup()
