@@ -7,6 +7,7 @@ import logging
 import discord
 from discord import app_commands
 
+from bot.collections import SHARED
 from bot.config import Settings, load_settings
 from bot.cooldown import Cooldown
 from bot.discord_app.commands import register_commands
@@ -18,6 +19,7 @@ from bot.discord_app.settings_command import register_settings
 from bot.discord_app.shards import Shards
 from bot.discord_app.sync import sync_tree
 from bot.discord_app.views import register_buttons
+from bot.feeds import FeedScheduler
 from bot.library import Library
 from bot.server_cooldowns import ServerCooldowns
 from bot.server_settings import ServerSettingsStore
@@ -60,6 +62,7 @@ class CitebotClient(discord.AutoShardedClient):
         self.server_settings = ServerSettingsStore(settings.state_path, settings)
         self.cooldowns = ServerCooldowns(self.cooldown)
         self.watcher = CorpusWatcher(library, settings) if settings.watch else None
+        self.feeds = FeedScheduler(settings, self.on_feed_added)
         self.slots = AnswerSlots()
         self.pagers = Pagers()
         self.owner_ids: frozenset[int] = frozenset()
@@ -74,13 +77,14 @@ class CitebotClient(discord.AutoShardedClient):
         register_buttons(self)
 
     async def setup_hook(self) -> None:
-        """Learn the application's owners; watch the corpus folder if CITEBOT_WATCH; sync
-        commands to the dev server if one is set."""
+        """Learn the application's owners; watch the corpus folder if CITEBOT_WATCH; run
+        feeds on their schedule; sync commands to the dev server if one is set."""
         app = await self.application_info()
         owners = {member.id for member in app.team.members} if app.team else {app.owner.id}
         self.owner_ids = frozenset(owners)
         if self.watcher is not None:
             self.watcher.start()
+        self.feeds.start()
         if self.settings.dev_guild is not None:
             guild = discord.Object(id=self.settings.dev_guild)
             self.tree.copy_global_to(guild=guild)
@@ -88,12 +92,19 @@ class CitebotClient(discord.AutoShardedClient):
             log.info("synced %d commands to the development server", synced)
 
     async def close(self) -> None:
-        """Stop watching the corpus, disconnect, then let the answer threads go."""
+        """Stop watching the corpus and running feeds, disconnect, then let the answer
+        threads go."""
         if self.watcher is not None:
             await self.watcher.stop()
+        await self.feeds.stop()
         await super().close()
         self.slots.close()
         self.pagers.close()
+
+    async def on_feed_added(self, collection_name: str) -> None:
+        """Serve the articles a feed run just added (they are saved and indexed already)."""
+        if collection_name == SHARED:
+            await self.library.reindex()
 
     async def on_ready(self) -> None:
         """Log who we are (never the token)."""
