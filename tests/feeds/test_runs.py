@@ -102,6 +102,7 @@ def test_a_bad_entry_page_does_not_stop_the_good_ones(settings, store, site):
 def _assert_failed_and_unchanged(settings, store, sub, error_part):
     folder = collection(settings, "club").folder
     before = folder_state(folder) if folder.exists() else None
+    seen = store.seen("club", sub.url)
     now = datetime.now(UTC)
     result = run_feed(settings, store, sub, now)
     assert (result.status, result.added) == ("failed", ())
@@ -110,6 +111,7 @@ def _assert_failed_and_unchanged(settings, store, sub, error_part):
     assert (stored.last_status, stored.last_added, stored.failures) == ("failed", 0, 1)
     assert error_part in stored.last_error and stored.last_run_at == iso(now)
     assert (folder_state(folder) if folder.exists() else None) == before
+    assert store.seen("club", sub.url) == seen
     return stored, now
 
 
