@@ -12,8 +12,10 @@ worker thread.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from threading import Event
 
 from bot.citation import shorten
 from bot.collections import AlreadyAdded, ArticleReport, Overrides, add_article, collection
@@ -74,9 +76,17 @@ def read_feed(url: str, settings: Settings) -> Feed:
 
 
 def run_feed(
-    settings: Settings, store: FeedStore, sub: Subscription, now: datetime | None = None
+    settings: Settings,
+    store: FeedStore,
+    sub: Subscription,
+    now: datetime | None = None,
+    stop: Event | None = None,
 ) -> RunResult:
-    """Run one subscription now and record the outcome (see the module's docstring)."""
+    """Run one subscription now and record the outcome (see the module's docstring).
+
+    `stop`, once set, ends the run after the entry being added (the bot shutting down): the
+    entries not reached are new again at the next run, which is due at once.
+    """
     now = now or datetime.now(UTC)
     try:
         feed = read_feed(sub.url, settings)
@@ -85,17 +95,29 @@ def run_feed(
         transient = isinstance(exc, FetchError) and exc.transient
         return _record_failure(settings, store, sub, now, str(exc), transient)
     fresh = new_entries(feed.entries, store.seen(sub.collection, sub.url), MAX_ENTRIES_PER_RUN)
-    results = [_add_entry(settings, target, entry) for entry in fresh]
+    results = _add_entries(settings, target, fresh, stop)
     added = tuple(r for _, r in results if isinstance(r, ArticleReport))
     failed = tuple(r for _, r in results if isinstance(r, EntryFailure))
     present = sum(1 for outcome, _ in results if outcome.status == "present")
     status = "partial" if failed else "ok"
-    error = _entries_error(failed, len(fresh)) if failed else None
-    due = iso(now + timedelta(minutes=_interval(settings)))
+    error = _entries_error(failed, len(results)) if failed else None
+    stopped = len(results) < len(fresh)
+    due = iso(now + timedelta(minutes=0 if stopped else _interval(settings)))
     outcomes = tuple(outcome for outcome, _ in results)
     store.record(sub, RunRecord(iso(now), status, error, len(added), due, outcomes), 0)
     log.info("feed %s -> %s: %d added, %d failed", sub.url, sub.collection, len(added), len(failed))
     return RunResult(sub, status, error, added, present, failed, due)
+
+
+def _add_entries(
+    settings: Settings, target: Collection, entries: Sequence[FeedEntry], stop: Event | None
+) -> list[tuple[EntryOutcome, ArticleReport | EntryFailure | None]]:
+    results = []
+    for entry in entries:
+        if stop is not None and stop.is_set():
+            break
+        results.append(_add_entry(settings, target, entry))
+    return results
 
 
 def _add_entry(

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import threading
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
@@ -43,6 +44,7 @@ class FeedScheduler:
         self._store = store
         self._tick = tick_seconds
         self._task: asyncio.Task[None] | None = None
+        self._stopping = threading.Event()
 
     @property
     def enabled(self) -> bool:
@@ -52,13 +54,15 @@ class FeedScheduler:
     def start(self) -> None:
         """Start the background task (in the running event loop); nothing if feeds are off."""
         if self.enabled and self._task is None:
+            self._stopping.clear()
             self._task = asyncio.create_task(self._loop(), name="citebot-feeds")
 
     async def stop(self) -> None:
-        """Stop the task. A run in its worker thread finishes by itself: each article is
-        added whole or not at all, so stopping never leaves half an article."""
+        """Stop the task. A run in its worker thread ends after the entry it is adding (each
+        article is added whole or not at all, so stopping never leaves half an article)."""
         if self._task is None:
             return
+        self._stopping.set()  # a run in its thread ends after its current entry
         self._task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await self._task
@@ -70,7 +74,11 @@ class FeedScheduler:
         due = await asyncio.to_thread(store.due, datetime.now(UTC))
         results = []
         for sub in due:
-            result = await asyncio.to_thread(run_feed, self._settings, store, sub)
+            if self._stopping.is_set():
+                break
+            result = await asyncio.to_thread(
+                run_feed, self._settings, store, sub, None, self._stopping
+            )
             results.append(result)
             if result.added and self._on_added is not None:
                 try:

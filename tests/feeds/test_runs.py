@@ -3,6 +3,7 @@ is down, slow or malformed is recorded and changes nothing; a bad entry stops no
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, timedelta
 
 from collection_samples import folder_state
@@ -157,3 +158,17 @@ def test_subscriptions_survive_reopening_the_file(settings, site):
     follow(settings, FeedStore(settings.state_path), site.url("/feed.xml"))
     reopened = FeedStore(settings.state_path)
     assert [s.url for s in reopened.subscriptions()] == [site.url("/feed.xml")]
+
+
+def test_a_run_told_to_stop_adds_no_more_entries_and_is_due_again_at_once(settings, store, site):
+    site.publish("lighthouse")
+    site.publish("bakery")
+    sub = follow(settings, store, site.url("/feed.xml"))
+    stop = threading.Event()
+    stop.set()  # the bot is shutting down
+    now = datetime.now(UTC)
+    stopped = run_feed(settings, store, sub, now, stop)
+    assert (stopped.status, stopped.added, stopped.next_due_at) == ("ok", (), iso(now))
+    assert not collection(settings, "club").folder.exists()
+    resumed = run_feed(settings, store, store.get("club", sub.url))
+    assert len(resumed.added) == 2
