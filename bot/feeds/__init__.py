@@ -7,7 +7,13 @@ Public API (blocking, except the scheduler; the bot calls the rest in a worker t
     unsubscribe(store, url, collection=None) -> Subscription
     store.subscriptions(collection=None) -> list[Subscription]   url, last run, status, error, ...
     run_feed(settings, store, subscription) -> RunResult          never raises for the network
-    FeedScheduler(settings, store, on_added)            runs due feeds in the background
+    FeedScheduler(settings, on_added)                   runs due feeds in the background;
+        .store() the file it uses, .wake() checks for due feeds now, .run_due() one check
+
+For the /feed commands, one call each (in a worker thread, `asyncio.to_thread`):
+    /feed add     subscribe(settings, client.feeds.store(), url, name); client.feeds.wake()
+    /feed list    client.feeds.store().subscriptions(name)
+    /feed remove  unsubscribe(client.feeds.store(), url, name)
 
 Fetching and parsing are bot.fetch's (FEED policy for the feed, PAGE for each entry);
 adding is bot.collections' `add_article`, so an entry is saved and indexed like `/add`.

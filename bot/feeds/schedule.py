@@ -45,6 +45,7 @@ class FeedScheduler:
         self._tick = tick_seconds
         self._task: asyncio.Task[None] | None = None
         self._stopping = threading.Event()
+        self._woken = asyncio.Event()
 
     @property
     def enabled(self) -> bool:
@@ -70,7 +71,7 @@ class FeedScheduler:
 
     async def run_due(self) -> list[RunResult]:
         """Run every feed due now, one at a time; returns what each run did."""
-        store = await asyncio.to_thread(self._opened_store)
+        store = await asyncio.to_thread(self.store)
         due = await asyncio.to_thread(store.due, datetime.now(UTC))
         results = []
         for sub in due:
@@ -87,17 +88,25 @@ class FeedScheduler:
                     log.exception("could not reload collection %s after its feed", sub.collection)
         return results
 
-    def _opened_store(self) -> FeedStore:
-        # Opened on first use, in the worker thread: an unusable file is logged by the loop
-        # and tried again at the next tick, never a reason for the bot not to start.
+    def store(self) -> FeedStore:
+        """The subscriptions file, opened on first use (blocking: call it in a worker thread,
+        as the /feed commands do). Opened late so that an unusable file is logged by the
+        loop and tried again at the next tick, never a reason for the bot not to start."""
         if self._store is None:
             self._store = FeedStore(self._settings.state_path)
         return self._store
 
+    def wake(self) -> None:
+        """Check for due feeds now rather than at the next tick (after /feed add: a new
+        feed is due at once)."""
+        self._woken.set()
+
     async def _loop(self) -> None:
         while True:
+            self._woken.clear()
             try:
                 await self.run_due()
             except Exception:
                 log.exception("feed check failed; trying again in %g s", self._tick)
-            await asyncio.sleep(self._tick)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._woken.wait(), self._tick)

@@ -75,3 +75,25 @@ async def test_start_does_nothing_when_feeds_are_off(settings, store, site):
     await asyncio.sleep(0.2)
     await scheduler.stop()
     assert store.subscriptions()[0].last_run_at is None
+
+
+async def test_wake_checks_for_due_feeds_before_the_next_tick(settings, site):
+    site.publish("lighthouse")
+    added: list[str] = []
+
+    async def on_added(name: str) -> None:
+        added.append(name)
+
+    scheduler = FeedScheduler(settings, on_added, tick_seconds=3600)
+    scheduler.start()
+    try:
+        await asyncio.sleep(0.2)  # the first check found nothing; the next is an hour away
+        store = await asyncio.to_thread(scheduler.store)
+        await asyncio.to_thread(subscribe, settings, store, site.url("/feed.xml"), "club")
+        scheduler.wake()  # as /feed add does
+        async with asyncio.timeout(10):
+            while not added:
+                await asyncio.sleep(0.05)
+    finally:
+        await scheduler.stop()
+    assert added == ["club"]
