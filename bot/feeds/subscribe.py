@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from bot.collections import collection
+from bot.collections import CollectionError, collection
 from bot.config import Settings
 from bot.feeds.run import read_feed
 from bot.feeds.store import FeedStore, FeedStoreError, Subscription
@@ -31,6 +31,8 @@ def subscribe(settings: Settings, store: FeedStore, url: str, collection_name: s
     """
     canonical = checked_url(url)
     target = collection(settings, collection_name)
+    if target.shared and not target.folder.is_dir():
+        raise CollectionError(f"the corpus folder {target.folder} does not exist")
     if any(s.collection == target.name for s in store.with_url(canonical)):
         raise FeedStoreError(f"collection {target.name} already follows the feed {canonical}")
     feed = read_feed(canonical, settings)

@@ -3,6 +3,8 @@ read is refused and nothing is stored."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from feed_site import closed_port
 
@@ -42,6 +44,13 @@ def test_a_down_feed_or_a_bad_name_is_refused(settings, store, site):
         subscribe(settings, store, f"http://127.0.0.1:{closed_port()}/f.xml", "club")
     with pytest.raises(CollectionError):
         subscribe(settings, store, site.url("/feed.xml"), "../up")
+    with pytest.raises(CollectionError, match="corpus folder"):
+        subscribe(
+            replace(settings, corpus=settings.corpus / "gone"),
+            store,
+            site.url("/feed.xml"),
+            "shared",
+        )
     assert store.subscriptions() == []
 
 
