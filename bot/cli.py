@@ -1,5 +1,5 @@
 """The command line: `citebot index | ask | articles | eval | add | remove | restore |
-collections | run | sync`."""
+collections | feeds | run | sync`."""
 
 from __future__ import annotations
 

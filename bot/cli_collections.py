@@ -1,5 +1,6 @@
-"""The command line for collections: `citebot add | remove | restore | collections`, and the
-`--collection` option of the commands that read one index."""
+"""The command line for collections: `citebot add | remove | restore | collections | feeds`
+(feeds in bot/cli_feeds.py), and the `--collection` option of the commands that read one
+index."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.citation import human_date, shorten
+from bot.cli_feeds import add_feed_parsers
 from bot.collections import (
     SHARED,
     AlreadyAdded,
@@ -59,6 +61,8 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("collections", parents=[common], help="list the collections")
     p.add_argument("--json", action="store_true")
     p.set_defaults(command=cmd_collections)
+
+    add_feed_parsers(sub, common)
 
 
 def _collection_option(parser: argparse.ArgumentParser) -> None:

@@ -48,6 +48,9 @@ class Settings:
     state_db: Path | None = None
     # Whether the running bot reindexes by itself when files in the corpus folder change.
     watch: bool = True
+    # How often the bot checks each followed feed for new entries, in minutes; 0: never
+    # (bot/feeds/; `citebot feeds run` still runs them by hand).
+    feed_minutes: int = 30
 
     @property
     def state_path(self) -> Path:
@@ -150,6 +153,14 @@ def _parse(values: Mapping[str, str]) -> Settings:
         ),
         state_db=_optional_path(get("CITEBOT_STATE_DB")),
         watch=_flag("CITEBOT_WATCH", get("CITEBOT_WATCH"), defaults.watch),
+        feed_minutes=_number(
+            int,
+            "CITEBOT_FEED_MINUTES",
+            get("CITEBOT_FEED_MINUTES"),
+            defaults.feed_minutes,
+            0,
+            10080,
+        ),
     )
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 import discord
 from discord import app_commands
 
-from bot.collections import ServedCollections
+from bot.collections import SHARED, ServedCollections, collection
 from bot.config import Settings, load_settings
 from bot.cooldown import Cooldown
 from bot.discord_app.collections_commands import register_collection_commands
@@ -22,6 +23,7 @@ from bot.discord_app.settings_command import register_settings
 from bot.discord_app.shards import Shards
 from bot.discord_app.sync import sync_tree
 from bot.discord_app.views import register_buttons
+from bot.feeds import FeedScheduler
 from bot.fetch import add_limiter
 from bot.library import Library
 from bot.server_cooldowns import ServerCooldowns
@@ -68,6 +70,7 @@ class CitebotClient(discord.AutoShardedClient):
         self.server_settings = ServerSettingsStore(settings.state_path, settings)
         self.cooldowns = ServerCooldowns(self.cooldown)
         self.watcher = CorpusWatcher(library, settings) if settings.watch else None
+        self.feeds = FeedScheduler(settings, self.on_feed_added)
         self.slots = AnswerSlots()
         self.pagers = Pagers()
         self.served = ServedCollections(MAX_LOADED_COLLECTIONS)  # servers' own collections
@@ -87,13 +90,14 @@ class CitebotClient(discord.AutoShardedClient):
         register_collection_buttons(self)
 
     async def setup_hook(self) -> None:
-        """Learn the application's owners; watch the corpus folder if CITEBOT_WATCH; sync
-        commands to the dev server if one is set."""
+        """Learn the application's owners; watch the corpus folder if CITEBOT_WATCH; run
+        feeds on their schedule; sync commands to the dev server if one is set."""
         app = await self.application_info()
         owners = {member.id for member in app.team.members} if app.team else {app.owner.id}
         self.owner_ids = frozenset(owners)
         if self.watcher is not None:
             self.watcher.start()
+        self.feeds.start()
         if self.settings.dev_guild is not None:
             guild = discord.Object(id=self.settings.dev_guild)
             self.tree.copy_global_to(guild=guild)
@@ -101,12 +105,23 @@ class CitebotClient(discord.AutoShardedClient):
             log.info("synced %d commands to the development server", synced)
 
     async def close(self) -> None:
-        """Stop watching the corpus, disconnect, then let the answer threads go."""
+        """Stop watching the corpus and running feeds, disconnect, then let the answer
+        threads go."""
         if self.watcher is not None:
             await self.watcher.stop()
+        await self.feeds.stop()
         await super().close()
         self.slots.close()
         self.pagers.close()
+
+    async def on_feed_added(self, collection_name: str) -> None:
+        """Serve the articles a feed run just added (they are saved and indexed already)."""
+        if collection_name == SHARED:
+            await self.library.reindex()
+        elif collection_name in self.served.loaded():
+            # A collection not loaded yet is read fresh by its next question.
+            own = collection(self.settings, collection_name)
+            await asyncio.to_thread(self.served.reload, own)
 
     async def on_ready(self) -> None:
         """Log who we are (never the token)."""
