@@ -63,8 +63,8 @@ class SearchIndex:
     articles: tuple[IndexedArticle, ...]
     generation: int
     _conn: sqlite3.Connection
-    # Every paragraph's meaning vector, for indexes the dense scan covers; None past
-    # `DENSE_SCAN_LIMIT`, where the few vectors a question needs are read on demand.
+    # Every paragraph's meaning vector; None past `VECTORS_IN_MEMORY_LIMIT`, where the few
+    # vectors a question needs are read on demand.
     vectors: Vectors | None = field(
         default_factory=lambda: np.zeros((0, meaning.DIMENSIONS), np.float16)
     )
