@@ -29,6 +29,7 @@ async def test_sync_registers_every_command_globally_with_valid_definitions(
     ask_options = {o["name"]: o for o in synced["ask"]["options"]}
     assert ask_options["question"]["required"] and ask_options["question"]["max_length"] == 6000
     assert ask_options["article"]["autocomplete"]
+    assert ask_options["collection"]["autocomplete"] and not ask_options["collection"]["required"]
     assert (ask_options["results"]["min_value"], ask_options["results"]["max_value"]) == (1, 5)
     # Hidden from members without Manage Server (0x20) by default; checked at run time too.
     assert int(synced["reindex"]["default_member_permissions"]) == 1 << 5
