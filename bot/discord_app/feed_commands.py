@@ -33,7 +33,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MAX_LISTED = 20  # an embed holds 25 fields; a server with more feeds sees the first ones
-MAX_CHOICES = 25  # Discord's limit on autocomplete suggestions
+MAX_CHOICES = 25
+FEEDS_OFF = (
+    "Feeds are not run on this bot (its operator set CITEBOT_FEED_MINUTES to 0): nothing is"
+    " added until they are turned on."
+)  # Discord's limit on autocomplete suggestions
 
 
 def register_feed_commands(bot: CitebotClient) -> None:
@@ -129,7 +133,7 @@ async def _subscribe_reply(bot: CitebotClient, guild_id: int, url: str) -> disco
         return notice_embed(f"Nothing was added: {exc}")
     bot.feeds.wake()
     log.info("collection %s follows a feed", name)
-    return followed_embed(done.subscription.url, len(done.feed.entries))
+    return followed_embed(done.subscription.url, len(done.feed.entries), bot.feeds.enabled)
 
 
 async def _unsubscribe_reply(bot: CitebotClient, guild_id: int, url: str) -> discord.Embed:
@@ -149,14 +153,17 @@ async def _unsubscribe_reply(bot: CitebotClient, guild_id: int, url: str) -> dis
     )
 
 
-def followed_embed(url: str, entries: int) -> discord.Embed:
-    """The feed is followed; its entries are being added."""
+def followed_embed(url: str, entries: int, scheduled: bool) -> discord.Embed:
+    """The feed is followed; its entries are being added (unless the operator turned the
+    schedule off, which the editor could not otherwise tell from an empty /feed list)."""
+    when = (
+        "Its new entries are being added now, then on a schedule; see /feed list."
+        if scheduled
+        else FEEDS_OFF
+    )
     return discord.Embed(
         title="Feed added",
-        description=(
-            f"This server now follows {safe_trim(url, 300)} ({entries} entries listed)."
-            " Its new entries are being added now, then on a schedule; see /feed list."
-        ),
+        description=f"This server now follows {safe_trim(url, 300)} ({entries} entries). {when}",
         colour=COLOUR,
     )
 

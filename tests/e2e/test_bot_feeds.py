@@ -16,6 +16,7 @@ from fake_discord import FakeDiscord, SentMessage
 from test_bot_collections import ask, command, library, passages, second_guild
 
 from bot.discord_app.collections_commands import EDITORS_ONLY
+from bot.discord_app.feed_commands import FEEDS_OFF
 
 # The news site of the feed tests (tests/feeds/feed_site.py), served on 127.0.0.1.
 FEEDS_DIR = Path(__file__).parent.parent / "feeds"
@@ -108,3 +109,17 @@ async def test_a_bad_feed_adds_nothing_and_remove_suggests_the_servers_feeds(
     assert "\n" not in bad.embeds[0]["description"]
     assert choices == [{"name": good, "value": good}]
     assert [f["name"] for f in listed.embeds[0]["fields"]] == [good]
+
+
+async def test_feed_add_says_so_when_the_operator_turned_feeds_off(
+    fake_discord, start_bot, lighthouses, site, tmp_path
+):
+    fake = fake_discord
+    site.publish("glacier")
+    async with start_bot(lighthouses, feed_minutes=0, **library(tmp_path)):
+        added = await command(fake, "feed", feed("add", url=site.url("/feed.xml")))
+        await asyncio.sleep(0.5)
+        listed = await command(fake, "feed", feed("list"))
+    assert added.embeds[0]["title"] == "Feed added"
+    assert added.embeds[0]["description"].endswith(FEEDS_OFF)
+    assert "Not run yet" in embed_text(listed)
