@@ -14,6 +14,7 @@ from bot.cooldown import Cooldown
 from bot.discord_app.collections_commands import register_collection_commands
 from bot.discord_app.commands import register_commands
 from bot.discord_app.context_buttons import register_collection_buttons
+from bot.discord_app.feed_commands import register_feed_commands
 from bot.discord_app.inflight import AnswerSlots
 from bot.discord_app.messages import APOLOGY, handle_message
 from bot.discord_app.pager import Pagers
@@ -88,6 +89,7 @@ class CitebotClient(discord.AutoShardedClient):
         register_buttons(self)
         register_collection_commands(self)
         register_collection_buttons(self)
+        register_feed_commands(self)
 
     async def setup_hook(self) -> None:
         """Learn the application's owners; watch the corpus folder if CITEBOT_WATCH; run

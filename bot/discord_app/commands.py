@@ -12,10 +12,12 @@ from discord import app_commands
 from bot.citation import Citation
 from bot.discord_app.access import REFUSAL, is_bot_admin
 from bot.discord_app.asking import compose, live_for, refusal
+from bot.discord_app.dm_collections import collection_choices, picked_scope
 from bot.discord_app.pages import articles_embed, help_embed
 from bot.discord_app.reindexing import reindex_for
 from bot.discord_app.render import notice_embed, paragraph_embed, safe_trim
 from bot.discord_app.searching import (
+    Scope,
     article_choices_in,
     articles_in,
     find_in,
@@ -46,6 +48,12 @@ def register_commands(bot: CitebotClient) -> None:
         found = await asyncio.to_thread(article_choices_in, bot, scope, current)
         return [app_commands.Choice(name=name, value=value) for name, value in found]
 
+    async def shared_server(
+        interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        found = await collection_choices(bot, interaction, current)
+        return [app_commands.Choice(name=name, value=value) for name, value in found]
+
     @tree.command(name="ask", description="Ask a question; get passages quoted from the articles")
     @app_commands.allowed_contexts(**EVERYWHERE)
     @app_commands.describe(
@@ -53,22 +61,27 @@ def register_commands(bot: CitebotClient) -> None:
         article="Only search this article",
         results="Passages per page (1-5)",
         private="Only you see the answer (default: the server's setting)",
+        collection="In a DM: search a server's articles (one you and I are both in)",
     )
-    @app_commands.autocomplete(article=asked_article)
+    @app_commands.autocomplete(article=asked_article, collection=shared_server)
     async def ask(
         interaction: discord.Interaction,
         question: app_commands.Range[str, 1, 6000],
         article: str | None = None,
         results: app_commands.Range[int, 1, 5] | None = None,
         private: bool | None = None,
+        collection: str | None = None,
     ) -> None:
         user_id = interaction.user.id
         server = bot.server_settings.get(interaction.guild_id)
         cooldown = bot.cooldowns.for_server(interaction.guild_id, server)
         problem = refusal(bot.settings, cooldown, bot.slots, user_id, question)
+        scope = scope_of(bot, interaction.guild_id)
+        if problem is None and collection:
+            picked = await picked_scope(bot, interaction, collection)
+            problem, scope = (picked, scope) if isinstance(picked, str) else (None, picked)
         article_id = None
         if problem is None and article:
-            scope = scope_of(bot, interaction.guild_id)
             article_id = await asyncio.to_thread(resolve_in, bot, scope, article)
             problem = (
                 None if article_id else f"No indexed article matches “{safe_trim(article, 100)}”."
@@ -80,7 +93,8 @@ def register_commands(bot: CitebotClient) -> None:
             ephemeral = server.private if private is None else private
             await interaction.response.defer(thinking=True, ephemeral=ephemeral)
             per_page = results or server.results
-            await _answer(bot, interaction, question, per_page, article_id, server.min_relevance)
+            bar = server.min_relevance
+            await _answer(bot, interaction, scope, question, per_page, article_id, bar)
 
     @tree.command(name="articles", description="List the articles I can answer from")
     @app_commands.allowed_contexts(**EVERYWHERE)
@@ -130,6 +144,7 @@ def register_commands(bot: CitebotClient) -> None:
 async def _answer(
     bot: CitebotClient,
     interaction: discord.Interaction,
+    scope: Scope,
     question: str,
     per_page: int,
     article_id: str | None,
@@ -137,7 +152,7 @@ async def _answer(
 ) -> None:
     """Compose the answer and put it in the deferred response; its buttons expire in time."""
     reply = await compose(
-        searcher(bot, scope_of(bot, interaction.guild_id)),
+        searcher(bot, scope),
         bot.slots,
         question,
         user_id=interaction.user.id,

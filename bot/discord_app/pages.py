@@ -51,12 +51,13 @@ def help_embed() -> discord.Embed:
     embed.add_field(
         name="Commands",
         value=(
-            "`/ask question [article] [results] [private]` ask a question\n"
+            "`/ask question [article] [results] [private] [collection]` ask a question\n"
             "`/articles [page]` list the articles I know\n"
             "`/source article paragraph` show one paragraph\n"
             "`/reindex` reload the articles (bot admins only)\n"
             "`/settings` this server's settings (Manage Server)\n"
             "`/add url|file` and `/remove article` this server's articles (editors)\n"
+            "`/feed add|list|remove` the feeds this server follows\n"
             "You can also DM me a question, or mention me in a channel."
         ),
         inline=False,

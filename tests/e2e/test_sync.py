@@ -12,7 +12,7 @@ from bot.config import Settings
 from bot.discord_app import create_client
 from bot.discord_app.runner import _sync
 
-COMMANDS = {"ask", "articles", "source", "reindex", "help", "settings", "add", "remove"}
+COMMANDS = {"ask", "articles", "source", "reindex", "help", "settings", "add", "remove", "feed"}
 
 
 def settings_for(fake, corpus: Path, tmp_path: Path, **extra) -> Settings:
@@ -29,6 +29,7 @@ async def test_sync_registers_every_command_globally_with_valid_definitions(
     ask_options = {o["name"]: o for o in synced["ask"]["options"]}
     assert ask_options["question"]["required"] and ask_options["question"]["max_length"] == 6000
     assert ask_options["article"]["autocomplete"]
+    assert ask_options["collection"]["autocomplete"] and not ask_options["collection"]["required"]
     assert (ask_options["results"]["min_value"], ask_options["results"]["max_value"]) == (1, 5)
     # Hidden from members without Manage Server (0x20) by default; checked at run time too.
     assert int(synced["reindex"]["default_member_permissions"]) == 1 << 5
@@ -40,6 +41,11 @@ async def test_sync_registers_every_command_globally_with_valid_definitions(
     assert add_options["file"]["type"] == 11 and add_options["url"]["type"] == 3
     assert not any(o.get("required") for o in add_options.values())
     assert synced["remove"]["options"][0]["autocomplete"]
+    # /feed add, list, remove: a group, servers only.
+    assert synced["feed"]["contexts"] == [0]
+    subcommands = {o["name"]: o for o in synced["feed"]["options"]}
+    assert set(subcommands) == {"add", "list", "remove"}
+    assert subcommands["remove"]["options"][0]["autocomplete"]
 
 
 async def test_sync_to_one_server_leaves_global_commands_alone(

@@ -46,6 +46,7 @@ class CoreRoutes:
             Route("PUT", f"{app}{guild_cmds}", f.put_commands),
             Route("POST", "/users/@me/channels", f.create_dm),
             Route("GET", "/channels/{channel_id}", f.get_channel),
+            Route("GET", "/guilds/{guild_id}/members/{user_id}", f.get_member),
             Route("POST", "/channels/{channel_id}/typing", f.typing),
             Route("POST", "/channels/{channel_id}/messages", f.create_message),
             Route("GET", msg, f.get_message),
@@ -156,6 +157,17 @@ class CoreRoutes:
 
     async def get_channel(self, call: Call) -> tuple[int, Any]:
         return 200, self.fake.store.channel(int(call.params["channel_id"])).payload()
+
+    async def get_member(self, call: Call) -> tuple[int, Any]:
+        """Get Guild Member: needs no privileged intent, only that the bot is in the guild."""
+        world = self.fake.world
+        guild = world.guild(int(call.params["guild_id"]))
+        if guild is None or guild.member(world.bot.id) is None:
+            raise error(404, 10004, "Unknown Guild")
+        member = guild.member(int(call.params["user_id"]))
+        if member is None:
+            raise error(404, 10007, "Unknown Member")
+        return 200, member.payload()
 
     async def typing(self, call: Call) -> tuple[int, Any]:
         self.fake.store.channel(int(call.params["channel_id"]))
