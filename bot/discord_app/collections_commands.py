@@ -74,7 +74,7 @@ def register_collection_commands(bot: CitebotClient) -> None:
         request = AddRequest(
             guild_id=interaction.guild_id,
             owner_id=interaction.user.id,
-            url=_link(url) if url else None,
+            url=typed_link(url) if url else None,
             file_url=file.url if file else None,
             file_name=file.filename if file else None,
             overrides=Overrides(title, author, date),
@@ -120,7 +120,12 @@ def _add_refusal(
         return ONE_SOURCE
     if file is not None and (problem := _file_refusal(file)) is not None:
         return problem
-    wait = bot.add_limits.retry_after(interaction.guild_id)
+    return add_limit_refusal(bot, interaction.guild_id)
+
+
+def add_limit_refusal(bot: CitebotClient, guild_id: int) -> str | None:
+    """The server's add limit (articles and feeds), if reached: when to try again."""
+    wait = bot.add_limits.retry_after(guild_id)
     if wait > 0:
         return f"This server has added many articles lately: try again in {_minutes(wait)}."
     return None
@@ -135,7 +140,7 @@ def _file_refusal(file: discord.Attachment) -> str | None:
     return None
 
 
-def _link(url: str) -> str:
+def typed_link(url: str) -> str:
     """The address as typed, without the <…> Discord users put around a link to hide its
     preview."""
     return url.strip().removeprefix("<").removesuffix(">").strip()

@@ -19,8 +19,8 @@ from bot.collections import server_collection as server_collection_name
 from bot.discord_app.collections_commands import (
     EDITORS_ONLY,
     NOT_IN_SERVER,
-    _link,
-    _minutes,
+    add_limit_refusal,
+    typed_link,
 )
 from bot.discord_app.render import COLOUR, notice_embed, safe, safe_trim
 from bot.discord_app.settings_command import may_edit_collection
@@ -59,7 +59,7 @@ def register_feed_commands(bot: CitebotClient) -> None:
             return
         assert interaction.guild_id is not None
         await interaction.response.defer(thinking=True, ephemeral=True)
-        embed = await _subscribe_reply(bot, interaction.guild_id, _link(url))
+        embed = await _subscribe_reply(bot, interaction.guild_id, typed_link(url))
         await interaction.edit_original_response(embed=embed)
 
     @group.command(name="list", description="This server's feeds, their last run and errors")
@@ -93,7 +93,7 @@ def register_feed_commands(bot: CitebotClient) -> None:
             log.info("feed remove refused for a member who is not an editor")
             await _refuse(interaction, EDITORS_ONLY)
             return
-        embed = await _unsubscribe_reply(bot, interaction.guild_id, _link(url))
+        embed = await _unsubscribe_reply(bot, interaction.guild_id, typed_link(url))
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
     bot.tree.add_command(group)
@@ -110,10 +110,7 @@ def _add_refusal(bot: CitebotClient, interaction: discord.Interaction) -> str | 
     if not may_edit_collection(bot, interaction):
         log.info("feed add refused for a member who is not an editor")
         return EDITORS_ONLY
-    wait = bot.add_limits.retry_after(interaction.guild_id)
-    if wait > 0:
-        return f"This server has added many articles lately: try again in {_minutes(wait)}."
-    return None
+    return add_limit_refusal(bot, interaction.guild_id)
 
 
 def _subscriptions(bot: CitebotClient, guild_id: int) -> list[Subscription]:
