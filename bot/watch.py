@@ -10,12 +10,14 @@ rebuild start one more after it, never a second one beside it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from pathlib import Path
 
 from watchfiles import Change, awatch
 
+from bot.collections import ServedCollections, collection
 from bot.config import Settings
 from bot.corpus.files import SUPPORTED_SUFFIXES
 from bot.library import Library
@@ -85,12 +87,16 @@ class CorpusWatcher:
             async for changes in awatch(
                 self._corpus, watch_filter=self._filter, stop_event=self._stop, recursive=True
             ):
-                log.debug("corpus folder: %d changes", len(changes))
+                log.debug("%s: %d changes", self._corpus, len(changes))
+                self._noted(changes)
                 self._last_change = time.monotonic()
                 self._changed.set()
         except Exception as exc:  # watchfiles raises OSError, or RuntimeError at the OS limit
             # A missing or unwatchable folder must not stop the bot; /reindex still works.
             log.warning("not watching the corpus folder %s: %s", self._corpus, exc)
+
+    def _noted(self, changes: set[tuple[Change, str]]) -> None:
+        """What a subclass needs to remember of each batch of changes (nothing here)."""
 
     async def _rebuild_when_quiet(self) -> None:
         while True:
@@ -120,3 +126,51 @@ class CorpusWatcher:
             len(summary.changed),
             len(summary.removed),
         )
+
+
+class CollectionsWatcher(CorpusWatcher):
+    """Watches the collections folder; after changes settle, each changed collection that
+    is being served is reloaded (brought up to date first: see `ServedCollections.reload`).
+    A collection not loaded yet reads its folder afresh when its next question loads it."""
+
+    def __init__(self, served: ServedCollections, settings: Settings, library: Library) -> None:
+        super().__init__(library, settings)
+        self._served = served
+        self._settings = settings
+        self._corpus = Path(settings.collections)
+        self._filter = CollectionsFilter(settings)
+        self._names: set[str] = set()
+
+    async def _watch(self) -> None:
+        # awatch needs the folder to exist; the first /add would create it anyway.
+        await asyncio.to_thread(self._corpus.mkdir, parents=True, exist_ok=True)
+        await super()._watch()
+
+    def _noted(self, changes: set[tuple[Change, str]]) -> None:
+        root = self._corpus.resolve()
+        for _, path in changes:
+            with contextlib.suppress(ValueError):  # a path outside the folder
+                self._names.add(Path(path).resolve().relative_to(root).parts[0])
+
+    async def _rebuild(self) -> None:
+        names, self._names = self._names, set()
+        for name in sorted(names & set(self._served.loaded())):
+            own = collection(self._settings, name)
+            await asyncio.to_thread(self._served.reload, own)
+            log.info("collection %s changed on disk: reloaded", name)
+
+
+class CollectionsFilter(CorpusFilter):
+    """Article files of the collections, never what lives in a collection's hidden folders
+    (its index, trash and lock are in `.citebot/`: reloading rewrites the index there)."""
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(settings)
+        self._root = Path(settings.collections).resolve()
+
+    def __call__(self, change: Change, path: str) -> bool:
+        with contextlib.suppress(ValueError):
+            parts = Path(path).resolve().relative_to(self._root).parts
+            if any(part.startswith(".") for part in parts):
+                return False
+        return super().__call__(change, path)

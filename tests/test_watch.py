@@ -163,3 +163,12 @@ async def test_a_missing_corpus_folder_is_logged_and_does_not_stop_anything(
     watcher.start()
     await until(lambda: "not watching the corpus folder" in caplog.text, timeout=5)
     await watcher.stop()
+
+
+def test_the_collections_filter_skips_each_collections_own_hidden_folder(tmp_path: Path) -> None:
+    settings = Settings(corpus=tmp_path / "corpus", collections=tmp_path / "collections")
+    keep = bot.watch.CollectionsFilter(settings)
+    club = tmp_path / "collections" / "club"
+    assert keep(Change.added, str(club / "notes.md"))
+    assert not keep(Change.modified, str(club / ".citebot" / "index.db"))
+    assert not keep(Change.added, str(club / ".citebot" / "trash" / "t" / "old.md"))

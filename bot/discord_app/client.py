@@ -29,7 +29,7 @@ from bot.fetch import add_limiter
 from bot.library import Library
 from bot.server_cooldowns import ServerCooldowns
 from bot.server_settings import ServerSettingsStore
-from bot.watch import CorpusWatcher
+from bot.watch import CollectionsWatcher, CorpusWatcher
 
 log = logging.getLogger(__name__)
 
@@ -70,11 +70,15 @@ class CitebotClient(discord.AutoShardedClient):
         self.cooldown = Cooldown(settings.cooldown_questions, settings.cooldown_seconds)
         self.server_settings = ServerSettingsStore(settings.state_path, settings)
         self.cooldowns = ServerCooldowns(self.cooldown)
-        self.watcher = CorpusWatcher(library, settings) if settings.watch else None
         self.feeds = FeedScheduler(settings, self.on_feed_added)
         self.slots = AnswerSlots()
         self.pagers = Pagers()
         self.served = ServedCollections(MAX_LOADED_COLLECTIONS)  # servers' own collections
+        self.watchers: tuple[CorpusWatcher, ...] = (
+            (CorpusWatcher(library, settings), CollectionsWatcher(self.served, settings, library))
+            if settings.watch
+            else ()
+        )
         self.pending = PendingActions()
         self.add_limits = add_limiter()  # per server: /add fetches and indexes
         self.owner_ids: frozenset[int] = frozenset()
@@ -92,13 +96,14 @@ class CitebotClient(discord.AutoShardedClient):
         register_feed_commands(self)
 
     async def setup_hook(self) -> None:
-        """Learn the application's owners; watch the corpus folder if CITEBOT_WATCH; run
-        feeds on their schedule; sync commands to the dev server if one is set."""
+        """Learn the application's owners; watch the corpus and collections folders if
+        CITEBOT_WATCH; run feeds on their schedule; sync commands to the dev server if one
+        is set."""
         app = await self.application_info()
         owners = {member.id for member in app.team.members} if app.team else {app.owner.id}
         self.owner_ids = frozenset(owners)
-        if self.watcher is not None:
-            self.watcher.start()
+        for watcher in self.watchers:
+            watcher.start()
         self.feeds.start()
         if self.settings.dev_guild is not None:
             guild = discord.Object(id=self.settings.dev_guild)
@@ -109,8 +114,8 @@ class CitebotClient(discord.AutoShardedClient):
     async def close(self) -> None:
         """Stop watching the corpus and running feeds, disconnect, then let the answer
         threads go."""
-        if self.watcher is not None:
-            await self.watcher.stop()
+        for watcher in self.watchers:
+            await watcher.stop()
         await self.feeds.stop()
         await super().close()
         self.slots.close()

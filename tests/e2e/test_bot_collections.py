@@ -3,6 +3,8 @@ searched with the shared one by that server's questions only, kept across a rest
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -31,6 +33,8 @@ from fake_discord import (
 from local_pages import GLASS_QUESTION, GLASS_TITLE, Pages, serve_pages
 from support import front_matter_article
 
+import bot.watch
+from bot.collections import collection
 from bot.discord_app.collections_commands import EDITORS_ONLY, NOT_YOURS
 from bot.fetch import add_limiter
 
@@ -341,3 +345,34 @@ async def test_a_misplaced_collections_folder_still_answers_from_the_shared_coll
     assert passages(answer) == 3
     assert added.embeds[0]["description"].startswith("Nothing was added: CITEBOT_COLLECTIONS")
     assert not (lighthouses / "collections").exists()
+
+
+async def test_a_file_edited_on_disk_in_a_servers_collection_is_served_without_a_command(
+    fake_discord, start_bot, lighthouses, pages, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(bot.watch, "QUIET_SECONDS", 0.3)
+    fake = fake_discord
+    async with start_bot(lighthouses, watch=True, **library(tmp_path)) as client:
+        await command(fake, "add", {"url": pages.url("/glass")})  # the collection is served
+        folder = next((tmp_path / "collections").iterdir())
+        (folder / "bells.md").write_text(
+            front_matter_article("Bell foundry", [BELL_TEXT], author="Ada Penn"),
+            encoding="utf-8",
+        )
+        deadline = time.monotonic() + 15
+        while not any(
+            client.served.index(c).article("bells") for c in _served(client, folder.name)
+        ):
+            assert time.monotonic() < deadline, "the edited collection was never reloaded"
+            await asyncio.sleep(0.05)
+        answered = await ask(fake, BELL_QUESTION)
+    assert cited_titles(answered)[0] == "Bell foundry"
+
+
+BELL_TEXT = "The bell founder at Whitechapel cast the tenor bell in a single pour of bronze."
+BELL_QUESTION = "Who cast the tenor bell?"
+
+
+def _served(client: Any, name: str) -> list[Any]:
+    """The served collection of that name, if loaded (no load triggered by looking)."""
+    return [collection(client.settings, name)] if name in client.served.loaded() else []

@@ -41,4 +41,4 @@ async def test_a_file_written_into_the_corpus_folder_becomes_answerable_without_
 
 async def test_watching_is_off_when_the_setting_says_so(fake_discord, start_bot, lighthouses):
     async with start_bot(lighthouses, watch=False) as client:
-        assert client.watcher is None
+        assert client.watchers == ()
