@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.collections import CollectionError, collection, server_collection
-from bot.discord_app.views import STALE, ContextButton
+from bot.discord_app.views import ContextButton
 from bot.index.search import SearchIndex
 
 if TYPE_CHECKING:
@@ -39,23 +39,9 @@ class CollectionContextButton(
         super().__init__(match, button)
         self.collection = match["collection"]
 
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> CollectionContextButton:
-        assert isinstance(item, discord.ui.Button)
-        return cls(match, item)
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        index = await self._index(interaction)
-        embed = None if index is None else self._embed(index)
-        if embed is None:
-            await interaction.response.send_message(STALE, ephemeral=True)
-            return
-        await interaction.response.send_message(embed=embed, ephemeral=True)
-
     async def _index(self, interaction: discord.Interaction) -> SearchIndex | None:
-        """The collection's index, if this click may read it and it still exists."""
+        """The collection's index, if this click may read it and it still exists (the
+        rest of the click is `ContextButton`'s)."""
         guild_id = interaction.guild_id
         if guild_id is not None and server_collection(guild_id) != self.collection:
             log.info("context refused for a collection of another server")

@@ -95,12 +95,16 @@ class ContextButton(
         return cls(match, item)
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        index = _client(interaction).library.index
-        embed = self._embed(index)
+        index = await self._index(interaction)
+        embed = None if index is None else self._embed(index)
         if embed is None:
             await interaction.response.send_message(STALE, ephemeral=True)
             return
         await interaction.response.send_message(embed=embed, ephemeral=True)
+
+    async def _index(self, interaction: discord.Interaction) -> SearchIndex | None:
+        """The index the cited paragraph is looked up in: the shared collection's."""
+        return _client(interaction).library.index
 
     def _article_id(self, index: SearchIndex) -> str | None:
         if self.kind == "i":
