@@ -24,6 +24,8 @@ from bot.corpus.dates import is_date_line
 
 log = logging.getLogger(__name__)
 
+_PARSER = lxml.html.HTMLParser(encoding="utf-8")
+
 # Elements whose text a reader sees as one block; a block is one with no block inside.
 _BLOCK_TAGS = frozenset(
     "p div li h1 h2 h3 h4 h5 h6 blockquote figcaption dd dt td th pre section article "
@@ -155,7 +157,9 @@ def _about(text: str, author: str | None) -> bool:
 
 def _page_blocks(html: str) -> list[_Block]:
     try:
-        root = lxml.html.fromstring(html)
+        # As bytes with the encoding named: lxml refuses text that declares an encoding
+        # (an XHTML page's "<?xml ... encoding=...?>"), and the text is decoded already.
+        root = lxml.html.fromstring(html.encode(), parser=_PARSER)
     except (ParserError, ValueError):
         log.debug("could not parse the page for left-out blocks", exc_info=True)
         return []

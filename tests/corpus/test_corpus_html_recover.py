@@ -106,3 +106,10 @@ def test_a_lead_pictures_caption_under_the_byline_comes_back_first() -> None:
     paragraphs = _paragraphs(header + lead + "".join(_para(n) for n in range(4)))
     assert paragraphs[0] == "The new ferry on its first trial run. Source: Supplied"
     assert paragraphs[1].startswith("Paragraph 0")
+
+
+def test_an_xhtml_page_declaring_its_encoding_gets_its_caption_back() -> None:
+    page = _page(_para(0) + _para(1) + _video(f"Café: {CAPTION}") + _para(2) + _para(3))
+    prolog = b'<?xml version="1.0" encoding="iso-8859-1"?>'
+    article = parse_article("page", prolog + page, ".html")
+    assert article.paragraphs[2] == f"Café: {CAPTION}"
