@@ -28,6 +28,7 @@ _LIST_DASH = re.compile(r"^[-•*]\s+")
 _COUNT_LINE = re.compile(r"\d[\d,]*\s+(?:comments?|shares?|views?|replies)", re.IGNORECASE)
 _TITLE_REPEAT_REACH = 3
 _OPENING_CHARS = 80
+_MAX_CONTACT_WORDS = 15
 _BYLINE_REACH = 3
 _MAX_HEADER_WORDS = 40
 _BY = re.compile(r"^by\s+", re.IGNORECASE)
@@ -126,8 +127,14 @@ def clean_paragraphs(paragraphs: list[str], title: str | None) -> list[str]:
         and not is_date_line(_LIST_DASH.sub("", p))
         and not _COUNT_LINE.fullmatch(_LIST_DASH.sub("", p))
         and not _ONE_CELL_ROW.fullmatch(p)
+        and not _is_contact_line(p)
     ]
     return kept[: teaser_cut(kept)]
+
+
+def _is_contact_line(paragraph: str) -> bool:
+    # "Submit comments on this post to <jo@example.org>.": how to reach the writer.
+    return len(paragraph.split()) <= _MAX_CONTACT_WORDS and _EMAIL.search(paragraph) is not None
 
 
 def _is_text(paragraph: str, header: _Header) -> bool:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import lxml.html  # type: ignore[import-untyped]  # lxml ships no types
 from lxml.etree import ParserError, _Element  # type: ignore[import-untyped]
 
-from bot.corpus.dates import is_date_line
+from bot.corpus.dates import is_date_line, starts_with_date
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +33,7 @@ _BLOCK_TAGS = frozenset(
 )
 _SKIPPED_TAGS = ("script", "style", "noscript", "template", "nav", "form", "button", "select")
 # Elements the page itself marks as beside the running text.
-_NOT_TEXT_TAGS = frozenset({"figure", "aside", "header"})
+_NOT_TEXT_TAGS = frozenset({"figure", "aside", "header", "footer"})
 # How to reach the writer ("name@site.com", "@handle"): contact details, not text.
 _CONTACT = re.compile(r"[\w.+-]+@[\w-]+\.\w|(?:^|\s)@\w")
 # A sentence ends in the block ("... the right. (Reuters)", "... two years. Source: AP").
@@ -134,7 +134,8 @@ def _readable(block: _Block) -> bool:
     """
     if len(block.text.split()) < MIN_WORDS or block.link_share > _MAX_LINK_SHARE:
         return False
-    if _FULL_STOP.search(block.text) is None:
+    # A block opening with a date is a dated item of a list: a gallery's slide, a teaser.
+    if _FULL_STOP.search(block.text) is None or starts_with_date(block.text):
         return False
     return not any(element.tag == "a" for element in block.element.iterancestors())
 

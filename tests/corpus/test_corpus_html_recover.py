@@ -113,3 +113,18 @@ def test_an_xhtml_page_declaring_its_encoding_gets_its_caption_back() -> None:
     prolog = b'<?xml version="1.0" encoding="iso-8859-1"?>'
     article = parse_article("page", prolog + page, ".html")
     assert article.paragraphs[2] == f"Café: {CAPTION}"
+
+
+def test_a_note_in_the_articles_footer_and_a_dated_slide_stay_out() -> None:
+    footer = (
+        "<footer><div>Sam has been obsessed with ferries since he was a small boy.</div></footer>"
+    )
+    slide = _video("May 17, 2012 One of the old ferries, seen from the harbour wall at dusk.")
+    inner = _para(0) + _para(1) + slide + _para(2) + _para(3) + footer
+    assert len(_paragraphs(inner)) == 4
+
+
+def test_a_short_line_with_an_email_address_is_contact_details_not_text() -> None:
+    contact = "<p>Submit comments on this post to &lt;slee@example.org&gt;.</p>"
+    paragraphs = _paragraphs("".join(_para(n) for n in range(4)) + contact)
+    assert paragraphs[-1].startswith("Paragraph 3")
