@@ -27,8 +27,9 @@ README's definitions:
 - date right: the day of publication (`_DATES`: the reference's publishedTime, or the
   published date printed or declared on the page) equals the article's date's day.
 
-Pages are split in half A (even positions in sorted order) and half B (odd): changes to the
-loader were made looking at A only, B is held out.
+Pages are split in half A (even positions in sorted order) and half B (odd), scored apart
+so that a change made looking at one half can be checked on the other (the README says
+which rounds looked at which half).
 """
 
 from __future__ import annotations
