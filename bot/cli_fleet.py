@@ -1,0 +1,90 @@
+"""The command line for fleet mode: `citebot import [DIR]`, `citebot export DIR`.
+
+The fleet modules (and psycopg) are imported only when one of these commands runs, so
+the single-process commands start as fast as before.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from bot.config import Settings
+from bot.output import terminal_safe
+
+if TYPE_CHECKING:
+    from bot.fleet.connect import Connection
+    from bot.fleet.transfer import Imported
+
+
+def add_fleet_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
+    """Register the fleet commands on the main parser's subcommands."""
+    p = sub.add_parser("import", parents=[common], help="load a library folder into PostgreSQL")
+    p.add_argument(
+        "folder",
+        nargs="?",
+        type=Path,
+        help="a folder holding corpus/ and collections/ (default: $CITEBOT_CORPUS and"
+        " $CITEBOT_COLLECTIONS)",
+    )
+    p.set_defaults(command=cmd_import)
+
+    p = sub.add_parser("export", parents=[common], help="write the PostgreSQL library as files")
+    p.add_argument("folder", type=Path, help="a new or empty folder: gets corpus/, collections/")
+    p.set_defaults(command=cmd_export)
+
+
+@contextmanager
+def _database(settings: Settings, purpose: str) -> Iterator[Connection]:
+    """A connection to the fleet's database; psycopg errors become one-line errors."""
+    import psycopg
+
+    from bot.fleet.connect import FleetError, connect, first_line, require_url
+
+    try:
+        with connect(require_url(settings.database_url), purpose) as conn:
+            yield conn
+    except psycopg.Error as exc:
+        raise FleetError(f"PostgreSQL: {first_line(exc)}") from None
+
+
+def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
+    """Load every collection folder into PostgreSQL; print each collection's generation."""
+    from bot.fleet.folders import library_settings, read_library
+    from bot.fleet.transfer import import_library
+
+    if args.folder is not None:
+        settings = library_settings(settings, args.folder)
+    folders = read_library(settings)
+    with _database(settings, "citebot import") as conn:
+        for imported in import_library(conn, folders):
+            print(format_imported(imported))
+    return 0
+
+
+def format_imported(imported: Imported) -> str:
+    """One collection's import as lines: generation, changes, skipped files."""
+    commit, folder = imported.commit, imported.folder
+    count = f"{len(folder.articles)} articles"
+    if commit.generation is None:
+        head = f"{commit.collection}: unchanged, {count}"
+    else:
+        changes = f"{len(commit.added)} added, {len(commit.changed)} changed"
+        changes += f", {len(commit.removed)} removed"
+        head = f"{commit.collection}: generation {commit.generation}, {count} ({changes})"
+    lines = [head] + [f"  skipped {s.path}: {s.reason}" for s in folder.skipped]
+    return "\n".join(terminal_safe(line) for line in lines)
+
+
+def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    """Write every collection's newest generation back as files under the folder."""
+    from bot.fleet.transfer import export_library
+
+    with _database(settings, "citebot export") as conn:
+        for done in export_library(conn, args.folder):
+            line = f"{done.collection}: generation {done.generation}, {done.files} files"
+            print(terminal_safe(f"{line} -> {done.folder}"))
+    return 0
