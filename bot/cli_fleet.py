@@ -1,4 +1,5 @@
-"""The command line for fleet mode: `citebot import [DIR]`, `citebot export DIR`.
+"""The command line for fleet mode: `citebot import [DIR]`, `citebot export DIR`,
+`citebot fleet status`.
 
 The fleet modules (and psycopg) are imported only when one of these commands runs, so
 the single-process commands start as fast as before.
@@ -13,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.config import Settings
-from bot.output import terminal_safe
+from bot.output import json_line, terminal_safe
 
 if TYPE_CHECKING:
     from bot.fleet.connect import Connection
@@ -35,6 +36,12 @@ def add_fleet_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("export", parents=[common], help="write the PostgreSQL library as files")
     p.add_argument("folder", type=Path, help="a new or empty folder: gets corpus/, collections/")
     p.set_defaults(command=cmd_export)
+
+    fleet = sub.add_parser("fleet", parents=[common], help="the processes of a fleet")
+    actions = fleet.add_subparsers(required=True, metavar="{status}")
+    p = actions.add_parser("status", parents=[common], help="processes, shards, generations")
+    p.add_argument("--json", action="store_true", help="one JSON object per process")
+    p.set_defaults(command=cmd_fleet_status)
 
 
 @contextmanager
@@ -87,4 +94,21 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
         for done in export_library(conn, args.folder):
             line = f"{done.collection}: generation {done.generation}, {done.files} files"
             print(terminal_safe(f"{line} -> {done.folder}"))
+    return 0
+
+
+def cmd_fleet_status(args: argparse.Namespace, settings: Settings) -> int:
+    """List the fleet's processes: shards, generations served, last heartbeat."""
+    from bot.fleet.processes import fleet_status
+    from bot.fleet.status import status_json, status_lines
+    from bot.fleet.store import latest_generations, now
+
+    with _database(settings, "citebot fleet status") as conn:
+        processes, latest, at = fleet_status(conn), latest_generations(conn), now(conn)
+    if args.json:
+        for process in processes:
+            print(json_line(status_json(process, latest, at)))
+        return 0
+    for line in status_lines(processes, latest, at, settings.fleet_poll_seconds):
+        print(terminal_safe(line))
     return 0

@@ -9,6 +9,7 @@ delivered only if the transaction commits.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from bot.fleet.connect import Connection
 from bot.fleet.hints import CHANNEL, encode_hint
@@ -108,3 +109,11 @@ def articles_at(conn: Connection, name: str, generation: int) -> list[StoredArti
 def collection_names(conn: Connection) -> list[str]:
     """Every collection in the store, by name."""
     return [row[0] for row in conn.execute("SELECT name FROM collections ORDER BY name")]
+
+
+def now(conn: Connection) -> datetime:
+    """The database's clock: heartbeats are compared with it, not with this machine's."""
+    row = conn.execute("SELECT now()").fetchone()
+    assert row is not None  # SELECT without FROM returns one row
+    value: datetime = row[0]
+    return value
