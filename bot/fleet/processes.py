@@ -6,6 +6,8 @@ each generation once it serves it; `citebot fleet status` reads it all back.
 
 from __future__ import annotations
 
+import os
+import socket
 from dataclasses import dataclass
 
 from bot.fleet.connect import AsyncConnection, Connection
@@ -19,6 +21,15 @@ class ProcessInfo:
     name: str
     shard_ids: tuple[int, ...] | None = None
     shard_count: int | None = None
+
+
+def process_info(
+    configured: str | None, shard_ids: tuple[int, ...] | None = None, shard_count: int | None = None
+) -> ProcessInfo:
+    """This process as the fleet knows it: the configured name (`CITEBOT_PROCESS_NAME`), else
+    host name and process id, which are unique across machines at any one time."""
+    name = configured or f"{socket.gethostname()}:{os.getpid()}"
+    return ProcessInfo(name, shard_ids, shard_count)
 
 
 async def register(conn: AsyncConnection, info: ProcessInfo) -> None:

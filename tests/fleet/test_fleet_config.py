@@ -32,3 +32,13 @@ def test_bad_fleet_settings_name_the_setting_without_the_value(name, value, mess
     with pytest.raises(ConfigError, match=message) as error:
         load_settings({name: value}, env_file=None)
     assert name in str(error.value) and "sqlite:" not in str(error.value)
+
+
+def test_a_process_is_named_by_the_setting_else_by_host_and_process_id():
+    import os
+    import socket
+
+    from bot.fleet.processes import process_info
+
+    assert process_info("web-1", (0, 1), 6).name == "web-1"
+    assert process_info(None).name == f"{socket.gethostname()}:{os.getpid()}"
