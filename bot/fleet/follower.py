@@ -18,7 +18,7 @@ from types import MappingProxyType
 
 import psycopg
 
-from bot.fleet.connect import AsyncConnection, connect_async, first_line
+from bot.fleet.connect import AsyncConnection, FleetError, connect, connect_async, first_line
 from bot.fleet.hints import CHANNEL, Hint, decode_hint
 from bot.fleet.processes import ProcessInfo, forget_served, heartbeat, record_served, register
 
@@ -77,7 +77,7 @@ class GenerationFollower:
             self._connected = False
             try:
                 await self._session()
-            except (psycopg.Error, OSError, TimeoutError) as exc:
+            except (psycopg.Error, FleetError, OSError, TimeoutError) as exc:
                 log.warning("fleet: lost PostgreSQL (%s); reconnecting", first_line(exc))
             # Back off only while PostgreSQL stays unreachable: a dropped connection to a
             # healthy server is retried at once.
@@ -91,6 +91,8 @@ class GenerationFollower:
     async def _session(self) -> None:
         """One connection's life: listen, register, catch up, then hints and polls."""
         name = self._config.process.name
+        if self._first_session:  # a process may start before anything was imported
+            await asyncio.to_thread(_ensure_schema, self._config.url)
         conn = await connect_async(self._config.url, f"citebot follower {name}"[:63])
         async with conn:
             async with asyncio.timeout(self._config.query_timeout):
@@ -154,6 +156,10 @@ class GenerationFollower:
         await record_served(conn, self._config.process.name, collection, generation)
         log.info("fleet: serving %s generation %d", collection, generation)
         return True
+
+
+def _ensure_schema(url: str) -> None:
+    connect(url, "citebot migrate").close()
 
 
 async def _latest_generations(conn: AsyncConnection) -> dict[str, int]:

@@ -124,3 +124,18 @@ async def test_the_process_records_its_shards_generation_and_heartbeat(follow, p
     await asyncio.sleep(1.0)
     [(*_, later_beat)] = run_sql(pg_url, query)
     assert later_beat > first_beat
+
+
+async def test_a_follower_started_on_an_empty_database_serves_the_first_import(pg_url):
+    info = ProcessInfo("early", None, None)
+    follower = GenerationFollower(FollowerConfig(pg_url, info, 0.5), Recorder())
+    task = asyncio.create_task(follower.run())
+    try:
+        await asyncio.sleep(0.5)  # it creates the schema and listens
+        generation = await asyncio.to_thread(commit_text, pg_url, "c", "first")
+        await converge(follower, "c", generation, within=5)
+        assert follower.reconnects == 0
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
