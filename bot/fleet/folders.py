@@ -83,9 +83,21 @@ def collection_folder(root: Path, collection: str) -> Path:
 def write_collection(folder: Path, articles: list[StoredArticle]) -> None:
     """Write each article's original bytes under `folder`, atomically, byte for byte."""
     for article in articles:
-        target = folder.joinpath(*_safe_parts(article.file_name))
+        target = stored_path(folder, article.file_name)
         target.parent.mkdir(parents=True, exist_ok=True)
-        _write_atomically(target, article.content)
+        write_atomically(target, article.content)
+
+
+def remove_files(folder: Path, file_names: list[str]) -> None:
+    """Delete these stored file names under `folder` (those already gone are fine)."""
+    for file_name in file_names:
+        stored_path(folder, file_name).unlink(missing_ok=True)
+
+
+def stored_path(folder: Path, file_name: str) -> Path:
+    """Where a stored file name lives under `folder`; names that would leave it (or hide
+    the file from the corpus scan) are refused."""
+    return folder.joinpath(*_safe_parts(file_name))
 
 
 def _safe_parts(file_name: str) -> tuple[str, ...]:
@@ -98,7 +110,8 @@ def _safe_parts(file_name: str) -> tuple[str, ...]:
     return parts
 
 
-def _write_atomically(target: Path, data: bytes) -> None:
+def write_atomically(target: Path, data: bytes) -> None:
+    """Replace `target` with `data` in one rename: a reader sees the old or the new file."""
     handle, temp = tempfile.mkstemp(dir=target.parent, prefix=".export-")
     try:
         with os.fdopen(handle, "wb") as out:

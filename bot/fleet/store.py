@@ -106,6 +106,24 @@ def articles_at(conn: Connection, name: str, generation: int) -> list[StoredArti
     return [StoredArticle(*row) for row in rows]
 
 
+def changes_between(
+    conn: Connection, name: str, old: int, new: int
+) -> tuple[list[StoredArticle], list[str]]:
+    """What turns the collection at generation `old` into `new` (old < new): the articles to
+    write (added or replaced since), and the file names of those gone since."""
+    written = conn.execute(
+        f"SELECT {_COLUMNS} FROM articles WHERE collection = %s AND added_in > %s"
+        " AND added_in <= %s AND (removed_in IS NULL OR removed_in > %s) ORDER BY article_id",
+        (name, old, new, new),
+    ).fetchall()
+    gone = conn.execute(
+        "SELECT file_name FROM articles WHERE collection = %s AND added_in <= %s"
+        " AND removed_in > %s AND removed_in <= %s ORDER BY file_name",
+        (name, old, old, new),
+    ).fetchall()
+    return [StoredArticle(*row) for row in written], [file_name for (file_name,) in gone]
+
+
 def collection_names(conn: Connection) -> list[str]:
     """Every collection in the store, by name."""
     return [row[0] for row in conn.execute("SELECT name FROM collections ORDER BY name")]
