@@ -12,7 +12,10 @@ from follow_support import Recorder, commit_text, converge, run_sql
 from bot.fleet.follower import FollowerConfig, GenerationFollower
 from bot.fleet.processes import ProcessInfo
 
-LISTENER = "SELECT pid FROM pg_stat_activity WHERE application_name = 'citebot follower p1'"
+LISTENER = (
+    "SELECT pid FROM pg_stat_activity"
+    " WHERE application_name = 'citebot follower p1' AND datname = current_database()"
+)
 
 
 @pytest.fixture
