@@ -73,3 +73,27 @@ def test_collections_have_generations_of_their_own(conn):
     commit_collection(conn, "one", [_article("a", "y")])
     commit_collection(conn, "two", [_article("a", "x")])
     assert latest_generations(conn) == {"one": 2, "two": 1}
+
+
+def test_writers_committing_together_get_distinct_consecutive_generations(pg_url):
+    import threading
+
+    numbers: list[int] = []
+    errors: list[BaseException] = []
+
+    def write(writer: int) -> None:
+        try:
+            with connect(pg_url) as own:
+                for n in range(5):
+                    commit = commit_collection(own, "c", [_article("a", f"{writer}-{n}")])
+                    numbers.append(commit.generation)
+        except BaseException as exc:  # reported below: a thread cannot fail the test
+            errors.append(exc)
+
+    threads = [threading.Thread(target=write, args=(w,)) for w in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sorted(numbers) == list(range(1, 21))
