@@ -15,6 +15,7 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import TypeVar
 
 import psycopg
 
@@ -23,6 +24,8 @@ from bot.fleet.hints import CHANNEL, Hint, decode_hint
 from bot.fleet.processes import ProcessInfo, forget_served, heartbeat, record_served, register
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 # Called with (collection, generation) to start serving that generation; when it raises,
 # the collection stays where it was and the move is tried again at the next poll.
@@ -39,12 +42,9 @@ class FollowerConfig:
     url: str
     process: ProcessInfo
     poll_seconds: float = 5.0
-
-    @property
-    def query_timeout(self) -> float:
-        """The longest one exchange with PostgreSQL may take before the connection is
-        presumed dead (a cut network drops packets silently)."""
-        return max(10.0, 2 * self.poll_seconds)
+    # The longest one exchange with PostgreSQL may take before the connection is presumed
+    # dead (a cut network drops packets silently). Applying a generation is not bounded.
+    query_timeout: float = 10.0
 
 
 class GenerationFollower:
@@ -95,12 +95,18 @@ class GenerationFollower:
             await asyncio.to_thread(_ensure_schema, self._config.url)
         conn = await connect_async(self._config.url, f"citebot follower {name}"[:63])
         async with conn:
-            async with asyncio.timeout(self._config.query_timeout):
-                await conn.execute(f"LISTEN {CHANNEL}")
-                await self._register(conn)
-                await self._catch_up(conn)
+            await self._db(conn.execute(f"LISTEN {CHANNEL}"))
+            await self._db(self._register(conn))
+            await self._catch_up(conn)
             self._connected = True
             await self._follow(conn)
+
+    async def _db(self, exchange: Awaitable[T]) -> T:
+        """One exchange with PostgreSQL, bounded (TimeoutError ends the session).
+        Not asyncio.wait_for: on Python 3.11 it can swallow a cancellation that arrives as
+        the exchange completes, and the follower would then never stop."""
+        async with asyncio.timeout(self._config.query_timeout):
+            return await exchange
 
     async def _register(self, conn: AsyncConnection) -> None:
         await register(conn, self._config.process)
@@ -115,13 +121,12 @@ class GenerationFollower:
         next_poll = loop.time() + self._config.poll_seconds
         while True:
             hints = await self._hints(conn, max(0.0, next_poll - loop.time()))
-            async with asyncio.timeout(self._config.query_timeout):
-                if loop.time() >= next_poll:
-                    await heartbeat(conn, self._config.process)
-                    await self._catch_up(conn)
-                    next_poll = loop.time() + self._config.poll_seconds
-                elif any(self._is_news(h) for h in hints):
-                    await self._catch_up(conn)
+            if loop.time() >= next_poll:
+                await self._db(heartbeat(conn, self._config.process))
+                await self._catch_up(conn)
+                next_poll = loop.time() + self._config.poll_seconds
+            elif any(self._is_news(h) for h in hints):
+                await self._catch_up(conn)
 
     async def _hints(self, conn: AsyncConnection, timeout: float) -> list[Hint]:
         """The hints that arrive within `timeout` seconds (returns at the first)."""
@@ -133,8 +138,8 @@ class GenerationFollower:
 
     async def _catch_up(self, conn: AsyncConnection) -> None:
         """Read the truth and move every collection that is behind; again after a move,
-        since a commit made while applying may have sent its hint while nobody listened."""
-        while await self._move_all(conn, await _latest_generations(conn)):
+        since applying may take long and a commit made meanwhile need not wait for its hint."""
+        while await self._move_all(conn, await self._db(_latest_generations(conn))):
             pass
 
     async def _move_all(self, conn: AsyncConnection, truth: dict[str, int]) -> bool:
@@ -153,7 +158,7 @@ class GenerationFollower:
         async with self._moved:
             self._served[collection] = generation
             self._moved.notify_all()
-        await record_served(conn, self._config.process.name, collection, generation)
+        await self._db(record_served(conn, self._config.process.name, collection, generation))
         log.info("fleet: serving %s generation %d", collection, generation)
         return True
 

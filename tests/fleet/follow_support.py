@@ -52,3 +52,12 @@ async def converge(
     async with asyncio.timeout(within):
         await follower.wait_until(collection, generation)
     return time.monotonic() - start
+
+
+async def stop(task: asyncio.Task) -> None:
+    """Cancel a follower's task and make sure it ends (a follower that ignored cancellation
+    would otherwise hang the suite instead of failing it)."""
+    task.cancel()
+    done, _ = await asyncio.wait({task}, timeout=10)
+    assert task in done, "the follower did not stop when cancelled"
+    assert task.cancelled()

@@ -8,7 +8,7 @@ import json
 from datetime import UTC, datetime
 
 import pytest
-from follow_support import Recorder, converge
+from follow_support import Recorder, converge, stop
 from support import front_matter_article, isolate_environment
 
 from bot.cli import main
@@ -40,9 +40,7 @@ async def _running(pg_url: str, name: str, shards: tuple[int, ...] | None):
     try:
         yield follower
     finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        await stop(task)
 
 
 async def test_an_import_reaches_a_running_follower(env, pg_url, tmp_path, capsys):

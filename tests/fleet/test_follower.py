@@ -4,10 +4,9 @@ lost connections and restarts converge, stale or forged hints never move a proce
 from __future__ import annotations
 
 import asyncio
-import contextlib
 
 import pytest
-from follow_support import Recorder, commit_text, converge, run_sql
+from follow_support import Recorder, commit_text, converge, run_sql, stop
 
 from bot.fleet.follower import FollowerConfig, GenerationFollower
 from bot.fleet.processes import ProcessInfo
@@ -25,19 +24,18 @@ async def follow(pg_url):
     tasks: list[asyncio.Task] = []
     commit_text(pg_url, "c", "first")
 
-    async def start(poll_seconds: float, recorder: Recorder | None = None):
+    async def start(poll_seconds: float, recorder: Recorder | None = None, query_timeout=10.0):
         recorder = recorder or Recorder()
         info = ProcessInfo("p1", (0, 1), 6)
-        follower = GenerationFollower(FollowerConfig(pg_url, info, poll_seconds), recorder)
+        config = FollowerConfig(pg_url, info, poll_seconds, query_timeout)
+        follower = GenerationFollower(config, recorder)
         tasks.append(asyncio.create_task(follower.run()))
         await converge(follower, "c", 1, within=10)
         return follower, recorder
 
     yield start
     for task in tasks:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        await stop(task)
 
 
 async def test_a_commit_is_served_within_a_second_through_notify(follow, pg_url):
@@ -139,6 +137,16 @@ async def test_a_follower_started_on_an_empty_database_serves_the_first_import(p
         await converge(follower, "c", generation, within=5)
         assert follower.reconnects == 0
     finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        await stop(task)
+
+
+async def test_applying_may_take_longer_than_any_database_exchange(follow, pg_url):
+    class Slow(Recorder):
+        async def __call__(self, collection: str, generation: int) -> None:
+            await asyncio.sleep(1.5 if generation > 1 else 0)
+            await super().__call__(collection, generation)
+
+    follower, recorder = await follow(poll_seconds=0.2, recorder=Slow(), query_timeout=0.5)
+    generation = await asyncio.to_thread(commit_text, pg_url, "c", "a long rebuild")
+    await converge(follower, "c", generation, within=10)
+    assert recorder.attempts == 2 and follower.reconnects == 0
