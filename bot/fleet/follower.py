@@ -6,6 +6,9 @@ that names a newer generation than it serves, and on a timer (the poll interval,
 bounds how long a lost hint can delay a change). It moves a collection only to a
 generation the table holds and only upwards, so duplicate, late, out-of-order or forged
 hints can never move it back or to a generation that was not committed.
+
+Applying runs in the follower's own loop: while a generation is being applied, hints wait
+(psycopg keeps them) and no heartbeat is sent.
 """
 
 from __future__ import annotations
