@@ -15,15 +15,16 @@ from bot.fleet.store import commit_collection
 @dataclass
 class Recorder:
     """An apply callback that records every (collection, generation) it is asked to serve,
-    failing the first `failures` calls."""
+    failing the first `failures` calls, and every call for a generation >= `fail_from`."""
 
     failures: int = 0
+    fail_from: int | None = None
     applied: list[tuple[str, int]] = field(default_factory=list)
     attempts: int = 0
 
     async def __call__(self, collection: str, generation: int) -> None:
         self.attempts += 1
-        if self.attempts <= self.failures:
+        if self.attempts <= self.failures or generation >= (self.fail_from or generation + 1):
             raise RuntimeError("index build failed")
         self.applied.append((collection, generation))
 
