@@ -8,6 +8,8 @@ the single-process commands start as fast as before.
 from __future__ import annotations
 
 import argparse
+import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -30,6 +32,12 @@ def add_fleet_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
         type=Path,
         help="a folder holding corpus/ and collections/ (default: $CITEBOT_CORPUS and"
         " $CITEBOT_COLLECTIONS)",
+    )
+    p.add_argument(
+        "--wait",
+        type=float,
+        metavar="SECONDS",
+        help="then wait up to SECONDS for every live process to serve the new generations",
     )
     p.set_defaults(command=cmd_import)
 
@@ -67,8 +75,33 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
         settings = library_settings(settings, args.folder)
     folders = read_library(settings)
     with _database(settings, "citebot import") as conn:
-        for imported in import_library(conn, folders):
+        done = import_library(conn, folders)
+        for imported in done:
             print(format_imported(imported))
+        if args.wait is not None:
+            return _wait_for_fleet(conn, done, args.wait, settings)
+    return 0
+
+
+def _wait_for_fleet(
+    conn: Connection, done: list[Imported], seconds: float, settings: Settings
+) -> int:
+    """Wait for the live processes to serve each new generation; exit 1 if some lag."""
+    from bot.fleet.convergence import wait_for_fleet
+    from bot.fleet.status import SILENT_AFTER_POLLS
+
+    silent_after = SILENT_AFTER_POLLS * settings.fleet_poll_seconds
+    deadline = time.monotonic() + max(0.0, seconds)
+    lagging: set[str] = set()
+    for collection, generation in ((i.commit.collection, i.commit.generation) for i in done):
+        if generation is not None:
+            left = max(0.0, deadline - time.monotonic())
+            lagging.update(wait_for_fleet(conn, collection, generation, left, silent_after))
+    if lagging:
+        names = ", ".join(sorted(lagging))
+        print(terminal_safe(f"citebot: not served yet by {names}"), file=sys.stderr)
+        return 1
+    print("served by every live process")
     return 0
 
 

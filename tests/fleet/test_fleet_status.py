@@ -33,9 +33,9 @@ def _write(corpus, name: str, text: str) -> None:
 
 
 @contextlib.asynccontextmanager
-async def _running(pg_url: str, name: str, shards: tuple[int, ...] | None):
+async def _running(pg_url: str, name: str, shards: tuple[int, ...] | None, apply=None):
     info = ProcessInfo(name, shards, 6 if shards else None)
-    follower = GenerationFollower(FollowerConfig(pg_url, info, 0.2), Recorder())
+    follower = GenerationFollower(FollowerConfig(pg_url, info, 0.2), apply or Recorder())
     task = asyncio.create_task(follower.run())
     try:
         yield follower
@@ -102,3 +102,26 @@ def test_status_of_an_empty_fleet_says_so(env, capsys):
 def test_shards_are_shown_as_ranges(shards, count, shown):
     at = datetime(2026, 1, 1, tzinfo=UTC)
     assert shard_text(ProcessStatus("p", shards, count, at, at, ())) == shown
+
+
+async def test_import_wait_returns_once_every_live_process_serves_it(env, pg_url, tmp_path, capsys):
+    _write(env, "one", "The first article.")
+    assert await asyncio.to_thread(main, ["import", str(tmp_path / "library")]) == 0
+    async with _running(pg_url, "web-1", None) as follower:
+        await converge(follower, "shared", 1, within=10)
+        _write(env, "two", "The second article.")
+        command = ["import", str(tmp_path / "library"), "--wait", "10"]
+        assert await asyncio.to_thread(main, command) == 0
+        assert dict(follower.served) == {"shared": 2}
+    assert capsys.readouterr().out.endswith("served by every live process\n")
+
+
+async def test_import_wait_names_the_processes_that_lag(env, pg_url, tmp_path, capsys):
+    _write(env, "one", "The first article.")
+    assert await asyncio.to_thread(main, ["import", str(tmp_path / "library")]) == 0
+    async with _running(pg_url, "web-1", None, Recorder(fail_from=2)) as follower:
+        await converge(follower, "shared", 1, within=10)
+        _write(env, "two", "The second article.")
+        command = ["import", str(tmp_path / "library"), "--wait", "0.5"]
+        assert await asyncio.to_thread(main, command) == 1
+    assert capsys.readouterr().err == "citebot: not served yet by web-1\n"
