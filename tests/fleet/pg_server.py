@@ -64,7 +64,11 @@ class LocalServer:
         command = [str(self.bin_dir / tool), *args]
         if os.geteuid() == 0:  # pg_ctl and initdb refuse root
             command = ["runuser", "-u", "postgres", "--", *command]
-        subprocess.run(command, check=True, capture_output=True, timeout=60)
+        try:
+            subprocess.run(command, check=True, capture_output=True, text=True, timeout=60)
+        except subprocess.CalledProcessError as exc:
+            exc.add_note(f"{tool} said: {exc.stderr.strip()}")  # shown with the traceback
+            raise
 
     def init(self) -> None:
         self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "--no-sync")
