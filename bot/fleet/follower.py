@@ -8,12 +8,14 @@ generation the table holds and only upwards, so duplicate, late, out-of-order or
 hints can never move it back or to a generation that was not committed.
 
 Applying runs in the follower's own loop: while a generation is being applied, hints wait
-(psycopg keeps them) and no heartbeat is sent.
+(psycopg keeps them); the heartbeat has a task and a connection of its own, so a process
+busy applying shows as alive and lagging.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
@@ -24,7 +26,13 @@ import psycopg
 
 from bot.fleet.connect import AsyncConnection, FleetError, connect, connect_async, first_line
 from bot.fleet.hints import CHANNEL, Hint, decode_hint
-from bot.fleet.processes import ProcessInfo, forget_served, heartbeat, record_served, register
+from bot.fleet.processes import (
+    ProcessInfo,
+    beat_forever,
+    forget_served,
+    record_served,
+    register,
+)
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +82,19 @@ class GenerationFollower:
             await self._moved.wait_for(lambda: self._served.get(collection, 0) >= generation)
 
     async def run(self) -> None:
-        """Follow until cancelled, reconnecting whenever the connection is lost."""
+        """Follow until cancelled, reconnecting whenever the connection is lost; the
+        heartbeat runs beside it."""
+        config = self._config
+        beat = beat_forever(config.url, config.process, config.poll_seconds, config.query_timeout)
+        beating = asyncio.create_task(beat)
+        try:
+            await self._follow_forever()
+        finally:
+            beating.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await beating
+
+    async def _follow_forever(self) -> None:
         failures = 0
         while True:
             self._connected = False
@@ -125,7 +145,6 @@ class GenerationFollower:
         while True:
             hints = await self._hints(conn, max(0.0, next_poll - loop.time()))
             if loop.time() >= next_poll:
-                await self._db(heartbeat(conn, self._config.process))
                 await self._catch_up(conn)
                 next_poll = loop.time() + self._config.poll_seconds
             elif any(self._is_news(h) for h in hints):

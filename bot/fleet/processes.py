@@ -6,12 +6,18 @@ each generation once it serves it; `citebot fleet status` reads it all back.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import os
 import socket
 from dataclasses import dataclass
 
-from bot.fleet.connect import AsyncConnection, Connection
+import psycopg
+
+from bot.fleet.connect import AsyncConnection, Connection, connect_async, first_line
 from bot.fleet.model import ProcessStatus
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -52,6 +58,22 @@ async def forget_served(conn: AsyncConnection, name: str) -> None:
 async def heartbeat(conn: AsyncConnection, info: ProcessInfo) -> None:
     """Say this process is alive (re-registering it if an operator removed its row)."""
     await register(conn, info)
+
+
+async def beat_forever(url: str, info: ProcessInfo, every: float, timeout: float) -> None:
+    """Beat the heartbeat every `every` seconds on a connection of its own, until cancelled.
+    Apart from following, so that a process busy applying a long generation still shows as
+    alive (and lagging), not as gone; a lost connection is opened again at the next beat."""
+    while True:
+        try:
+            async with await connect_async(url, f"citebot heartbeat {info.name}"[:63]) as conn:
+                while True:
+                    async with asyncio.timeout(timeout):
+                        await heartbeat(conn, info)
+                    await asyncio.sleep(every)
+        except (psycopg.Error, OSError, TimeoutError) as exc:
+            log.debug("fleet: heartbeat lost PostgreSQL (%s)", first_line(exc))
+        await asyncio.sleep(every)
 
 
 async def record_served(conn: AsyncConnection, name: str, collection: str, generation: int) -> None:

@@ -47,3 +47,27 @@ def test_a_silent_process_is_not_waited_for(pg_url):
     run_sql(pg_url, "INSERT INTO processes (name) VALUES ('alive')")
     with connect(pg_url) as conn:
         assert lagging_processes(conn, "c", 1, silent_after=60) == ["alive"]
+
+
+async def test_a_process_busy_applying_keeps_beating_and_is_named_as_lagging(pg_url):
+    class Slow(Recorder):
+        async def __call__(self, collection: str, generation: int) -> None:
+            await asyncio.sleep(3.0 if generation > 1 else 0)
+            await super().__call__(collection, generation)
+
+    commit_text(pg_url, "c", "first")
+    busy, task = _start(pg_url, "busy", Slow())
+    beat = "SELECT heartbeat_at FROM processes WHERE name = 'busy'"
+    try:
+        await converge(busy, "c", 1, within=10)
+        generation = await asyncio.to_thread(commit_text, pg_url, "c", "a long rebuild")
+        await asyncio.sleep(0.5)  # the apply has begun
+        [(before,)] = await asyncio.to_thread(run_sql, pg_url, beat)
+        await asyncio.sleep(1.0)  # five poll intervals: silent, if nothing beat meanwhile
+        [(after,)] = await asyncio.to_thread(run_sql, pg_url, beat)
+        assert after > before and dict(busy.served) == {"c": 1}
+        lagging = await asyncio.to_thread(_wait, pg_url, generation, 0.0)
+        assert lagging == ["busy"]
+        await converge(busy, "c", generation, within=10)
+    finally:
+        await stop(task)
