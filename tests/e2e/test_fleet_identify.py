@@ -18,10 +18,9 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
-from bot_fixtures import KEEPER_QUESTION, answered_dm, replies_to
-from fake_discord import FakeChannel, FakeDiscord, FakeGuild, FakeMember, FakeRole
+from bot_fixtures import KEEPER_QUESTION, answered_dm, guild_on_shard, replies_to
+from fake_discord import FakeDiscord
 from fake_discord.harness import point_discord_at, run_client
-from fake_discord.payloads import EVERYONE_PERMISSIONS
 
 from bot.config import Settings
 from bot.discord_app import CitebotClient, create_client
@@ -45,23 +44,10 @@ def pg_admin_url() -> Iterator[str]:
         yield server.url
 
 
-def guild_on_shard(fake: FakeDiscord, k: int) -> FakeGuild:
-    guild_id = ((3000 + k) << 22) | 5  # (id >> 22) % 3 == k
-    members = [FakeMember(u) for u in (fake.owner, fake.alice, fake.bot)]
-    return FakeGuild(
-        id=guild_id,
-        name=f"Guild {k}",
-        owner_id=fake.owner.id,
-        channels=[FakeChannel(fake.ids.next(), "general", 0, guild_id)],
-        roles=[FakeRole(guild_id, "@everyone", EVERYONE_PERMISSIONS)],
-        members=members,
-    )
-
-
 @pytest.fixture
 async def paced_fake(monkeypatch) -> AsyncIterator[FakeDiscord]:
     async with FakeDiscord(identify_window=WINDOW) as fake:
-        fake.world.guilds = [guild_on_shard(fake, k) for k in range(SHARDS)]
+        fake.world.guilds = [guild_on_shard(fake, k, 3000) for k in range(SHARDS)]
         point_discord_at(fake, monkeypatch)
         yield fake
 
