@@ -46,10 +46,13 @@ def add_fleet_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     p.set_defaults(command=cmd_export)
 
     fleet = sub.add_parser("fleet", parents=[common], help="the processes of a fleet")
-    actions = fleet.add_subparsers(required=True, metavar="{status}")
+    actions = fleet.add_subparsers(required=True, metavar="{status,forget}")
     p = actions.add_parser("status", parents=[common], help="processes, shards, generations")
     p.add_argument("--json", action="store_true", help="one JSON object per process")
     p.set_defaults(command=cmd_fleet_status)
+    p = actions.add_parser("forget", parents=[common], help="remove a stopped process")
+    p.add_argument("process", help="the process's name (see `citebot fleet status`)")
+    p.set_defaults(command=cmd_fleet_forget)
 
 
 @contextmanager
@@ -144,4 +147,16 @@ def cmd_fleet_status(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     for line in status_lines(processes, latest, at, settings.fleet_poll_seconds):
         print(terminal_safe(line))
+    return 0
+
+
+def cmd_fleet_forget(args: argparse.Namespace, settings: Settings) -> int:
+    """Remove a process that was stopped for good from the fleet's tables."""
+    from bot.fleet.connect import FleetError
+    from bot.fleet.processes import forget_process
+
+    with _database(settings, "citebot fleet forget") as conn:
+        if not forget_process(conn, args.process):
+            raise FleetError(f"no process named {args.process!r} (see `citebot fleet status`)")
+    print(terminal_safe(f"forgot {args.process}"))
     return 0

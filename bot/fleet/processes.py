@@ -87,6 +87,11 @@ async def record_served(conn: AsyncConnection, name: str, collection: str, gener
     )
 
 
+def forget_process(conn: Connection, name: str) -> bool:
+    """Remove a process (stopped for good) from the fleet's tables; False if unknown."""
+    return conn.execute("DELETE FROM processes WHERE name = %s", (name,)).rowcount > 0
+
+
 def fleet_status(conn: Connection) -> list[ProcessStatus]:
     """Every process with its shards, heartbeat and served generations, by name."""
     rows = conn.execute(

@@ -25,6 +25,10 @@ from urllib.parse import urlsplit
 import psycopg
 
 FAST_SETTINGS = ("fsync=off", "synchronous_commit=off", "full_page_writes=off")
+PREFIX = "citebot-pg-"
+# The test process that started a server: a server whose owner is gone was left behind by
+# a run that was killed before it could stop it.
+OWNER = "owner.pid"
 
 
 def find_bin_dir() -> Path | None:
@@ -103,7 +107,9 @@ class LocalServer:
 @contextmanager
 def local_server(bin_dir: Path) -> Iterator[LocalServer]:
     """A new cluster, started; stopped and deleted afterwards."""
-    root = Path(tempfile.mkdtemp(prefix="citebot-pg-"))
+    stop_abandoned(bin_dir)
+    root = Path(tempfile.mkdtemp(prefix=PREFIX))
+    (root / OWNER).write_text(str(os.getpid()))
     if os.geteuid() == 0:
         shutil.chown(root, "postgres", "postgres")
     server = LocalServer(bin_dir, root, free_port())
@@ -116,6 +122,38 @@ def local_server(bin_dir: Path) -> Iterator[LocalServer]:
         with suppress(subprocess.CalledProcessError):
             server.stop()
         shutil.rmtree(root, ignore_errors=True)
+
+
+def stop_abandoned(bin_dir: Path) -> list[Path]:
+    """Stop and delete the servers of earlier test runs killed before they stopped them
+    (their owner process is gone); returns their folders."""
+    abandoned = []
+    for root in sorted(Path(tempfile.gettempdir()).glob(f"{PREFIX}*")):
+        owner = _owner(root)
+        if owner is None or _alive(owner):
+            continue  # being set up right now, or still in use
+        with suppress(subprocess.CalledProcessError):
+            LocalServer(bin_dir, root, 0).stop()
+        shutil.rmtree(root, ignore_errors=True)
+        abandoned.append(root)
+    return abandoned
+
+
+def _owner(root: Path) -> int | None:
+    try:
+        return int((root / OWNER).read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _started(server: LocalServer) -> LocalServer:

@@ -125,3 +125,16 @@ async def test_import_wait_names_the_processes_that_lag(env, pg_url, tmp_path, c
         command = ["import", str(tmp_path / "library"), "--wait", "0.5"]
         assert await asyncio.to_thread(main, command) == 1
     assert capsys.readouterr().err == "citebot: not served yet by web-1\n"
+
+
+async def test_a_stopped_process_can_be_forgotten(env, pg_url, tmp_path, capsys):
+    _write(env, "one", "The first article.")
+    assert await asyncio.to_thread(main, ["import", str(tmp_path / "library")]) == 0
+    async with _running(pg_url, "old-box", None) as follower:
+        await converge(follower, "shared", 1, within=10)
+    assert await asyncio.to_thread(main, ["fleet", "forget", "old-box"]) == 0
+    assert await asyncio.to_thread(main, ["fleet", "forget", "old-box"]) == 1
+    assert await asyncio.to_thread(main, ["fleet", "status"]) == 0
+    out, err = capsys.readouterr()
+    assert "forgot old-box" in out and out.endswith("no processes have joined the fleet\n")
+    assert err == "citebot: no process named 'old-box' (see `citebot fleet status`)\n"
