@@ -59,12 +59,21 @@ class Settings:
     fleet_poll_seconds: float = 5.0
     # This process's name in the fleet's processes table; None: host name and process id.
     process_name: str | None = None
+    # Fleet mode: the local folder holding this process's mirror of each collection and its
+    # index (a cache, rebuilt from PostgreSQL); None: `citebot-fleet` beside CITEBOT_DB.
+    # Two processes on one machine need folders of their own.
+    fleet_cache: Path | None = None
 
     @property
     def state_path(self) -> Path:
         """The per-server settings file: kept apart from the index, which is a disposable
         cache (rebuilt when damaged or outdated) while these are an admin's choices."""
         return self.state_db or Path(self.db).parent / "citebot-state.db"
+
+    @property
+    def fleet_cache_path(self) -> Path:
+        """Fleet mode's local mirror and index folder (see `fleet_cache`)."""
+        return self.fleet_cache or Path(self.db).parent / "citebot-fleet"
 
     def with_paths(self, corpus: Path | None = None, db: Path | None = None) -> Settings:
         """A copy with command-line overrides applied."""
@@ -179,6 +188,7 @@ def _parse(values: Mapping[str, str]) -> Settings:
             10.0,
         ),
         process_name=_process_name(get("CITEBOT_PROCESS_NAME")),
+        fleet_cache=_optional_path(get("CITEBOT_FLEET_CACHE")),
     )
 
 

@@ -52,6 +52,11 @@ class Library:
         """The complete index currently served."""
         return self._index
 
+    def serve(self, index: SearchIndex) -> None:
+        """Serve an index built elsewhere from now on (fleet mode: a mirrored generation);
+        questions already running keep the one they started with."""
+        self._index = index
+
     def ask(
         self,
         question: str,

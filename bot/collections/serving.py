@@ -48,10 +48,13 @@ class ServedCollections:
 
     def reload(self, collection: Collection) -> SearchIndex:
         """Load the collection's current index and serve it from now on."""
-        fresh = open_collection(collection)
+        return self.serve(collection.name, open_collection(collection))
+
+    def serve(self, name: str, fresh: SearchIndex) -> SearchIndex:
+        """Serve an index loaded elsewhere for the collection `name` from now on."""
         with self._lock:
-            self._indexes[collection.name] = fresh
-            self._indexes.move_to_end(collection.name)
+            self._indexes[name] = fresh
+            self._indexes.move_to_end(name)
             while self._max_loaded is not None and len(self._indexes) > self._max_loaded:
                 self._indexes.popitem(last=False)  # closed when its last question is done
         return fresh

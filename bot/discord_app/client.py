@@ -34,6 +34,7 @@ from bot.watch import CollectionsWatcher, CorpusWatcher
 
 if TYPE_CHECKING:
     from bot.fleet.identify import IdentifyPacer
+    from bot.fleet.serving import FleetServing
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +88,7 @@ class CitebotClient(discord.AutoShardedClient):
         self.add_limits = add_limiter()  # per server: /add fetches and indexes
         self.owner_ids: frozenset[int] = frozenset()
         self.identify_pacer = identify_pacer(settings)
+        self.fleet = fleet_serving(settings, library, self.served, shards)
         self._identify_concurrency: int | None = None
         # Guild install only, stated so that turning on user install in the developer portal
         # cannot put /reindex (or anything else) into other people's servers and DMs.
@@ -110,6 +112,8 @@ class CitebotClient(discord.AutoShardedClient):
         self.owner_ids = frozenset(owners)
         for watcher in self.watchers:
             watcher.start()
+        if self.fleet is not None:
+            self.fleet.start()
         self.feeds.start()
         if self.settings.dev_guild is not None:
             guild = discord.Object(id=self.settings.dev_guild)
@@ -123,6 +127,8 @@ class CitebotClient(discord.AutoShardedClient):
         for watcher in self.watchers:
             await watcher.stop()
         await self.feeds.stop()
+        if self.fleet is not None:
+            await self.fleet.stop()
         await super().close()
         if self.identify_pacer is not None:
             await self.identify_pacer.close()
@@ -192,7 +198,27 @@ def identify_pacer(settings: Settings) -> IdentifyPacer | None:
     return IdentifyPacer(settings.database_url)
 
 
+def fleet_serving(
+    settings: Settings, library: Library, served: ServedCollections, shards: Shards | None
+) -> FleetServing | None:
+    """Fleet mode's follower of the generations; None (and no psycopg) without it."""
+    if settings.database_url is None:
+        return None
+    from bot.fleet.processes import process_info
+    from bot.fleet.serving import FleetServing
+
+    ids, count = (shards.ids, shards.count) if shards is not None else (None, None)
+    process = process_info(settings.process_name, ids, count)
+    return FleetServing(settings, process, library, served)
+
+
 def create_client(settings: Settings | None = None, shards: Shards | None = None) -> CitebotClient:
-    """The bot, wired: settings (default: from the environment), library, client."""
+    """The bot, wired: settings (default: from the environment), library, client. In fleet
+    mode the library is the process's local mirror of PostgreSQL (`bot.fleet.serving`)."""
     settings = settings or load_settings()
+    if settings.database_url is not None:
+        from bot.fleet.serving import fleet_settings
+
+        settings = fleet_settings(settings)
+        settings.corpus.mkdir(parents=True, exist_ok=True)
     return CitebotClient(settings, Library.open(settings), shards)

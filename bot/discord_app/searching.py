@@ -116,13 +116,24 @@ def searcher(bot: CitebotClient, scope: Scope) -> Search:
         indexes = scoped_indexes(bot, scope)
         if article_id is not None:  # the first collection that has it, as resolve_in found
             indexes = [(n, i) for n, i in indexes if i.article(article_id)][:1]
-        if [name for name, _ in indexes] == [SHARED]:
-            found = bot.library.ask(question, k, article_id, bar)
-            return MergedAnswer(found, (SHARED,) * len(found.passages))
-        if article_id is not None and indexes:
-            name, index = indexes[0]
-            found = answer(index, question, k, article_id, bar)
-            return MergedAnswer(found, (name,) * len(found.passages))
-        return answer_from(indexes, question, k, bar)
+        found = _search(indexes, question, k, article_id, bar)
+        if bot.fleet is not None:
+            bot.fleet.log_answer(indexes, found)
+        return found
 
     return search
+
+
+def _search(
+    indexes: list[tuple[str, SearchIndex]],
+    question: str,
+    k: int,
+    article_id: str | None,
+    bar: float,
+) -> MergedAnswer:
+    """The answer from these indexes, each used from start to end (one generation each)."""
+    if len(indexes) == 1 and (article_id is not None or indexes[0][0] == SHARED):
+        name, index = indexes[0]
+        found = answer(index, question, k, article_id, bar)
+        return MergedAnswer(found, (name,) * len(found.passages))
+    return answer_from(indexes, question, k, bar)

@@ -1,0 +1,150 @@
+"""Fleet mode for `citebot run`: every collection served from a local mirror of one generation.
+
+Each collection the process serves is a folder in its cache (`CITEBOT_FLEET_CACHE`), laid
+out as a single-process library (`corpus/` and `collections/<name>/`), holding that
+collection's files at one generation (bot/fleet/mirror.py). Moving to a newer generation
+mirrors only what changed, reindexes the folder with the single-process code (which
+re-reads only the changed files), loads the index and only then swaps it in, so every
+answer uses one index object, of one generation, from start to end. The generation each
+index was built from is remembered beside it, for the answer log.
+
+The corpus and collections watchers never run on the mirrors: only this module writes them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from bot.collections import SHARED, Collection, ServedCollections, collection, shared_collection
+from bot.collections.search import MergedAnswer
+from bot.config import Settings
+from bot.fleet.connect import connect
+from bot.fleet.follower import FollowerConfig, GenerationFollower
+from bot.fleet.mirror import held_generation, mirror_generation
+from bot.fleet.processes import ProcessInfo
+from bot.index.build import reindex
+from bot.index.search import SearchIndex, load_index
+from bot.library import Library
+
+log = logging.getLogger(__name__)
+
+# Indexes remembered per collection: the one served and the few before it, which answers
+# that started earlier may still be using.
+REMEMBERED = 4
+
+
+def fleet_settings(settings: Settings) -> Settings:
+    """The settings a fleet process serves with: its cache as the library's folders, no
+    watchers (the follower alone changes the mirrors), and the per-server settings file
+    where it was (an admin's choices, not part of the cache)."""
+    cache = settings.fleet_cache_path
+    return replace(
+        settings,
+        corpus=cache / "corpus",
+        collections=cache / "collections",
+        db=cache / "citebot.db",
+        state_db=settings.state_path,
+        watch=False,
+    )
+
+
+@dataclass(frozen=True)
+class Built:
+    """An index and the generation of the collection it was built from."""
+
+    index: SearchIndex
+    generation: int
+
+
+class FleetServing:
+    """Follows the generations and swaps each collection's served index when it moves."""
+
+    def __init__(
+        self, settings: Settings, process: ProcessInfo, library: Library, served: ServedCollections
+    ) -> None:
+        assert settings.database_url is not None
+        self._settings = settings
+        self._url = settings.database_url
+        self.process = process
+        self._library = library
+        self._served = served
+        self._built: dict[str, tuple[Built, ...]] = {}
+        self.follower = GenerationFollower(
+            FollowerConfig(self._url, process, settings.fleet_poll_seconds), self.apply
+        )
+        self._task: asyncio.Task[None] | None = None
+        start = held_generation(settings.corpus)
+        if start is not None:  # the cache's index, served until the follower catches up
+            self._remember(SHARED, Built(library.index, start))
+
+    def start(self) -> None:
+        """Start following (in the running event loop)."""
+        self._task = asyncio.create_task(self.follower.run())
+
+    async def stop(self) -> None:
+        """Stop following."""
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def apply(self, name: str, generation: int) -> None:
+        """Serve `generation` of collection `name` (the follower's apply)."""
+        found = self._collection(name)
+        index = await asyncio.to_thread(self._build, name, generation, found)
+        self._remember(name, Built(index, generation))
+        if name == SHARED:
+            self._library.serve(index)
+        else:
+            self._served.serve(name, index)
+
+    def _collection(self, name: str) -> Collection:
+        if name == SHARED:
+            return shared_collection(self._settings)
+        return collection(self._settings, name)
+
+    def _build(self, name: str, generation: int, found: Collection) -> SearchIndex:
+        """Mirror the generation into the collection's folder, reindex it and load it."""
+        with connect(self._url, "citebot mirror") as conn:
+            moved = mirror_generation(conn, name, generation, found.folder)
+        found.db.parent.mkdir(parents=True, exist_ok=True)
+        summary = reindex(found.folder, found.db)
+        log.info(
+            "fleet: %s generation %d mirrored (%d written, %d deleted), %d paragraphs",
+            name,
+            generation,
+            len(moved.written),
+            len(moved.deleted),
+            summary.paragraphs,
+        )
+        return load_index(found.db)
+
+    def _remember(self, name: str, built: Built) -> None:
+        self._built[name] = (built, *self._built.get(name, ()))[:REMEMBERED]
+
+    def generation_of(self, name: str, index: SearchIndex) -> int | None:
+        """The generation `index` was built from, if it is one this process built."""
+        return next((b.generation for b in self._built.get(name, ()) if b.index is index), None)
+
+    def log_answer(self, searched: Sequence[tuple[str, SearchIndex]], found: MergedAnswer) -> None:
+        """One INFO line per collection searched: process, collection, generation, paragraph
+        count, and the paragraphs cited from it (article id and paragraph number)."""
+        passages = found.answer.passages
+        for name, index in searched:
+            cited = [
+                f"{p.citation.article_id}#{p.citation.paragraph}"
+                for p, source in zip(passages, found.collections, strict=True)
+                if source == name
+            ]
+            log.info(
+                "fleet answer: process=%s collection=%s generation=%s paragraphs=%d cited=%s",
+                self.process.name,
+                name,
+                self.generation_of(name, index),
+                index.paragraph_count,
+                ",".join(cited) or "-",
+            )
