@@ -18,7 +18,7 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
-from bot_fixtures import KEEPER_QUESTION, answered_dm, guild_on_shard, replies_to
+from bot_fixtures import KEEPER_QUESTION, answered_dm, embed_text, guild_on_shard, replies_to
 from fake_discord import FakeDiscord
 from fake_discord.harness import point_discord_at, run_client
 
@@ -64,6 +64,7 @@ async def fleet(
             db=tmp_path / f"p{k}.db",
             discord_token=fake.token,
             database_url=database_url,
+            fleet_cache=tmp_path / f"cache{k}",
         )
         client = create_client(settings, Shards((k,), SHARDS))
         client._connection.guild_ready_timeout = 0.05
@@ -80,15 +81,17 @@ async def test_shards_in_several_processes_take_turns_to_identify(
 ):
     fake = paced_fake
     with fresh_database(pg_admin_url) as url:
+        import_corpus(url, lighthouses, tmp_path)  # served from PostgreSQL in fleet mode
         async with fleet(fake, lighthouses, tmp_path, url) as clients:
             for client, guild in zip(clients, fake.world.guilds, strict=True):
                 assert [g.id for g in client.guilds] == [guild.id]
                 asked = await fake.send_message(
                     f"<@{fake.bot.id}> {KEEPER_QUESTION}", channel=guild.text_channel
                 )
-                await fake.wait_for_message(
+                reply = await fake.wait_for_message(
                     guild.text_channel.id, lambda m, a=asked: replies_to(m) == a["id"], 5
                 )
+                assert "lighthouse keeper" in embed_text(reply)
             await answered_dm(fake, fake.alice)  # DMs arrive on shard 0 only: one process
             dms = fake.messages_sent(fake.dm_channel(fake.alice).id)
     assert fake.gateway.count("IDENTIFY_REFUSED") == 0
@@ -99,6 +102,17 @@ async def test_shards_in_several_processes_take_turns_to_identify(
     for guild in fake.world.guilds:
         replies = [m for m in fake.messages_sent(guild.text_channel.id) if replies_to(m)]
         assert len(replies) == 1
+
+
+def import_corpus(url: str, corpus: Path, tmp_path: Path) -> None:
+    """`citebot import` of the corpus as the shared collection."""
+    from bot.fleet.connect import connect
+    from bot.fleet.folders import read_library
+    from bot.fleet.transfer import import_library
+
+    with connect(url) as conn:
+        settings = Settings(corpus=corpus, collections=tmp_path / "no-collections")
+        import_library(conn, read_library(settings))
 
 
 async def test_without_a_shared_database_the_processes_identify_too_fast(
