@@ -88,7 +88,7 @@ class CitebotClient(discord.AutoShardedClient):
         self.add_limits = add_limiter()  # per server: /add fetches and indexes
         self.owner_ids: frozenset[int] = frozenset()
         self.identify_pacer = identify_pacer(settings)
-        self.fleet = fleet_serving(settings, library, self.served, shards)
+        self.fleet: FleetServing | None = None  # fleet mode: set by create_client
         self._identify_concurrency: int | None = None
         # Guild install only, stated so that turning on user install in the developer portal
         # cannot put /reindex (or anything else) into other people's servers and DMs.
@@ -198,27 +198,24 @@ def identify_pacer(settings: Settings) -> IdentifyPacer | None:
     return IdentifyPacer(settings.database_url)
 
 
-def fleet_serving(
-    settings: Settings, library: Library, served: ServedCollections, shards: Shards | None
-) -> FleetServing | None:
-    """Fleet mode's follower of the generations; None (and no psycopg) without it."""
-    if settings.database_url is None:
-        return None
-    from bot.fleet.processes import process_info
-    from bot.fleet.serving import FleetServing
-
-    ids, count = (shards.ids, shards.count) if shards is not None else (None, None)
-    process = process_info(settings.process_name, ids, count)
-    return FleetServing(settings, process, library, served)
-
-
 def create_client(settings: Settings | None = None, shards: Shards | None = None) -> CitebotClient:
-    """The bot, wired: settings (default: from the environment), library, client. In fleet
-    mode the library is the process's local mirror of PostgreSQL (`bot.fleet.serving`)."""
+    """The bot, wired: settings (default: from the environment), library, client."""
     settings = settings or load_settings()
     if settings.database_url is not None:
-        from bot.fleet.serving import fleet_settings
-
-        settings = fleet_settings(settings)
-        settings.corpus.mkdir(parents=True, exist_ok=True)
+        return fleet_client(settings, shards)
     return CitebotClient(settings, Library.open(settings), shards)
+
+
+def fleet_client(settings: Settings, shards: Shards | None) -> CitebotClient:
+    """Fleet mode's bot: served from the process's local mirrors of PostgreSQL, which its
+    follower keeps at the newest generation (`bot.fleet.serving`)."""
+    from bot.fleet.processes import process_info
+    from bot.fleet.serving import FleetServing, fleet_settings
+
+    served = fleet_settings(settings)
+    served.corpus.mkdir(parents=True, exist_ok=True)
+    client = CitebotClient(served, Library.open(served), shards)
+    ids, count = (shards.ids, shards.count) if shards is not None else (None, None)
+    process = process_info(settings.process_name, ids, count)
+    client.fleet = FleetServing(served, process, client.library, client.served, settings.corpus)
+    return client

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
+from bot.discord_app.fleet_pages import published_embed
 from bot.discord_app.pager import token_left
 from bot.discord_app.pages import reindex_embed, reindex_failed_embed
 from bot.discord_app.render import notice_embed
@@ -28,7 +29,10 @@ LONG_REINDEX = (
 
 
 async def run_reindex(bot: CitebotClient) -> discord.Embed:
-    """Rebuild (or join the running rebuild) and describe the outcome."""
+    """Rebuild (or join the running rebuild) and describe the outcome; in fleet mode,
+    commit the corpus folder as a new generation and wait for every process to serve it."""
+    if bot.fleet is not None:
+        return published_embed(await bot.fleet.reindex_shared())
     outcome = await bot.library.reindex()
     if outcome.summary is None:
         return reindex_failed_embed(outcome.error or "unknown error")

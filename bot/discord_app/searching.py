@@ -116,7 +116,7 @@ def searcher(bot: CitebotClient, scope: Scope) -> Search:
         indexes = scoped_indexes(bot, scope)
         if article_id is not None:  # the first collection that has it, as resolve_in found
             indexes = [(n, i) for n, i in indexes if i.article(article_id)][:1]
-        found = _search(indexes, question, k, article_id, bar)
+        found = _search(bot, indexes, question, k, article_id, bar)
         if bot.fleet is not None:
             bot.fleet.log_answer(indexes, found)
         return found
@@ -125,6 +125,7 @@ def searcher(bot: CitebotClient, scope: Scope) -> Search:
 
 
 def _search(
+    bot: CitebotClient,
     indexes: list[tuple[str, SearchIndex]],
     question: str,
     k: int,
@@ -132,7 +133,10 @@ def _search(
     bar: float,
 ) -> MergedAnswer:
     """The answer from these indexes, each used from start to end (one generation each)."""
-    if len(indexes) == 1 and (article_id is not None or indexes[0][0] == SHARED):
+    if [name for name, _ in indexes] == [SHARED]:
+        found = bot.library.ask(question, k, article_id, bar, index=indexes[0][1])
+        return MergedAnswer(found, (SHARED,) * len(found.passages))
+    if article_id is not None and indexes:
         name, index = indexes[0]
         found = answer(index, question, k, article_id, bar)
         return MergedAnswer(found, (name,) * len(found.passages))

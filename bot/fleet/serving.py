@@ -18,6 +18,7 @@ import contextlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from bot.collections import SHARED, Collection, ServedCollections, collection, shared_collection
 from bot.collections.search import MergedAnswer
@@ -26,6 +27,8 @@ from bot.fleet.connect import connect
 from bot.fleet.follower import FollowerConfig, GenerationFollower
 from bot.fleet.mirror import held_generation, mirror_generation
 from bot.fleet.processes import ProcessInfo
+from bot.fleet.publish import Published, publish_folder
+from bot.fleet.status import SILENT_AFTER_POLLS
 from bot.index.build import reindex
 from bot.index.search import SearchIndex, load_index
 from bot.library import Library
@@ -35,6 +38,9 @@ log = logging.getLogger(__name__)
 # Indexes remembered per collection: the one served and the few before it, which answers
 # that started earlier may still be using.
 REMEMBERED = 4
+
+# How long /reindex waits for every live process to serve the generation it committed.
+REINDEX_WAIT_SECONDS = 60.0
 
 
 def fleet_settings(settings: Settings) -> Settings:
@@ -64,8 +70,15 @@ class FleetServing:
     """Follows the generations and swaps each collection's served index when it moves."""
 
     def __init__(
-        self, settings: Settings, process: ProcessInfo, library: Library, served: ServedCollections
+        self,
+        settings: Settings,
+        process: ProcessInfo,
+        library: Library,
+        served: ServedCollections,
+        source: Path,
     ) -> None:
+        """`settings` are the fleet settings (`fleet_settings`); `source` is the shared
+        collection's own folder, which /reindex commits."""
         assert settings.database_url is not None
         self._settings = settings
         self._url = settings.database_url
@@ -77,6 +90,7 @@ class FleetServing:
             FollowerConfig(self._url, process, settings.fleet_poll_seconds), self.apply
         )
         self._task: asyncio.Task[None] | None = None
+        self._source = source
         start = held_generation(settings.corpus)
         if start is not None:  # the cache's index, served until the follower catches up
             self._remember(SHARED, Built(library.index, start))
@@ -101,6 +115,14 @@ class FleetServing:
             self._library.serve(index)
         else:
             self._served.serve(name, index)
+
+    async def reindex_shared(self) -> Published:
+        """Commit the shared collection's source folder and wait for the fleet to serve it."""
+        source = Collection(SHARED, self._source, self._settings.db)
+        silent_after = SILENT_AFTER_POLLS * self._settings.fleet_poll_seconds
+        return await asyncio.to_thread(
+            publish_folder, self._url, source, REINDEX_WAIT_SECONDS, silent_after
+        )
 
     def _collection(self, name: str) -> Collection:
         if name == SHARED:

@@ -5,7 +5,8 @@ fake Discord and one real PostgreSQL. After `citebot import`, each server is ans
 its shard's process; after a second `citebot import` with a new article, both move to the
 new generation (`citebot fleet status`) and each answers a question only the new article
 answers. Every answer's log line names its generation, and every paragraph it cites is
-an article of that generation in PostgreSQL. A killed process shows as silent.
+an article of that generation in PostgreSQL. A DM `reindex` commits the corpus folder
+as generation 3 and answers once both processes serve it. A killed process shows as silent.
 """
 
 from __future__ import annotations
@@ -137,6 +138,16 @@ async def ask(fake: FakeDiscord, guild: FakeGuild, question: str) -> str:
     return embed_text(reply)
 
 
+async def dm_reindex(fake: FakeDiscord) -> str:
+    """The owner DMs `reindex` (DMs arrive on shard 0: one process); the final reply."""
+    channel = fake.dm_channel(fake.owner).id
+    await fake.send_message("reindex", author=fake.owner, guild=None)
+    reply = await fake.wait_for_message(
+        channel, lambda m: "Reindexing" not in (m.embeds[0].get("description") or ""), 60
+    )
+    return embed_text(reply)
+
+
 def logged_answers(tmp_path: Path) -> list[tuple[str, str, str, str]]:
     found = []
     for k in range(SHARDS):
@@ -168,6 +179,11 @@ async def test_processes_follow_each_generation_and_answer_from_it(
             await wait_for(lambda: _serving(env, 2), 30, "both processes serve generation 2")
             for guild in fake.world.guilds:
                 assert "bright tail of gas" in await ask(fake, guild, NEW_QUESTION)
+            write_article("tides", "Tides", ["The moon's pull raises the tides twice a day."])
+            reindexed = await dm_reindex(fake)
+            assert "generation **3** committed" in reindexed, reindexed
+            assert "Served by every live process" in reindexed
+            assert _serving(env, 3)  # /reindex answered only once both processes serve it
             running[1].kill()
             running[1].wait()
             await wait_for(lambda: _silent(env, "p1"), 3 * POLL + 15, "p1 shows as silent")

@@ -47,7 +47,9 @@ async def fleet(pg_url, tmp_path):
     settings.corpus.mkdir(parents=True)
     library = Library.open(settings)
     served = ServedCollections()
-    serving = FleetServing(settings, ProcessInfo("p1"), library, served)
+    source = tmp_path / "source"
+    source.mkdir()
+    serving = FleetServing(settings, ProcessInfo("p1"), library, served, source)
     serving.start()
     await converge(serving.follower, SHARED, 1, within=20)
     yield serving, library, served, settings
@@ -103,3 +105,26 @@ async def test_every_answer_is_logged_with_its_generation(fleet, caplog):
         f"fleet answer: process=p1 collection=shared generation=1"
         f" paragraphs={index.paragraph_count} cited={cited.article_id}#{cited.paragraph}"
     )
+
+
+async def test_reindex_commits_the_source_folder_once_the_fleet_serves_it(fleet, pg_url, tmp_path):
+    serving, library, _, _ = fleet
+    for name, text in {"otters": OTTERS, "comets": COMETS}.items():
+        (tmp_path / "source" / f"{name}.txt").write_text(f"{name.title()}\n\n{text}\n")
+    published = await serving.reindex_shared()
+    assert (published.generation, published.new, published.articles) == (2, True, 2)
+    assert published.lagging == ()  # answered only once this process serves generation 2
+    assert serving.generation_of(SHARED, library.index) == 2
+    again = await serving.reindex_shared()
+    assert (again.generation, again.new, again.lagging) == (2, False, ())
+
+
+async def test_reindex_names_a_live_process_that_lags(fleet, pg_url, tmp_path, monkeypatch):
+    serving, _, _, _ = fleet
+    monkeypatch.setattr("bot.fleet.serving.REINDEX_WAIT_SECONDS", 0.5)
+    with connect(pg_url) as conn:  # alive (a fresh heartbeat) but never serving anything
+        conn.execute("INSERT INTO processes (name) VALUES ('stuck')")
+        conn.commit()
+    (tmp_path / "source" / "comets.txt").write_text(f"Comets\n\n{COMETS}\n")
+    published = await serving.reindex_shared()
+    assert published.new and published.lagging == ("stuck",)
