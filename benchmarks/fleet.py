@@ -3,7 +3,7 @@ generation in its mirror folder. The index rebuild that would follow is not incl
 (benchmarks/collections.py measures it: "add until answerable").
 
     python -m benchmarks.fleet postgresql://user@host:port/db [--paragraphs 100000]
-        [--changes 10] [--followers 3]
+        [--changes 10] [--followers 3] [--serve]
 
 1. `--paragraphs` generated paragraphs (benchmarks/synthetic.py) read from their folder as
    `citebot import` reads it (found and parsed) and committed as one collection.
@@ -13,6 +13,10 @@ generation in its mirror folder. The index rebuild that would follow is not incl
 3. `--changes` times, one article's file changed and the whole collection committed again,
    as `citebot import` does: the commit's time, and from the commit's return until every
    follower's mirror holds the new generation.
+
+With `--serve` each follower is a whole fleet process's serving (bot/fleet/serving.py, as
+`citebot run` has it): mirror, incremental reindex, load, swap; the second figure is then
+from the commit to every process answering from the new generation.
 
 The database named is only used to create (and afterwards drop) a database of its own.
 """
@@ -33,14 +37,18 @@ from urllib.parse import urlsplit
 import psycopg
 
 from benchmarks.synthetic import BUNDLED_CORPUS, Spec, write_corpus
+from bot.collections import ServedCollections
 from bot.collections.layout import Collection
+from bot.config import Settings
 from bot.fleet.connect import connect
 from bot.fleet.folders import read_collection
 from bot.fleet.follower import FollowerConfig, GenerationFollower
 from bot.fleet.mirror import mirror_generation
 from bot.fleet.model import StoredArticle
 from bot.fleet.processes import ProcessInfo
+from bot.fleet.serving import FleetServing, fleet_settings
 from bot.fleet.store import commit_collection
+from bot.library import Library
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -51,7 +59,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         url = urlsplit(args.url)._replace(path=f"/{name}").geturl()
         with tempfile.TemporaryDirectory() as work:
-            asyncio.run(_run(url, Path(work), args.paragraphs, args.changes, args.followers))
+            run = _run(url, Path(work), args.paragraphs, args.changes, args.followers, args.serve)
+            asyncio.run(run)
     finally:
         with psycopg.connect(args.url, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -64,10 +73,13 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--paragraphs", type=int, default=100_000)
     parser.add_argument("--changes", type=int, default=10)
     parser.add_argument("--followers", type=int, default=3, help="followers in this process")
+    parser.add_argument("--serve", action="store_true", help="followers reindex and swap too")
     return parser
 
 
-async def _run(url: str, work: Path, paragraphs: int, changes: int, followers: int) -> None:
+async def _run(
+    url: str, work: Path, paragraphs: int, changes: int, followers: int, serve: bool
+) -> None:
     folder = work / "source"
     write_corpus(Spec(paragraphs), BUNDLED_CORPUS, folder)
     start = time.perf_counter()
@@ -79,20 +91,26 @@ async def _run(url: str, work: Path, paragraphs: int, changes: int, followers: i
         commit_s = time.perf_counter() - start
     print(f"{len(content.articles)} files, {paragraphs} paragraphs:")
     print(f"import: read and parse {read_s:.1f} s, first commit {commit_s:.1f} s")
-    await _follow(url, work, list(content.articles), changes, followers)
+    await _follow(url, work, list(content.articles), changes, followers, serve)
 
 
 async def _follow(
-    url: str, work: Path, articles: list[StoredArticle], changes: int, count: int
+    url: str, work: Path, articles: list[StoredArticle], changes: int, count: int, serve: bool
 ) -> None:
     with contextlib.ExitStack() as stack:
         writer = stack.enter_context(connect(url))
-        followers = [_follower(url, work / f"mirror-{n}", stack, n) for n in range(count)]
+        followers = [
+            _serving(url, work / f"cache-{n}", n)
+            if serve
+            else _follower(url, work / f"mirror-{n}", stack, n)
+            for n in range(count)
+        ]
         tasks = [asyncio.create_task(f.run()) for f in followers]
         start = time.perf_counter()
         await asyncio.gather(*(f.wait_until("bench", 1) for f in followers))
         whole = time.perf_counter() - start
-        print(f"{count} followers start to generation 1 mirrored (whole): {whole:.1f} s")
+        first = "served (whole index built)" if serve else "mirrored (whole)"
+        print(f"{count} followers start to generation 1 {first}: {whole:.1f} s")
         commits, moves = [], []
         for n in range(changes):
             edited = articles[n].content + f"\nEdit {n}.\n".encode()
@@ -109,7 +127,8 @@ async def _follow(
         await asyncio.gather(*tasks, return_exceptions=True)
     print(f"{changes} one-article changes (whole collection committed, as citebot import does):")
     print(f"commit:                      {_stats(commits)}")
-    print(f"commit to every mirror moved: {_stats(moves)}")
+    moved = "process answering from it" if serve else "mirror moved"
+    print(f"commit to every {moved}: {_stats(moves)}")
 
 
 def _follower(url: str, mirror: Path, stack: contextlib.ExitStack, n: int) -> GenerationFollower:
@@ -121,6 +140,16 @@ def _follower(url: str, mirror: Path, stack: contextlib.ExitStack, n: int) -> Ge
 
     info = ProcessInfo(f"bench-{n}", None, None)
     return GenerationFollower(FollowerConfig(url, info, 10.0), apply)
+
+
+def _serving(url: str, cache: Path, n: int) -> GenerationFollower:
+    """A fleet process's serving (mirror, reindex, swap), with its own cache folder."""
+    base = Settings(db=cache / "citebot.db", database_url=url, fleet_cache=cache)
+    settings = fleet_settings(replace(base, fleet_poll_seconds=10.0))
+    settings.corpus.mkdir(parents=True)
+    library = Library.open(settings)
+    info = ProcessInfo(f"bench-{n}", None, None)
+    return FleetServing(settings, info, library, ServedCollections(), settings.corpus).follower
 
 
 def _stats(values: list[float]) -> str:
