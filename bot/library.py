@@ -63,13 +63,11 @@ class Library:
         k: int,
         article_id: str | None = None,
         min_relevance: float | None = None,
-        index: SearchIndex | None = None,
     ) -> Answer:
-        """Answer from the current index (one index for the whole answer), or from `index`,
-        one taken from `self.index` earlier; `min_relevance` overrides the configured bar
-        (a server's own, see bot/server_settings.py)."""
+        """Answer from the current index (one index for the whole answer); `min_relevance`
+        overrides the configured bar (a server's own, see bot/server_settings.py)."""
         bar = self._settings.min_relevance if min_relevance is None else min_relevance
-        return answer(self._index if index is None else index, question, k, article_id, bar)
+        return answer(self._index, question, k, article_id, bar)
 
     @property
     def reindexing(self) -> bool:

@@ -134,7 +134,10 @@ def _search(
 ) -> MergedAnswer:
     """The answer from these indexes, each used from start to end (one generation each)."""
     if [name for name, _ in indexes] == [SHARED]:
-        found = bot.library.ask(question, k, article_id, bar, index=indexes[0][1])
+        if bot.fleet is None:
+            found = bot.library.ask(question, k, article_id, bar)
+        else:  # the very index whose generation the answer's log line names
+            found = answer(indexes[0][1], question, k, article_id, bar)
         return MergedAnswer(found, (SHARED,) * len(found.passages))
     if article_id is not None and indexes:
         name, index = indexes[0]
