@@ -25,7 +25,7 @@ from bot.collections.search import MergedAnswer
 from bot.config import Settings
 from bot.fleet.connect import connect
 from bot.fleet.follower import FollowerConfig, GenerationFollower
-from bot.fleet.mirror import held_generation, mirror_generation
+from bot.fleet.mirror import mirror_generation
 from bot.fleet.processes import ProcessInfo
 from bot.fleet.publish import Published, publish_folder
 from bot.fleet.status import SILENT_AFTER_POLLS
@@ -90,10 +90,9 @@ class FleetServing:
             FollowerConfig(self._url, process, settings.fleet_poll_seconds), self.apply
         )
         self._task: asyncio.Task[None] | None = None
+        # Until the follower's first move, the cache's index (from an earlier run) is served
+        # untagged: a run killed mid-move may have left its folder between two generations.
         self._source = source
-        start = held_generation(settings.corpus)
-        if start is not None:  # the cache's index, served until the follower catches up
-            self._remember(SHARED, Built(library.index, start))
 
     def start(self) -> None:
         """Start following (in the running event loop)."""
