@@ -26,8 +26,10 @@ from bot.collections import (
     list_collections,
     remove_article,
     restore_article,
+    shared_collection,
     trashed_articles,
 )
+from bot.collections.replacing import recover_if_needed
 from bot.config import Settings
 from bot.corpus import ArticleError, read_article_file
 from bot.errors import UserFacingError
@@ -81,12 +83,17 @@ def collection_settings(settings: Settings, args: argparse.Namespace) -> Setting
     """For a command that reads one index: the settings with the chosen collection's folder
     and index as its corpus and database (default: the shared collection, as configured)."""
     name = getattr(args, "collection", SHARED)
-    if name == SHARED or not getattr(args, "one_index", False):
+    if not getattr(args, "one_index", False):
+        return settings
+    if name == SHARED:
+        if settings.corpus.is_dir():  # a replace interrupted by a crash is finished first
+            recover_if_needed(shared_collection(settings))
         return settings
     if args.corpus or args.db:
         raise UserFacingError("--collection reads the collection's own folder: drop --corpus/--db")
     chosen = existing_collection(settings, name)
     chosen.db.parent.mkdir(exist_ok=True)
+    recover_if_needed(chosen)
     return settings.with_paths(chosen.folder, chosen.db)
 
 

@@ -13,15 +13,18 @@ from collections import OrderedDict
 
 from bot.collections.articles import refresh
 from bot.collections.layout import Collection
+from bot.collections.replacing import recover_if_needed
 from bot.index.search import SearchIndex, load_index
 
 
-def open_collection(collection: Collection) -> SearchIndex:
+def open_collection(collection: Collection, previous: SearchIndex | None = None) -> SearchIndex:
     """The collection's index, reindexed first if missing, outdated or older than its folder
-    (blocking: from a worker thread in an event loop)."""
+    (blocking: from a worker thread in an event loop). What `previous`, an earlier
+    generation, holds unchanged is kept rather than read again."""
     collection.folder.mkdir(parents=True, exist_ok=True)
+    recover_if_needed(collection)
     refresh(collection)
-    return load_index(collection.db)
+    return load_index(collection.db, previous=previous)
 
 
 class ServedCollections:
@@ -48,7 +51,9 @@ class ServedCollections:
 
     def reload(self, collection: Collection) -> SearchIndex:
         """Load the collection's current index and serve it from now on."""
-        fresh = open_collection(collection)
+        with self._lock:
+            previous = self._indexes.get(collection.name)
+        fresh = open_collection(collection, previous)
         with self._lock:
             self._indexes[collection.name] = fresh
             self._indexes.move_to_end(collection.name)
