@@ -17,6 +17,7 @@ from pathlib import Path
 from bot.collections.articles import checked_id
 from bot.collections.files import locked, sync_folder, write_atomically
 from bot.collections.layout import Collection
+from bot.collections.names import CollectionError
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +47,7 @@ def recover(collection: Collection) -> None:
         new = collection.folder / checked_id(entry["new"])
     except FileNotFoundError:
         return
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+    except (OSError, ValueError, KeyError, TypeError, CollectionError) as exc:
         # Written atomically, so never half written: only a hand could have spoiled it.
         log.warning("ignoring an unreadable %s: %s", journal, exc)
         journal.unlink(missing_ok=True)
