@@ -62,6 +62,8 @@ def main(argv: list[str] | None = None) -> int:
     adds = measure_adds(args.work, args.adds)
     if args.adds_only:
         print(format_adds(adds, args.paragraphs))
+        if args.json:
+            args.json.write_text(json.dumps({"builds": builds, "adds": adds}, indent=2))
         return 0
     one = _subprocess("serve-one", args.work)
     many = _subprocess("serve-many", args.work)

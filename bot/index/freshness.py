@@ -56,6 +56,7 @@ def changes_after(folder: Path, moment: int, db: Path) -> set[str]:
     `moment`, but the index's own files and what the scan never reads (hidden names)."""
     own = {os.path.abspath(f"{db}{suffix}") for suffix in ("", "-wal", "-shm", "-journal")}
     found: set[str] = set()
+    # Joined to an absolute, normal folder, every entry's path is absolute and normal too.
     pending = [os.path.abspath(folder)]
     while pending:
         current = pending.pop()
@@ -64,13 +65,12 @@ def changes_after(folder: Path, moment: int, db: Path) -> set[str]:
                 found.add(current)
             with os.scandir(current) as entries:
                 for entry in entries:
-                    path = os.path.abspath(entry.path)
-                    if entry.name.startswith(".") or path in own:
+                    if entry.name.startswith(".") or entry.path in own:
                         continue
                     if entry.is_dir(follow_symlinks=False):
-                        pending.append(path)
+                        pending.append(entry.path)
                     elif _changed(entry.stat()) > moment:
-                        found.add(path)
+                        found.add(entry.path)
         except OSError:
             found.add(current)  # unreadable or gone: a full reindex says what happened
     return found

@@ -91,17 +91,29 @@ def read_vectors(
     count = sum(a.paragraph_count for a in articles)
     out = np.empty((count, meaning.DIMENSIONS), dtype=np.float16)
     missing: list[Placed] = []
+    runs: list[list[int]] = []  # [new first doc, held first doc, paragraphs]: one copy each
     for article in articles:
-        source = _held_rows(held, article, digests.get(article.id))
+        source = _held_start(held, article, digests.get(article.id))
         if source is None:
             missing.append(article)
+        elif (
+            runs
+            and runs[-1][0] + runs[-1][2] == article.first_doc
+            and (runs[-1][1] + runs[-1][2] == source)
+        ):
+            runs[-1][2] += article.paragraph_count
         else:
-            out[article.first_doc : article.first_doc + article.paragraph_count] = source
+            runs.append([article.first_doc, source, article.paragraph_count])
+    if runs:
+        assert held is not None and held.vectors is not None
+        for first, source, paragraphs in runs:
+            out[first : first + paragraphs] = held.vectors[source : source + paragraphs]
     _read_into(conn, out, missing)
     return out
 
 
-def _held_rows(held: Held | None, article: Placed, digest: str | None) -> Vectors | None:
+def _held_start(held: Held | None, article: Placed, digest: str | None) -> int | None:
+    """Where the held vectors hold this article's rows, if its file is unchanged."""
     if held is None or held.vectors is None or digest is None:
         return None
     where = held.layout.get(article.id)
@@ -109,7 +121,7 @@ def _held_rows(held: Held | None, article: Placed, digest: str | None) -> Vector
         return None
     if where.paragraph_count != article.paragraph_count:
         return None
-    return held.vectors[where.first_doc : where.first_doc + where.paragraph_count]
+    return where.first_doc
 
 
 # Articles read per query (well under SQLite's bound-parameter limit).
