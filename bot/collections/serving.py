@@ -8,13 +8,20 @@ the snapshot they started with (it is released when the last of them drops it).
 
 from __future__ import annotations
 
+import logging
+import os
+import sqlite3
 import threading
 from collections import OrderedDict
 
 from bot.collections.articles import refresh
+from bot.collections.files import locked
 from bot.collections.layout import Collection
 from bot.collections.replacing import recover_if_needed
+from bot.index import store
 from bot.index.search import SearchIndex, load_index
+
+log = logging.getLogger(__name__)
 
 
 def open_collection(collection: Collection, previous: SearchIndex | None = None) -> SearchIndex:
@@ -25,6 +32,36 @@ def open_collection(collection: Collection, previous: SearchIndex | None = None)
     recover_if_needed(collection)
     refresh(collection)
     return load_index(collection.db, previous=previous)
+
+
+def let_the_log_restart(collection: Collection, index: SearchIndex) -> None:
+    """Copy the write-ahead log into the database, then take the index's snapshot again.
+
+    A served index pins its snapshot, and SQLite starts its log over only when no snapshot
+    is using it: with one always pinned, the log grew by every generation written (about
+    40 MB an add at 100k paragraphs, 1.2 GB after 15 adds). Once the previous generation is
+    released, the log is copied in and the index takes a snapshot of the database alone, so
+    the next write starts the log over. The copy writes the database file, whose time says
+    when the folder was last compared (`bot.index.freshness`), so that time is put back, under
+    the lock that every add, remove and restore holds. Nothing is done for a generation a
+    question still uses: the next reload tries again.
+    """
+    db = collection.db
+    if not os.path.exists(f"{db}-wal"):
+        return
+    with locked(collection.state):
+        status = os.stat(db)
+        try:
+            conn = store.connect(db)
+            try:
+                conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            finally:
+                conn.close()
+        except (store.StoreError, sqlite3.Error) as exc:
+            log.debug("no checkpoint of %s: %s", db, exc)
+        finally:
+            os.utime(db, ns=(status.st_atime_ns, status.st_mtime_ns))
+    index.repin(db)
 
 
 class ServedCollections:
@@ -54,11 +91,13 @@ class ServedCollections:
         with self._lock:
             previous = self._indexes.get(collection.name)
         fresh = open_collection(collection, previous)
+        del previous  # the last reference, unless a question still uses it
         with self._lock:
             self._indexes[collection.name] = fresh
             self._indexes.move_to_end(collection.name)
             while self._max_loaded is not None and len(self._indexes) > self._max_loaded:
                 self._indexes.popitem(last=False)  # closed when its last question is done
+        let_the_log_restart(collection, fresh)
         return fresh
 
     def loaded(self) -> tuple[str, ...]:

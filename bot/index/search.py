@@ -8,6 +8,7 @@ generation. Swapping in the new index is assigning a new `SearchIndex`; `close()
 from __future__ import annotations
 
 import bisect
+import contextlib
 import functools
 import sqlite3
 import threading
@@ -191,9 +192,46 @@ class SearchIndex:
         """What loading the next generation may take from this one instead of reading it."""
         return Held(self.lineage, self.vocabulary, self.digests, self._by_id, self.vectors)
 
+    def repin(self, db_path: Path) -> bool:
+        """Go on reading this generation through a snapshot taken now, if the database still
+        holds it (nothing written since): whether it did.
+
+        A snapshot taken once the write-ahead log has been copied into the database reads
+        the database alone, and only then can the log start over instead of growing by
+        every generation written while one is pinned (`bot.collections.serving`).
+        """
+        if self.lineage is None:  # an index older than lineages: generations may repeat
+            return False
+        try:
+            conn = store.connect(db_path, readonly=True)
+        except store.StoreError:
+            return False
+        try:
+            conn.execute("BEGIN")
+            meta = store.read_meta(conn)
+        except sqlite3.Error:
+            conn.close()
+            return False
+        if meta.get("generation") != str(self.generation) or meta.get("lineage") != self.lineage:
+            conn.close()  # another generation: the arrays held are not its
+            return False
+        with self._lock:
+            old = self._conn
+            object.__setattr__(self, "_conn", conn)
+        old.close()
+        return True
+
     def close(self) -> None:
         """End the snapshot (after the index has been swapped out)."""
         with self._lock:
+            self._conn.close()
+
+    def __del__(self) -> None:
+        # The snapshot ends when the last user lets go of the index: a sqlite3 connection
+        # sits in a reference cycle (its statement cache), so, left to itself, it would be
+        # closed by the next full garbage collection, pinning an old generation (and all of
+        # the write-ahead log written since) until then.
+        with contextlib.suppress(Exception):  # at interpreter exit sqlite3 may be gone
             self._conn.close()
 
 
