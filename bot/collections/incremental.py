@@ -79,12 +79,14 @@ def _only_ours(
     removed: set[str],
 ) -> bool:
     """Whether everything that changed since the folder was last compared is this change."""
+    # The names are compared even if the folder's time looks unchanged: it is not looked at
+    # when the folder holds the index (as the shared collection's may), whose files come
+    # and go.
+    if _names(collection.folder) != (before.names - removed) | added:
+        return False
     folder = os.path.abspath(collection.folder)
     for path in changes_after(collection.folder, compared, collection.db):
-        if path == folder:
-            if _names(collection.folder) != (before.names - removed) | added:
-                return False
-        elif path not in times or _times(Path(path)) != times[path]:
+        if path != folder and (path not in times or _times(Path(path)) != times[path]):
             return False
     return True
 

@@ -18,8 +18,10 @@ from bot.collections import (
     open_collection,
     remove_article,
     restore_article,
+    shared_collection,
 )
 from bot.collections import trash as trash_module
+from bot.config import Settings
 from bot.index.freshness import corpus_is_newer
 
 
@@ -173,3 +175,19 @@ def test_nothing_hidden_counts_as_a_change(target, full_reindexes, monkeypatch):
     remove_article(target, "ferry-vote")
     assert full_reindexes == []
     assert not corpus_is_newer(target.folder, target.db)
+
+
+def test_a_deletion_next_to_an_index_kept_in_the_corpus_folder_is_seen(
+    tmp_path, full_reindexes, monkeypatch
+):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    settings = Settings(corpus=corpus, db=corpus / "citebot.db", collections=tmp_path / "c")
+    shared = shared_collection(settings)
+    add_article(shared, file_source("filler.txt", article_bytes("Town news", FILLER)))
+    add_article(shared, file_source("ferry.txt", article_bytes("Ferry vote", FERRY)))
+    full_reindexes.clear()
+    elsewhere_during(monkeypatch, add_module, CHANGES["a deleted file"])
+    add_article(shared, file_source("orchard.txt", article_bytes("Orchard", ORCHARD)))
+    assert full_reindexes == ["shared"]
+    assert served_ids(shared) == {"ferry-vote", "orchard"}
