@@ -13,6 +13,7 @@ import os
 import sqlite3
 import threading
 from collections import OrderedDict
+from pathlib import Path
 
 from bot.collections.articles import refresh
 from bot.collections.files import locked
@@ -49,19 +50,26 @@ def let_the_log_restart(collection: Collection, index: SearchIndex) -> None:
     db = collection.db
     if not os.path.exists(f"{db}-wal"):
         return
-    with locked(collection.state):
-        status = os.stat(db)
-        try:
-            conn = store.connect(db)
+    try:
+        with locked(collection.state):
+            status = os.stat(db)
             try:
-                conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                _checkpoint(db)
             finally:
-                conn.close()
-        except (store.StoreError, sqlite3.Error) as exc:
-            log.debug("no checkpoint of %s: %s", db, exc)
-        finally:
-            os.utime(db, ns=(status.st_atime_ns, status.st_mtime_ns))
+                os.utime(db, ns=(status.st_atime_ns, status.st_mtime_ns))
+    except (OSError, store.StoreError, sqlite3.Error) as exc:
+        # Housekeeping: it never fails a reload (a read-only folder, a locked database).
+        log.debug("the write-ahead log of %s was not copied in: %s", db, exc)
+        return
     index.repin(db)
+
+
+def _checkpoint(db: Path) -> None:
+    conn = store.connect(db)
+    try:
+        conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+    finally:
+        conn.close()
 
 
 class ServedCollections:

@@ -88,3 +88,17 @@ def test_an_index_is_not_repinned_to_another_generation(settings):
     assert [a.id for a in index.articles] == ["town-news"]
     assert index.paragraph(0).text == FILLER[0]  # still read from its own generation
     index.close()
+
+
+def test_a_reload_works_when_the_log_cannot_be_copied_in(settings):
+    found = collection(settings, "server-1")
+    served = ServedCollections()
+    add_article(found, file_source("f.txt", article_bytes("Town news", FILLER)))
+    served.index(found)
+    add_article(found, file_source("o.txt", article_bytes("Orchard", ORCHARD)))
+    lock = found.state / "lock"
+    lock.unlink()
+    lock.mkdir()  # the lock cannot be taken: no copy, no new snapshot, still a reload
+    index = served.reload(found)
+    assert sorted(a.id for a in index.articles) == ["orchard", "town-news"]
+    lock.rmdir()
