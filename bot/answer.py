@@ -16,7 +16,8 @@ from enum import StrEnum
 
 from bot.citation import Citation
 from bot.config import DEFAULT_MIN_RELEVANCE
-from bot.index.search import SearchIndex, StoredParagraph
+from bot.index.backend import SearchBackend
+from bot.index.search import StoredParagraph
 from bot.paragraph import ParagraphAnalysis
 from bot.rank import question_vector, rank_paragraphs
 from bot.relevance import RelevanceRule
@@ -71,7 +72,7 @@ class Answer:
 
 
 def answer(
-    index: SearchIndex,
+    index: SearchBackend,
     question: str,
     k: int = 3,
     article_id: str | None = None,
@@ -113,17 +114,13 @@ def bounded_question(question: str) -> tuple[str, bool]:
     return head, True
 
 
-def term_weights(index: SearchIndex, terms: list[str]) -> dict[str, float]:
+def term_weights(index: SearchBackend, terms: list[str]) -> dict[str, float]:
     """Each distinct question term's idf (for the best sentence); unseen terms get the idf
     of the rarest term."""
     n = index.paragraph_count
     unseen = math.log(n + 0.5) - math.log(0.5) if n else 1.0
-    weights = {}
-    for term in dict.fromkeys(terms):
-        term_id = index.vocabulary.get(term)
-        df_known = term_id is not None and index.scorer.idf[term_id] != 0.0
-        weights[term] = max(float(index.scorer.idf[term_id]), 0.0) if df_known else unseen
-    return weights
+    idf = index.idf_of(list(dict.fromkeys(terms)))
+    return {term: max(idf[term], 0.0) if idf.get(term) else unseen for term in dict.fromkeys(terms)}
 
 
 def question_rule(question: str) -> RelevanceRule:
@@ -132,7 +129,7 @@ def question_rule(question: str) -> RelevanceRule:
 
 
 def paragraph_relevance(
-    index: SearchIndex, rule: RelevanceRule, paragraph: StoredParagraph
+    index: SearchBackend, rule: RelevanceRule, paragraph: StoredParagraph
 ) -> float:
     """How much of the question a paragraph carries (0-1), as the no-answer rule sees it."""
     present = set(paragraph_terms(paragraph.text, paragraph.analysis).terms)
@@ -140,7 +137,7 @@ def paragraph_relevance(
 
 
 def _cosines(
-    index: SearchIndex, rule: RelevanceRule, paragraphs: list[StoredParagraph]
+    index: SearchBackend, rule: RelevanceRule, paragraphs: list[StoredParagraph]
 ) -> list[float]:
     """The question's cosine with each paragraph, in one read of their vectors."""
     if rule.vector is None or not paragraphs:

@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import functools
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from importlib.util import find_spec
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
@@ -31,10 +33,27 @@ from safetensors.numpy import load_file
 from tokenizers import Tokenizer
 
 MODEL = "l2_supercat"
+# SentencePiece's mark for a space, which the model's normalizer prepends to every text.
+SPACE_MARK = "\u2581"
 DIMENSIONS = 256
 VECTOR_DTYPE = np.dtype("<f2")
 
 Vectors = npt.NDArray[np.float16]
+
+
+class _ChunkIds(dict[str, list[int]]):
+    """chunk -> its token ids, tokenized on first use; remembers at most `cap` chunks."""
+
+    def __init__(self, encode: Callable[[str], list[int]], cap: int) -> None:
+        super().__init__()
+        self._encode = encode
+        self._cap = cap
+
+    def __missing__(self, chunk: str) -> list[int]:
+        ids = self._encode(chunk)
+        if len(self) < self._cap:
+            self[chunk] = ids
+        return ids
 
 
 @dataclass
@@ -43,38 +62,38 @@ class Embedder:
 
     weights: npt.NDArray[np.float32]
     tokenizer: Tokenizer
-    _chunks: dict[str, list[int]] = field(default_factory=dict, repr=False)
+    _chunks: _ChunkIds = field(init=False, repr=False)
 
-    def token_ids(self, text: str) -> list[int]:
+    def __post_init__(self) -> None:
+        self._chunks = _ChunkIds(self._encode, _CHUNK_CACHE)
+
+    def token_ids(self, text: str) -> npt.NDArray[np.intp]:
         """The model's token ids for a text, chunk by chunk (as the tokenizer would)."""
         # The tokenizer marks every space as "▁" and never merges across one, so tokens of
         # the white-space separated chunks are the tokens of the text; most chunks repeat.
-        ids: list[int] = []
-        chunks = self._chunks
-        for chunk in text.split():
-            found = chunks.get(chunk)
-            if found is None:
-                found = self._encode(chunk)
-                if len(chunks) < _CHUNK_CACHE:
-                    chunks[chunk] = found
-            ids += found
-        return ids
+        # One C-level pass (map, chain, fromiter): a third faster than a Python loop.
+        chunks = chain.from_iterable(map(self._chunks.__getitem__, text.split()))
+        return np.fromiter(chunks, dtype=np.intp)
 
     def _encode(self, chunk: str) -> list[int]:
-        # The tokenizer takes only valid Unicode: a lone surrogate becomes U+FFFD.
+        # The tokenizer takes only valid Unicode: a lone surrogate becomes "?".
         valid = chunk.encode("utf-8", "replace").decode("utf-8")
-        ids: list[int] = self.tokenizer.encode(valid, add_special_tokens=False).ids
-        return ids
+        # The tokenizer's whole pipeline for a chunk with no space is: prepend "▁", then
+        # BPE. Calling the BPE model directly gives the same ids (tests/test_meaning.py
+        # compares them) and skips building an Encoding: 4.6 µs a chunk instead of 7.0,
+        # which matters because a large corpus has millions of distinct chunks. An id
+        # past the weights (none in the packaged model) reads the last row.
+        last = len(self.weights) - 1
+        return [min(token.id, last) for token in self.tokenizer.model.tokenize(SPACE_MARK + valid)]
 
     def embed(self, texts: list[str]) -> Vectors:
         """Unit vectors (float16), one row per text; a text with no tokens gets zeros."""
         out = np.zeros((len(texts), self.weights.shape[1]), dtype=np.float32)
-        last = len(self.weights) - 1
         for row, text in enumerate(texts):
             ids = self.token_ids(text)
-            if ids:
+            if len(ids):
                 # One gather and sum per text: 10x faster than np.add.reduceat over a batch.
-                out[row] = self.weights[np.minimum(np.asarray(ids), last)].sum(axis=0)
+                out[row] = self.weights[ids].sum(axis=0)
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         np.divide(out, norms, out=out, where=norms > 0)
         return out.astype(np.float16)

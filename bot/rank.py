@@ -24,7 +24,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from bot.index.search import SearchIndex, StoredParagraph
+from bot.index.backend import SearchBackend
+from bot.index.search import StoredParagraph
 from bot.meaning import load_embedder
 from bot.rerank.evidence import (
     ParagraphTerms,
@@ -65,7 +66,7 @@ KIND_WEIGHT = 0.3
 
 
 def rank_candidates(
-    index: SearchIndex,
+    index: SearchBackend,
     terms: list[str],
     k: int,
     article_id: str | None = None,
@@ -77,7 +78,7 @@ def rank_candidates(
 
 
 def rank_paragraphs(
-    index: SearchIndex,
+    index: SearchBackend,
     terms: list[str],
     k: int,
     article_id: str | None = None,
@@ -148,11 +149,7 @@ def evidence_score(paragraph: ParagraphTerms, question: QuestionEvidence) -> flo
     )
 
 
-def question_weights(index: SearchIndex, terms: list[str]) -> dict[str, float]:
+def question_weights(index: SearchBackend, terms: list[str]) -> dict[str, float]:
     """Each distinct known question term's idf, floored at 0 (unknown terms match nothing)."""
-    weights = {}
-    for term in dict.fromkeys(terms):
-        term_id = index.vocabulary.get(term)
-        if term_id is not None:
-            weights[term] = max(float(index.scorer.idf[term_id]), 0.0)
-    return weights
+    idf = index.idf_of(list(dict.fromkeys(terms)))
+    return {term: max(value, 0.0) for term, value in idf.items()}

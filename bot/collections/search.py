@@ -30,7 +30,7 @@ from dataclasses import dataclass, replace
 
 from bot.answer import Answer, AnswerStatus, Passage, answer
 from bot.config import DEFAULT_MIN_RELEVANCE
-from bot.index.search import SearchIndex
+from bot.index.backend import SearchBackend
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ class MergedAnswer:
 
 
 def answer_from(
-    indexes: Sequence[tuple[str, SearchIndex]],
+    indexes: Sequence[tuple[str, SearchBackend]],
     question: str,
     k: int = 3,
     min_relevance: float = DEFAULT_MIN_RELEVANCE,

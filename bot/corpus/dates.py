@@ -79,6 +79,11 @@ def all_dates(text: str) -> list[str]:
     return [iso for m in _LOCATE.finditer(text) if _starts_word(text, m) and (iso := _read(m))]
 
 
+def starts_with_date(text: str) -> bool:
+    """Tell whether text opens with a full date ("May 17, 2012 One of the mosaics ...")."""
+    return _LOCATE.match(text) is not None
+
+
 def strip_dates(text: str) -> str:
     """The text with every date-like stretch (and its clock time) taken out."""
     return _LOCATE.sub(" ", text)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import dataclass
 
 import trafilatura
 
 from bot.corpus.dates import find_date, is_date_line
 from bot.corpus.extent import teaser_cut
-from bot.corpus.furniture import is_furniture
+from bot.corpus.furniture import is_boilerplate, is_furniture
 from bot.corpus.htmlmeta import (
     TIME_PROPERTIES,
     author_from,
@@ -18,6 +19,7 @@ from bot.corpus.htmlmeta import (
     printed_date,
 )
 from bot.corpus.model import Article, ArticleError
+from bot.corpus.recover import recover_paragraphs
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +27,8 @@ log = logging.getLogger(__name__)
 _LIST_DASH = re.compile(r"^[-•*]\s+")
 _COUNT_LINE = re.compile(r"\d[\d,]*\s+(?:comments?|shares?|views?|replies)", re.IGNORECASE)
 _TITLE_REPEAT_REACH = 3
+_OPENING_CHARS = 80
+_MAX_CONTACT_WORDS = 15
 _BYLINE_REACH = 3
 _MAX_HEADER_WORDS = 40
 _BY = re.compile(r"^by\s+", re.IGNORECASE)
@@ -56,8 +60,8 @@ def parse_html_article(article_id: str, html: str, fallback_title: str) -> Artic
     title = _clean(getattr(doc, "title", None))
     author = author_from(meta, getattr(doc, "author", None)) or printed_byline(html)
     lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
-    # The <h1> repeating the title is not body text, nor are byline, date and share lines.
-    paragraphs = clean_paragraphs(below_byline(lines, author), title)
+    standfirst = _clean(getattr(doc, "description", None))
+    paragraphs = _body(html, lines, _Header(title, author, standfirst))
     if not paragraphs:
         raise ArticleError("no article text found in HTML")
     return Article(
@@ -68,8 +72,26 @@ def parse_html_article(article_id: str, html: str, fallback_title: str) -> Artic
         date=_date(getattr(doc, "date", None), meta, html),
         url=_clean(getattr(doc, "url", None)),
         source=_clean(getattr(doc, "sitename", None)),
-        standfirst=_clean(getattr(doc, "description", None)),
+        standfirst=standfirst,
     )
+
+
+@dataclass(frozen=True)
+class _Header:
+    """What the page says above its text: none of it is body text again."""
+
+    title: str | None
+    author: str | None
+    standfirst: str | None
+
+
+def _body(html: str, lines: list[str], header: _Header) -> list[str]:
+    """The extracted lines cleaned, with the article's text the extractor left out put back.
+
+    The <h1> repeating the title is not body text, nor are byline, date and share lines.
+    """
+    paragraphs = clean_paragraphs(below_byline(lines, header.author), header.title)
+    return recover_paragraphs(html, paragraphs, header.author, lambda p: _is_text(p, header))
 
 
 def _clean(value: object) -> str | None:
@@ -105,8 +127,30 @@ def clean_paragraphs(paragraphs: list[str], title: str | None) -> list[str]:
         and not is_date_line(_LIST_DASH.sub("", p))
         and not _COUNT_LINE.fullmatch(_LIST_DASH.sub("", p))
         and not _ONE_CELL_ROW.fullmatch(p)
+        and not _is_contact_line(p)
     ]
     return kept[: teaser_cut(kept)]
+
+
+def _is_contact_line(paragraph: str) -> bool:
+    # "Submit comments on this post to <jo@example.org>.": how to reach the writer.
+    return len(paragraph.split()) <= _MAX_CONTACT_WORDS and _EMAIL.search(paragraph) is not None
+
+
+def _is_text(paragraph: str, header: _Header) -> bool:
+    """Tell whether a block left out by the extractor is text: not furniture, a date
+    line, the title, a byline or the standfirst (kept as the article's standfirst)."""
+    if is_boilerplate(paragraph) or (header.author and _only_names(paragraph, header.author)):
+        return False
+    if header.standfirst and _same_opening(paragraph, header.standfirst):
+        return False
+    return bool(clean_paragraphs([paragraph], header.title))
+
+
+def _same_opening(text: str, standfirst: str) -> bool:
+    # The page's description may be cut short ("... the changing status of computation in").
+    reach = min(len(standfirst), _OPENING_CHARS)
+    return _key(text)[:reach] == _key(standfirst)[:reach]
 
 
 def below_byline(paragraphs: list[str], author: str | None) -> list[str]:

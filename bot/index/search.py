@@ -95,6 +95,12 @@ class SearchIndex:
         """The article with this id, if indexed."""
         return self._by_id.get(article_id)
 
+    def idf_of(self, terms: list[str]) -> dict[str, float]:
+        """BM25 idf of each known term (a term the corpus never uses is left out)."""
+        idf = self.scorer.idf
+        known = ((term, self.vocabulary.get(term)) for term in terms)
+        return {term: float(idf[term_id]) for term, term_id in known if term_id is not None}
+
     def term_ids(self, terms: list[str]) -> list[int]:
         """Ids of query terms; terms never seen in the corpus get -1 (they score nothing)."""
         return [self.vocabulary.get(term, -1) for term in terms]

@@ -32,6 +32,17 @@ def paragraphs(seed: int) -> list[str]:
     return [" ".join(rng.choice(WORDS) for _ in range(30)) + f" s{seed} p{p}." for p in range(8)]
 
 
+def is_temporary(name: str) -> bool:
+    """A file an atomic write was writing when its process was killed."""
+    return name.startswith(".") and name.endswith(".citebot-tmp")
+
+
+def article_files(folder: Path) -> dict[str, bytes]:
+    """The folder's files less a killed writer's hidden temporary file: not an article (the
+    scan skips dot names), and swept by the next add (checked at the end)."""
+    return {name: data for name, data in folder_state(folder).items() if not is_temporary(name)}
+
+
 def served(target) -> dict[str, tuple[str, ...]]:
     """Every article the opened collection serves, with its paragraphs."""
     index = open_collection(target)
@@ -72,14 +83,14 @@ def test_sigkill_during_add_leaves_the_old_or_the_new_collection(tmp_path: Path)
     outcomes = []
     for kill in range(KILLS):
         seed = 2000 + kill
-        before = folder_state(target.folder)
+        before = article_files(target.folder)
         process = add_process(tmp_path, seed)
         time.sleep(full_run * 1.5 * (kill + rng.random()) / KILLS)
         process.send_signal(signal.SIGKILL)
         process.wait()
         with sqlite3.connect(target.db) as conn:
             assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        after = folder_state(target.folder)
+        after = article_files(target.folder)
         added = {name: data for name, data in after.items() if name not in before}
         assert {n: after[n] for n in before} == before
         assert added in ({}, {f"new-{seed}.txt": article_bytes(f"New {seed}", paragraphs(seed))})
@@ -91,3 +102,4 @@ def test_sigkill_during_add_leaves_the_old_or_the_new_collection(tmp_path: Path)
     assert any(outcomes) and not all(outcomes), outcomes
     final = add_article(target, file_source("last.txt", article_bytes("Last", paragraphs(9999))))
     assert final.article_id == "last"
+    assert not [name for name in folder_state(target.folder) if is_temporary(name)]

@@ -139,3 +139,14 @@ def test_the_headline_in_the_reference_is_the_title_not_missing_body(tmp_path: P
     truth = load_truth(tmp_path, "p")
     assert truth.blocks == ((body, True),)
     assert is_reference_content(title, truth.reference)
+
+
+def test_a_paragraph_that_is_only_a_link_is_not_prose() -> None:
+    html = (
+        "<div><p><a href='/a'><span>Related: Why the ferry costs more than the bridge</span></a></p>"
+        "<p>The council, <a href='/b'>in a report</a>, says the ferry costs more each year.</p></div>"
+    )
+    assert reference_blocks(html) == [
+        ("Related: Why the ferry costs more than the bridge", False),
+        ("The council, in a report, says the ferry costs more each year.", True),
+    ]
