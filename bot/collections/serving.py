@@ -16,7 +16,6 @@ from collections import OrderedDict
 from pathlib import Path
 
 from bot.collections.articles import refresh
-from bot.collections.files import locked
 from bot.collections.layout import Collection
 from bot.collections.replacing import recover_if_needed
 from bot.index import store
@@ -43,20 +42,21 @@ def let_the_log_restart(collection: Collection, index: SearchIndex) -> None:
     40 MB an add at 100k paragraphs, 1.2 GB after 15 adds). Once the previous generation is
     released, the log is copied in and the index takes a snapshot of the database alone, so
     the next write starts the log over. The copy writes the database file, whose time says
-    when the folder was last compared (`bot.index.freshness`), so that time is put back, under
-    the lock that every add, remove and restore holds. Nothing is done for a generation a
-    question still uses: the next reload tries again.
+    when the folder was last compared (`bot.index.freshness`), so that time is put back. No
+    lock is taken (nothing is created in the folder, which may be the bundled corpus): a
+    reindex that sets the time meanwhile may see it put back to the earlier one, which only
+    makes the folder look changed, and the next open compares it again. Nothing is done for
+    a generation a question still uses: the next reload tries again.
     """
     db = collection.db
     if not os.path.exists(f"{db}-wal"):
         return
     try:
-        with locked(collection.state):
-            status = os.stat(db)
-            try:
-                _checkpoint(db)
-            finally:
-                os.utime(db, ns=(status.st_atime_ns, status.st_mtime_ns))
+        status = os.stat(db)
+        try:
+            _checkpoint(db)
+        finally:
+            os.utime(db, ns=(status.st_atime_ns, status.st_mtime_ns))
     except (OSError, store.StoreError, sqlite3.Error) as exc:
         # Housekeeping: it never fails a reload (a read-only folder, a locked database).
         log.debug("the write-ahead log of %s was not copied in: %s", db, exc)

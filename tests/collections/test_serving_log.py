@@ -19,7 +19,10 @@ from bot.collections import (
     add_article,
     collection,
     file_source,
+    open_collection,
     remove_article,
+    serving,
+    shared_collection,
 )
 from bot.index.freshness import corpus_is_newer, last_written
 from bot.index.search import load_index
@@ -90,15 +93,29 @@ def test_an_index_is_not_repinned_to_another_generation(settings):
     index.close()
 
 
-def test_a_reload_works_when_the_log_cannot_be_copied_in(settings):
+def test_a_reload_works_when_the_log_cannot_be_copied_in(settings, monkeypatch):
     found = collection(settings, "server-1")
     served = ServedCollections()
     add_article(found, file_source("f.txt", article_bytes("Town news", FILLER)))
     served.index(found)
     add_article(found, file_source("o.txt", article_bytes("Orchard", ORCHARD)))
-    lock = found.state / "lock"
-    lock.unlink()
-    lock.mkdir()  # the lock cannot be taken: no copy, no new snapshot, still a reload
+    compared = last_written(found.db)
+
+    def failing(db):  # as a disk that fails while the log is copied in
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(serving, "_checkpoint", failing)
     index = served.reload(found)
     assert sorted(a.id for a in index.articles) == ["orchard", "town-news"]
-    lock.rmdir()
+    assert last_written(found.db) == compared
+
+
+def test_serving_the_shared_collection_writes_nothing_in_its_folder(settings):
+    shared = shared_collection(settings)
+    served = ServedCollections()
+    served.index(shared)
+    before = sorted(p.name for p in settings.corpus.iterdir())
+    open_collection(shared).close()  # leaves a log behind for the reload to copy in
+    assert os.path.exists(f"{shared.db}-wal")
+    served.reload(shared)
+    assert sorted(p.name for p in settings.corpus.iterdir()) == before == ["filler.txt"]
