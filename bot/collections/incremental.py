@@ -62,6 +62,9 @@ def index_change(
     times = {os.path.abspath(p): _times(p) for p in written}
     ids = [article_id_for(p.relative_to(collection.folder)) for p in touched]
     summary = reindex_articles(collection.folder, collection.db, ids)
+    # Copying the log into the database at commit or close writes its file, whose time would
+    # then claim the folder compared up to now; until it is checked, it was not.
+    os.utime(collection.db, ns=(before.compared, before.compared))
     checked = _file_system_now(collection) - 1  # a change from now on is stamped later
     added, removed = {p.name for p in written}, {p.name for p in gone}
     if not _only_ours(collection, before, before.compared, times, added, removed):

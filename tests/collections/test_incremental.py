@@ -191,3 +191,26 @@ def test_a_deletion_next_to_an_index_kept_in_the_corpus_folder_is_seen(
     add_article(shared, file_source("orchard.txt", article_bytes("Orchard", ORCHARD)))
     assert full_reindexes == ["shared"]
     assert served_ids(shared) == {"ferry-vote", "orchard"}
+
+
+class Killed(BaseException):
+    """Stands for SIGKILL at one point of the work (nothing after it runs)."""
+
+
+def test_a_kill_before_the_folder_is_checked_leaves_an_older_edit_to_be_seen(target, monkeypatch):
+    CHANGES["an edited file"](target.folder)  # not yet compared with the index
+    before = incremental.baseline(target)
+    written = target.folder / "orchard.txt"
+    written.write_bytes(article_bytes("Orchard", ORCHARD))
+
+    def killed(found):
+        raise Killed
+
+    monkeypatch.setattr(incremental, "_file_system_now", killed)
+    with pytest.raises(Killed):  # the article is indexed, the folder not yet checked
+        incremental.index_change(target, before, [written], [])
+    monkeypatch.undo()
+    index = open_collection(target)
+    assert index.article("town-news").paragraph_count == 1  # the edit, not the old text
+    assert index.article("orchard") is not None
+    index.close()
