@@ -1,5 +1,5 @@
 """The command line: `citebot index | ask | articles | eval | add | remove | restore |
-collections | feeds | run | sync`."""
+collections | feeds | import | export | run | sync`."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from pathlib import Path
 
 from bot.answer import Answer, answer
 from bot.cli_collections import add_collection_option, add_parsers, collection_settings
+from bot.cli_fleet import add_fleet_parsers
 from bot.config import ConfigError, Settings, load_settings
 from bot.corpus import ArticleError
 from bot.corpus.checks import metadata_warnings
@@ -119,6 +120,7 @@ def _parser() -> argparse.ArgumentParser:
     p.set_defaults(command=cmd_eval)
 
     add_parsers(sub, common)
+    add_fleet_parsers(sub, common)
 
     p = sub.add_parser("run", parents=[common], help="start the Discord bot")
     p.add_argument("--shard-ids", help="run only these shards: 0-3 or 0,2,5 (with --shard-count)")

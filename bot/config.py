@@ -51,6 +51,14 @@ class Settings:
     # How often the bot checks each followed feed for new entries, in minutes; 0: never
     # (bot/feeds/; `citebot feeds run` still runs them by hand).
     feed_minutes: int = 30
+    # Fleet mode (bot/fleet/): the PostgreSQL holding the library, shared by every process.
+    # None: the single-process SQLite files above. Kept out of `repr`: it may hold a password.
+    database_url: str | None = field(default=None, repr=False)
+    # How often a fleet process re-reads the generations table besides NOTIFY's hints, and
+    # beats its heartbeat, in seconds: the longest a lost hint can delay a change.
+    fleet_poll_seconds: float = 5.0
+    # This process's name in the fleet's processes table; None: host name and process id.
+    process_name: str | None = None
 
     @property
     def state_path(self) -> Path:
@@ -161,6 +169,16 @@ def _parse(values: Mapping[str, str]) -> Settings:
             0,
             10080,
         ),
+        database_url=_database_url(get("CITEBOT_DATABASE_URL")),
+        fleet_poll_seconds=_number(
+            float,
+            "CITEBOT_FLEET_POLL_SECONDS",
+            get("CITEBOT_FLEET_POLL_SECONDS"),
+            defaults.fleet_poll_seconds,
+            0.1,
+            10.0,
+        ),
+        process_name=_process_name(get("CITEBOT_PROCESS_NAME")),
     )
 
 
@@ -213,6 +231,18 @@ def _flag(name: str, raw: str | None, default: bool) -> bool:
     if value in {"0", "false", "no", "off"}:
         return False
     raise ConfigError(f"{name}: not true or false")
+
+
+def _database_url(raw: str | None) -> str | None:
+    if raw is not None and not raw.startswith(("postgresql://", "postgres://")):
+        raise ConfigError("CITEBOT_DATABASE_URL: not a postgresql:// address")
+    return raw
+
+
+def _process_name(raw: str | None) -> str | None:
+    if raw is not None and (len(raw) > 100 or not raw.isprintable()):
+        raise ConfigError("CITEBOT_PROCESS_NAME: at most 100 printable characters")
+    return raw
 
 
 def _log_level(raw: str) -> str:

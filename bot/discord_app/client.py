@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
@@ -30,6 +31,9 @@ from bot.library import Library
 from bot.server_cooldowns import ServerCooldowns
 from bot.server_settings import ServerSettingsStore
 from bot.watch import CollectionsWatcher, CorpusWatcher
+
+if TYPE_CHECKING:
+    from bot.fleet.identify import IdentifyPacer
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +86,8 @@ class CitebotClient(discord.AutoShardedClient):
         self.pending = PendingActions()
         self.add_limits = add_limiter()  # per server: /add fetches and indexes
         self.owner_ids: frozenset[int] = frozenset()
+        self.identify_pacer = identify_pacer(settings)
+        self._identify_concurrency: int | None = None
         # Guild install only, stated so that turning on user install in the developer portal
         # cannot put /reindex (or anything else) into other people's servers and DMs.
         self.tree = app_commands.CommandTree(
@@ -118,8 +124,28 @@ class CitebotClient(discord.AutoShardedClient):
             await watcher.stop()
         await self.feeds.stop()
         await super().close()
+        if self.identify_pacer is not None:
+            await self.identify_pacer.close()
         self.slots.close()
         self.pagers.close()
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        """In fleet mode, wait for this shard's IDENTIFY turn across every process of the
+        bot (`bot.fleet.identify`); otherwise discord.py's pacing of this process's shards."""
+        if self.identify_pacer is None:
+            await super().before_identify_hook(shard_id, initial=initial)
+            return
+        await self.identify_pacer.wait_turn(shard_id or 0, await self._max_concurrency())
+
+    async def _max_concurrency(self) -> int:
+        """The bot's IDENTIFYs allowed per 5 s (`GET /gateway/bot`), asked once; 1 if unknown."""
+        if self._identify_concurrency is None:
+            try:
+                _, _, limits = await self.http.get_bot_gateway()
+                self._identify_concurrency = max(1, int(limits.get("max_concurrency", 1)))
+            except (discord.DiscordException, KeyError, TypeError, ValueError):
+                self._identify_concurrency = 1
+        return self._identify_concurrency
 
     async def on_feed_added(self, collection_name: str) -> None:
         """Serve the articles a feed run just added (they are saved and indexed already)."""
@@ -155,6 +181,15 @@ class CitebotClient(discord.AutoShardedClient):
                 await interaction.response.send_message(embed=apology, ephemeral=True)
         except discord.HTTPException:
             log.warning("could not tell the user about the failure")
+
+
+def identify_pacer(settings: Settings) -> IdentifyPacer | None:
+    """Fleet mode's IDENTIFY pacing through PostgreSQL; None (and no psycopg) without it."""
+    if settings.database_url is None:
+        return None
+    from bot.fleet.identify import IdentifyPacer
+
+    return IdentifyPacer(settings.database_url)
 
 
 def create_client(settings: Settings | None = None, shards: Shards | None = None) -> CitebotClient:

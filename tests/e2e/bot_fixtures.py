@@ -11,7 +11,18 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from fake_discord import FakeDiscord, FakeUser, InteractionRecord, RecordedRequest, SentMessage
+from fake_discord import (
+    FakeChannel,
+    FakeDiscord,
+    FakeGuild,
+    FakeMember,
+    FakeRole,
+    FakeUser,
+    InteractionRecord,
+    RecordedRequest,
+    SentMessage,
+)
+from fake_discord.payloads import EVERYONE_PERMISSIONS
 
 JSON = dict[str, Any]
 WriteArticle = Callable[..., Path]
@@ -180,3 +191,18 @@ async def answered_dm(
 def rejected(requests: list[RecordedRequest]) -> list[tuple[int, str]]:
     """(status, route) of every request the fake answered with an error."""
     return [(r.status, r.route_key) for r in requests if r.status >= 400]
+
+
+def guild_on_shard(fake: FakeDiscord, k: int, base: int) -> FakeGuild:
+    """A guild on shard k of any count dividing `base`: Discord routes a guild's events to
+    `(guild_id >> 22) % shard_count`, and (base + k) % count == k."""
+    guild_id = ((base + k) << 22) | 7
+    members = [FakeMember(u) for u in (fake.owner, fake.alice, fake.bob, fake.bot)]
+    return FakeGuild(
+        id=guild_id,
+        name=f"Guild {k}",
+        owner_id=fake.owner.id,
+        channels=[FakeChannel(fake.ids.next(), "general", 0, guild_id)],
+        roles=[FakeRole(guild_id, "@everyone", EVERYONE_PERMISSIONS)],
+        members=members,
+    )

@@ -15,10 +15,9 @@ from pathlib import Path
 
 import discord
 import pytest
-from bot_fixtures import KEEPER_QUESTION, answered_dm, rejected, replies_to
-from fake_discord import FakeChannel, FakeDiscord, FakeGuild, FakeMember, FakeRole
+from bot_fixtures import KEEPER_QUESTION, answered_dm, guild_on_shard, rejected, replies_to
+from fake_discord import FakeDiscord, FakeGuild
 from fake_discord.harness import point_discord_at, run_client
-from fake_discord.payloads import EVERYONE_PERMISSIONS
 
 from bot.cli import main
 from bot.config import Settings
@@ -29,23 +28,10 @@ from bot.discord_app.shards import ShardError, Shards, parse_shards
 SHARDING_AT = 3
 
 
-def guild_on_shard(fake: FakeDiscord, k: int) -> FakeGuild:
-    guild_id = ((4000 + k) << 22) | 7  # shard k of 4, k % 2 of 2
-    members = [FakeMember(u) for u in (fake.owner, fake.alice, fake.bob, fake.bot)]
-    return FakeGuild(
-        id=guild_id,
-        name=f"Guild {k}",
-        owner_id=fake.owner.id,
-        channels=[FakeChannel(fake.ids.next(), "general", 0, guild_id)],
-        roles=[FakeRole(guild_id, "@everyone", EVERYONE_PERMISSIONS)],
-        members=members,
-    )
-
-
 @pytest.fixture
 async def sharded_fake(monkeypatch) -> AsyncIterator[FakeDiscord]:
     async with FakeDiscord(sharding_required_at=SHARDING_AT, guilds_per_shard=2) as fake:
-        fake.world.guilds = [guild_on_shard(fake, k) for k in range(4)]
+        fake.world.guilds = [guild_on_shard(fake, k, 4000) for k in range(4)]
         point_discord_at(fake, monkeypatch)
         yield fake
 

@@ -60,6 +60,8 @@ class Gateway:
         self.fake = fake
         self.sessions: dict[str, Session] = {}
         self.ops: list[tuple[str, JSON]] = []  # ("IDENTIFY", d), ("RESUME", d), ("CONNECT", ...)
+        # When each session was started, and its shard (IDENTIFYs refused for pace: not here).
+        self.identified: list[tuple[float, Shard]] = []
         self.changes = Changes()
 
     def count(self, op: str) -> int:
@@ -129,6 +131,11 @@ class Gateway:
         if len(guilds) >= self.fake.sharding_required_at:
             await ws.close(code=4011, message=b"Sharding required.")
             return None
+        if self._too_soon():
+            self._log("IDENTIFY_REFUSED", d)
+            await ws.send_json({"op": INVALID_SESSION, "d": False, "s": None, "t": None})
+            return None
+        self.identified.append((self.fake.clock(), shard))
         session = Session(secrets.token_hex(16), intents, shard, ws=ws, request=req)
         self.sessions[session.id] = session
         world = self.fake.world
@@ -237,6 +244,13 @@ class Gateway:
                 req.transport.abort()
             elif ws is not None:
                 await ws.close(code=code or 1011)
+
+    def _too_soon(self) -> bool:
+        """Whether a session started less than the IDENTIFY window ago (one bucket)."""
+        window = self.fake.identify_window
+        if window is None or not self.identified:
+            return False
+        return self.fake.clock() - self.identified[-1][0] < window
 
     async def send_reconnect(self) -> None:
         """Op 7: the client must close and RESUME."""

@@ -46,6 +46,7 @@ class FakeDiscord(UserActions, RecordQueries):
         app_flags: int = 0,
         sharding_required_at: int = 2500,
         guilds_per_shard: int = 1000,
+        identify_window: float | None = None,
     ) -> None:
         self.token = token
         self.ids = Snowflakes()
@@ -62,6 +63,10 @@ class FakeDiscord(UserActions, RecordQueries):
         self.app_flags = app_flags
         self.sharding_required_at = sharding_required_at
         self.guilds_per_shard = guilds_per_shard
+        # Discord starts one session per `max_concurrency` bucket (here 1) per 5 s and
+        # answers a faster IDENTIFY with op 9; None leaves IDENTIFY unpaced (the tests that
+        # restart clients quickly), 5.0 is Discord's rule.
+        self.identify_window = identify_window
         self.clock: Callable[[], float] = time.monotonic
         self.requests: list[RecordedRequest] = []
         self.changes = Changes()
