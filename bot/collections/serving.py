@@ -9,17 +9,14 @@ the snapshot they started with (it is released when the last of them drops it).
 from __future__ import annotations
 
 import logging
-import os
-import sqlite3
 import threading
 from collections import OrderedDict
-from pathlib import Path
 
 from bot.collections.articles import refresh
 from bot.collections.layout import Collection
 from bot.collections.replacing import recover_if_needed
-from bot.index import store
 from bot.index.search import SearchIndex, load_index
+from bot.index.wal import restart_log
 
 log = logging.getLogger(__name__)
 
@@ -32,44 +29,6 @@ def open_collection(collection: Collection, previous: SearchIndex | None = None)
     recover_if_needed(collection)
     refresh(collection)
     return load_index(collection.db, previous=previous)
-
-
-def let_the_log_restart(collection: Collection, index: SearchIndex) -> None:
-    """Copy the write-ahead log into the database, then take the index's snapshot again.
-
-    A served index pins its snapshot, and SQLite starts its log over only when no snapshot
-    is using it: with one always pinned, the log grew by every generation written (about
-    40 MB an add at 100k paragraphs, 1.2 GB after 15 adds). Once the previous generation is
-    released, the log is copied in and the index takes a snapshot of the database alone, so
-    the next write starts the log over. The copy writes the database file, whose time says
-    when the folder was last compared (`bot.index.freshness`), so that time is put back. No
-    lock is taken (nothing is created in the folder, which may be the bundled corpus): a
-    reindex that sets the time meanwhile may see it put back to the earlier one, which only
-    makes the folder look changed, and the next open compares it again. Nothing is done for
-    a generation a question still uses: the next reload tries again.
-    """
-    db = collection.db
-    if not os.path.exists(f"{db}-wal"):
-        return
-    try:
-        status = os.stat(db)
-        try:
-            _checkpoint(db)
-        finally:
-            os.utime(db, ns=(status.st_atime_ns, status.st_mtime_ns))
-    except (OSError, store.StoreError, sqlite3.Error) as exc:
-        # Housekeeping: it never fails a reload (a read-only folder, a locked database).
-        log.debug("the write-ahead log of %s was not copied in: %s", db, exc)
-        return
-    index.repin(db)
-
-
-def _checkpoint(db: Path) -> None:
-    conn = store.connect(db)
-    try:
-        conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
-    finally:
-        conn.close()
 
 
 class ServedCollections:
@@ -105,7 +64,7 @@ class ServedCollections:
             self._indexes.move_to_end(collection.name)
             while self._max_loaded is not None and len(self._indexes) > self._max_loaded:
                 self._indexes.popitem(last=False)  # closed when its last question is done
-        let_the_log_restart(collection, fresh)
+        restart_log(collection.db, fresh)
         return fresh
 
     def loaded(self) -> tuple[str, ...]:

@@ -21,9 +21,9 @@ from bot.collections import (
     file_source,
     open_collection,
     remove_article,
-    serving,
     shared_collection,
 )
+from bot.index import wal
 from bot.index.freshness import corpus_is_newer, last_written
 from bot.index.search import load_index
 
@@ -104,7 +104,7 @@ def test_a_reload_works_when_the_log_cannot_be_copied_in(settings, monkeypatch):
     def failing(db):  # as a disk that fails while the log is copied in
         raise sqlite3.OperationalError("disk I/O error")
 
-    monkeypatch.setattr(serving, "_checkpoint", failing)
+    monkeypatch.setattr(wal, "checkpoint", failing)
     index = served.reload(found)
     assert sorted(a.id for a in index.articles) == ["orchard", "town-news"]
     assert last_written(found.db) == compared
