@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +27,11 @@ from bot.collections import (
     list_collections,
     remove_article,
     restore_article,
+    shared_collection,
     trashed_articles,
 )
+from bot.collections.purge import purge_trash
+from bot.collections.replacing import recover_if_needed
 from bot.config import Settings
 from bot.corpus import ArticleError, read_article_file
 from bot.errors import UserFacingError
@@ -58,6 +62,17 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     _collection_option(p)
     p.set_defaults(command=cmd_restore)
 
+    p = sub.add_parser("trash", parents=[common], help="list or empty a collection's trash")
+    _collection_option(p)
+    p.add_argument(
+        "--purge-older-than",
+        type=_days,
+        metavar="DAYS",
+        help="delete for good what was removed more than DAYS days ago (0: everything)",
+    )
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(command=cmd_trash)
+
     p = sub.add_parser("collections", parents=[common], help="list the collections")
     p.add_argument("--json", action="store_true")
     p.set_defaults(command=cmd_collections)
@@ -81,12 +96,17 @@ def collection_settings(settings: Settings, args: argparse.Namespace) -> Setting
     """For a command that reads one index: the settings with the chosen collection's folder
     and index as its corpus and database (default: the shared collection, as configured)."""
     name = getattr(args, "collection", SHARED)
-    if name == SHARED or not getattr(args, "one_index", False):
+    if not getattr(args, "one_index", False):
+        return settings
+    if name == SHARED:
+        if settings.corpus.is_dir():  # a replace interrupted by a crash is finished first
+            recover_if_needed(shared_collection(settings))
         return settings
     if args.corpus or args.db:
         raise UserFacingError("--collection reads the collection's own folder: drop --corpus/--db")
     chosen = existing_collection(settings, name)
     chosen.db.parent.mkdir(exist_ok=True)
+    recover_if_needed(chosen)
     return settings.with_paths(chosen.folder, chosen.db)
 
 
@@ -166,6 +186,37 @@ def cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     report = restore_article(target, args.article)
     print(format_report(report, "restored"))
+    return 0
+
+
+def _days(text: str) -> float:
+    try:
+        days = float(text)
+    except ValueError:
+        days = -1.0
+    if not 0 <= days < 100_000:  # also refuses nan and inf
+        raise argparse.ArgumentTypeError(f"not a number of days: {text!r}")
+    return days
+
+
+def cmd_trash(args: argparse.Namespace, settings: Settings) -> int:
+    """List the trash (latest removal first), or delete what was removed long enough ago."""
+    target = existing_collection(settings, args.collection)
+    if args.purge_older_than is None:
+        entries, verb = trashed_articles(target), "removed"
+    else:
+        entries = purge_trash(target, timedelta(days=args.purge_older_than))
+        verb = "deleted, removed"
+    for entry in entries:
+        size = entry.path.stat().st_size if entry.path.exists() else None
+        if args.json:
+            row = {"article_id": entry.article_id, "removed_at": entry.removed_at}
+            print(json_line(row | {"bytes": size, "deleted": verb != "removed"}))
+        else:
+            shown = f"\t{size:,} bytes" if size is not None else ""
+            print(f"{terminal_safe(entry.article_id)}\t{verb} {entry.removed_at}{shown}")
+    if not args.json and args.purge_older_than is not None:
+        print(f"{len(entries)} removed articles deleted from the trash of {target.name}")
     return 0
 
 

@@ -18,6 +18,7 @@ from bot.index import health
 from bot.index.build import ReindexSummary, reindex
 from bot.index.search import SearchIndex, load_index
 from bot.index.store import is_current
+from bot.index.wal import restart_log
 
 log = logging.getLogger(__name__)
 
@@ -84,12 +85,15 @@ class Library:
         settings = self._settings
         try:
             summary = await asyncio.to_thread(reindex, settings.corpus, settings.db)
-            fresh = await asyncio.to_thread(load_index, settings.db)
+            # What the served generation holds unchanged (terms, vectors) is kept.
+            fresh = await asyncio.to_thread(load_index, settings.db, previous=self._index)
         except Exception as exc:
             log.exception("reindex failed; still serving generation %s", self._index.generation)
             return ReindexOutcome(summary=None, error=_describe(exc))
-        # The old index's snapshot is released when its last in-flight question drops it.
+        # The old index's snapshot is released when its last in-flight question drops it;
+        # then the log can be copied in and start over (`bot.index.wal`).
         self._index = fresh
+        await asyncio.to_thread(restart_log, Path(settings.db), fresh)
         log.info("reindexed: generation %s, %s paragraphs", fresh.generation, summary.paragraphs)
         return ReindexOutcome(summary=summary)
 

@@ -296,6 +296,10 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 # 20,000 characters of such text take about 0.2 s on a busy 2-core machine, and real
 # sentences are far shorter than a third of that.
 PUNKT_PIECE = 20_000
+# How pieces are joined (`_punkt_sentences`); part of the analyzer's fingerprint, so an index
+# whose long paragraphs were split by an earlier rule is rebuilt. 2: a piece may restart at
+# its last sentence.
+PIECE_RULES = 2
 
 
 def _punkt_sentences(text: str) -> list[tuple[int, int]]:
@@ -306,8 +310,9 @@ def _punkt_sentences(text: str) -> list[tuple[int, int]]:
     drops a candidate whose word runs into the next candidate's, and a word with no ASCII
     white space before it runs back to the previous candidate's. In a piece, the only
     candidate missing is the last one (its next token lies beyond the piece), so every end
-    but the piece's last is Punkt's end for the whole text, and the next piece starts at a
-    sentence before that end whose first word Punkt reads alike from there.
+    but the piece's last is Punkt's end for the whole text, and the next piece starts at
+    a sentence after one of those ends (the piece's last sentence included: its start
+    follows a certain end) whose first word Punkt reads alike from there.
     """
     spans: list[tuple[int, int]] = []
     start = 0  # as Punkt: its first sentence starts at 0, later ones at a token
@@ -319,7 +324,7 @@ def _punkt_sentences(text: str) -> list[tuple[int, int]]:
         if end == len(text):
             spans += found
             break
-        restart = next((k for k in range(len(found) - 2, 0, -1) if _fresh(text, found[k])), 0)
+        restart = next((k for k in range(len(found) - 1, 0, -1) if _fresh(text, found[k])), 0)
         if restart:  # keep the sentences whose end is certain, read the rest again
             spans += found[:restart]
             start = found[restart][0]
@@ -419,6 +424,7 @@ def analyzer_fingerprint() -> str:
         sorted(ABBREVIATIONS),
         _TOKEN_PATTERN,
         PUNKT_PIECE,
+        PIECE_RULES,
         nltk.__version__,
         version("lemminflect"),
         unicodedata.unidata_version,

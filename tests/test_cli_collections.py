@@ -178,3 +178,32 @@ def test_files_copied_into_a_collection_by_hand_are_indexed_by_index_collection(
     assert code == 0
     assert "2 articles, 6 paragraphs (1 added, 0 changed, 0 removed, 1 unchanged)" in out
     assert "warning ferry: no date" in out
+
+
+def test_trash_lists_and_purges_what_was_removed_long_enough_ago(capsys):
+    run(capsys, "add", "orchard.txt", "--collection", "club")
+    run(capsys, "add", "ferry.md", "--collection", "club")
+    run(capsys, "remove", "orchard-report", "--collection", "club")
+    run(capsys, "remove", "ferry-vote", "--collection", "club")
+    trash = Path("collections/club/.citebot/trash")
+    orchard = next(p for p in trash.iterdir() if (p / "orchard-report.txt").exists())
+    orchard.rename(trash / "20200101T000000.000000000Z")
+    code, out, _ = run(capsys, "trash", "--collection", "club")
+    lines = out.splitlines()
+    assert code == 0 and [line.split("\t")[0] for line in lines] == ["ferry-vote", "orchard-report"]
+    assert lines[1].startswith("orchard-report\tremoved 20200101T000000.000000000Z\t")
+    code, out, _ = run(capsys, "trash", "--collection", "club", "--purge-older-than", "30")
+    assert code == 0 and out.splitlines() == [
+        "orchard-report\tdeleted, removed 20200101T000000.000000000Z",
+        "1 removed articles deleted from the trash of club",
+    ]
+    code, out, _ = run(capsys, "trash", "--collection", "club", "--json")
+    assert [json.loads(line)["article_id"] for line in out.splitlines()] == ["ferry-vote"]
+
+
+@pytest.mark.parametrize("days", ["-1", "soon", "nan", "inf"])
+def test_trash_refuses_a_limit_that_is_not_a_number_of_days(capsys, days):
+    with pytest.raises(SystemExit) as exit_:
+        main(["trash", "--purge-older-than", days])
+    assert exit_.value.code == 2
+    assert "not a number of days" in capsys.readouterr().err

@@ -86,3 +86,20 @@ async def test_questions_are_answered_while_a_reindex_runs(
     assert library.ask("apple orchards", 3).passages
     release.set()
     await running
+
+
+async def test_the_log_starts_over_after_each_reindex_instead_of_growing(
+    write_article, corpus_dir, tmp_path
+):
+    write_article("a", "Apples", ["Apple orchards grow apples.", "Pears.", "Plums."])
+    library = make_library(corpus_dir, tmp_path)
+    long = [f"Paragraph {n} about zebra stripes and the flies they confuse." for n in range(300)]
+    sizes = []
+    for n in range(5):
+        path = write_article(f"z{n}", f"Zebras {n}", long)
+        assert (await library.reindex()).summary is not None
+        path.unlink()
+        assert (await library.reindex()).summary is not None
+        sizes.append((tmp_path / "lib.db-wal").stat().st_size)
+    assert sizes[-1] == sizes[1], sizes
+    assert "Apple orchards" in library.ask("apple orchards", 3).passages[0].text

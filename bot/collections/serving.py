@@ -8,20 +8,27 @@ the snapshot they started with (it is released when the last of them drops it).
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections import OrderedDict
 
 from bot.collections.articles import refresh
 from bot.collections.layout import Collection
+from bot.collections.replacing import recover_if_needed
 from bot.index.search import SearchIndex, load_index
+from bot.index.wal import restart_log
+
+log = logging.getLogger(__name__)
 
 
-def open_collection(collection: Collection) -> SearchIndex:
+def open_collection(collection: Collection, previous: SearchIndex | None = None) -> SearchIndex:
     """The collection's index, reindexed first if missing, outdated or older than its folder
-    (blocking: from a worker thread in an event loop)."""
+    (blocking: from a worker thread in an event loop). What `previous`, an earlier
+    generation, holds unchanged is kept rather than read again."""
     collection.folder.mkdir(parents=True, exist_ok=True)
+    recover_if_needed(collection)
     refresh(collection)
-    return load_index(collection.db)
+    return load_index(collection.db, previous=previous)
 
 
 class ServedCollections:
@@ -48,7 +55,18 @@ class ServedCollections:
 
     def reload(self, collection: Collection) -> SearchIndex:
         """Load the collection's current index and serve it from now on."""
-        return self.serve(collection.name, open_collection(collection))
+        with self._lock:
+            previous = self._indexes.get(collection.name)
+        fresh = open_collection(collection, previous)
+        del previous  # the last reference, unless a question still uses it
+        self.serve(collection.name, fresh)
+        restart_log(collection.db, fresh)
+        return fresh
+
+    def current(self, name: str) -> SearchIndex | None:
+        """The index served for the collection `name`, if loaded."""
+        with self._lock:
+            return self._indexes.get(name)
 
     def serve(self, name: str, fresh: SearchIndex) -> SearchIndex:
         """Serve an index loaded elsewhere for the collection `name` from now on."""

@@ -12,10 +12,12 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.collections.articles import article_file, checked_id, update_index
+from bot.collections.articles import article_file, checked_id
 from bot.collections.files import locked, move
+from bot.collections.incremental import baseline, index_change
 from bot.collections.layout import Collection
 from bot.collections.names import CollectionError
+from bot.collections.replacing import recover
 from bot.collections.report import ArticleReport, report_of
 from bot.corpus import Article, ArticleError, parse_article, read_article_file
 
@@ -50,13 +52,15 @@ def trash_slot(collection: Collection, path: Path) -> Path:
 def remove_article(collection: Collection, article_id: str) -> Removed:
     """Move the article's file to the trash and take it out of the index (blocking)."""
     with locked(collection.state):
+        recover(collection)
         path = article_file(collection, checked_id(article_id))
         if path is None:
             raise CollectionError(f"collection {collection.name} has no article {article_id!r}")
         slot = trash_slot(collection, path)
+        before = baseline(collection)
         move(path, slot)
         try:
-            update_index(collection)
+            index_change(collection, before, [], [path])
         except BaseException:
             move(slot, path)
             raise
@@ -79,6 +83,7 @@ def trashed_articles(collection: Collection) -> list[Trashed]:
 def restore_article(collection: Collection, article_id: str) -> ArticleReport:
     """Bring the latest removed version of the article back and index it (blocking)."""
     with locked(collection.state):
+        recover(collection)
         checked_id(article_id)
         entry = next((t for t in trashed_articles(collection) if t.article_id == article_id), None)
         if entry is None:
@@ -92,9 +97,10 @@ def restore_article(collection: Collection, article_id: str) -> ArticleReport:
             )
         article = _parse(entry.path, article_id)
         home = collection.folder / entry.path.relative_to(collection.trash / entry.removed_at)
+        before = baseline(collection)
         move(entry.path, home)
         try:
-            update_index(collection)
+            index_change(collection, before, [home], [])
         except BaseException:
             move(home, entry.path)
             raise

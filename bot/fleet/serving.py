@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -31,6 +32,7 @@ from bot.fleet.publish import Published, publish_folder
 from bot.fleet.status import SILENT_AFTER_POLLS
 from bot.index.build import reindex
 from bot.index.search import SearchIndex, load_index
+from bot.index.wal import restart_log
 from bot.library import Library
 
 log = logging.getLogger(__name__)
@@ -60,9 +62,11 @@ def fleet_settings(settings: Settings) -> Settings:
 
 @dataclass(frozen=True)
 class Built:
-    """An index and the generation of the collection it was built from."""
+    """An index, held weakly (a generation no question uses any more must be released, for
+    its snapshot to let the write-ahead log start over), and the generation it was built
+    from."""
 
-    index: SearchIndex
+    index: weakref.ref[SearchIndex]
     generation: int
 
 
@@ -108,12 +112,18 @@ class FleetServing:
     async def apply(self, name: str, generation: int) -> None:
         """Serve `generation` of collection `name` (the follower's apply)."""
         found = self._collection(name)
-        index = await asyncio.to_thread(self._build, name, generation, found)
-        self._remember(name, Built(index, generation))
+        previous = self._current(name)
+        index = await asyncio.to_thread(self._build, name, generation, found, previous)
+        del previous  # the last reference, unless a question still uses it
+        self._remember(name, Built(weakref.ref(index), generation))
         if name == SHARED:
             self._library.serve(index)
         else:
             self._served.serve(name, index)
+        await asyncio.to_thread(restart_log, found.db, index)
+
+    def _current(self, name: str) -> SearchIndex | None:
+        return self._library.index if name == SHARED else self._served.current(name)
 
     async def reindex_shared(self) -> Published:
         """Commit the shared collection's source folder and wait for the fleet to serve it."""
@@ -128,8 +138,11 @@ class FleetServing:
             return shared_collection(self._settings)
         return collection(self._settings, name)
 
-    def _build(self, name: str, generation: int, found: Collection) -> SearchIndex:
-        """Mirror the generation into the collection's folder, reindex it and load it."""
+    def _build(
+        self, name: str, generation: int, found: Collection, previous: SearchIndex | None
+    ) -> SearchIndex:
+        """Mirror the generation into the collection's folder, reindex it and load it,
+        keeping what `previous` (the generation served) holds unchanged."""
         with connect(self._url, "citebot mirror") as conn:
             moved = mirror_generation(conn, name, generation, found.folder)
         found.db.parent.mkdir(parents=True, exist_ok=True)
@@ -142,14 +155,15 @@ class FleetServing:
             len(moved.deleted),
             summary.paragraphs,
         )
-        return load_index(found.db)
+        return load_index(found.db, previous=previous)
 
     def _remember(self, name: str, built: Built) -> None:
         self._built[name] = (built, *self._built.get(name, ()))[:REMEMBERED]
 
     def generation_of(self, name: str, index: SearchIndex) -> int | None:
         """The generation `index` was built from, if it is one this process built."""
-        return next((b.generation for b in self._built.get(name, ()) if b.index is index), None)
+        built = self._built.get(name, ())
+        return next((b.generation for b in built if b.index() is index), None)
 
     def log_answer(self, searched: Sequence[tuple[str, SearchIndex]], found: MergedAnswer) -> None:
         """One INFO line per collection searched: process, collection, generation, paragraph

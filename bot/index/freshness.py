@@ -11,8 +11,9 @@ def corpus_is_newer(corpus: Path, db: Path) -> bool:
 
     Adding, removing or renaming an article changes its folder; writing one changes the
     file. Both times count (modified and changed), so a copy that keeps an old modification
-    time still counts. Only what `citebot index` would look at needs to be checked, but a
-    walk of the folder is cheap next to reading any file.
+    time still counts. Only what `citebot index` would look at needs to be checked (hidden
+    names are not: a collection's trash and lock live in `.citebot/`), but a walk of the
+    folder is cheap next to reading any file.
     """
     written = last_written(db)
     own = {os.path.abspath(f"{db}{suffix}") for suffix in ("", "-wal", "-shm", "-journal")}
@@ -39,6 +40,8 @@ def _changed_after(folder: Path, moment: int, own: set[str]) -> bool:
                 return True
             with os.scandir(current) as entries:
                 for entry in entries:
+                    if entry.name.startswith("."):
+                        continue  # never read as articles (`.citebot/`, temporary files)
                     if entry.is_dir(follow_symlinks=False):
                         pending.append(entry.path)
                     elif _changed(entry.stat()) > moment and os.path.abspath(entry) not in own:
@@ -46,6 +49,31 @@ def _changed_after(folder: Path, moment: int, own: set[str]) -> bool:
         except OSError:
             continue  # unreadable or gone: the reindex reports it
     return False
+
+
+def changes_after(folder: Path, moment: int, db: Path) -> set[str]:
+    """Every entry under `folder` (files and folders, as absolute paths) that changed after
+    `moment`, but the index's own files and what the scan never reads (hidden names)."""
+    own = {os.path.abspath(f"{db}{suffix}") for suffix in ("", "-wal", "-shm", "-journal")}
+    found: set[str] = set()
+    # Joined to an absolute, normal folder, every entry's path is absolute and normal too.
+    pending = [os.path.abspath(folder)]
+    while pending:
+        current = pending.pop()
+        try:
+            if _changed(os.stat(current)) > moment and not _holds(current, own):
+                found.add(current)
+            with os.scandir(current) as entries:
+                for entry in entries:
+                    if entry.name.startswith(".") or entry.path in own:
+                        continue
+                    if entry.is_dir(follow_symlinks=False):
+                        pending.append(entry.path)
+                    elif _changed(entry.stat()) > moment:
+                        found.add(entry.path)
+        except OSError:
+            found.add(current)  # unreadable or gone: a full reindex says what happened
+    return found
 
 
 def _changed(status: os.stat_result) -> int:

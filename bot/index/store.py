@@ -10,6 +10,7 @@ caps a blob at 1e9 bytes.
 from __future__ import annotations
 
 import sqlite3
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -127,6 +128,10 @@ def ensure_schema(conn: sqlite3.Connection) -> None:
     for statement in _SCHEMA.split(";"):
         if statement.strip():
             conn.execute(statement)
+    # Names this run of tables: term ids and analyses only ever grow within one lineage, so
+    # a reload may keep what it already holds of them (`bot.index.reuse`); a database built
+    # afresh (new file, other format) starts a new one.
+    conn.execute("INSERT OR IGNORE INTO meta VALUES ('lineage', ?)", (uuid.uuid4().hex,))
 
 
 def check_schema(conn: sqlite3.Connection, path: Path) -> None:
