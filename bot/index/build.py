@@ -154,6 +154,19 @@ def _reindex(
         conn.close()
     # The file's time says when the corpus was last compared (`bot.index.freshness`).
     os.utime(db_path, ns=(scanned, scanned))
+    return _summary(plan, result, (articles, paragraphs), tuple(skipped), started)
+
+
+def _summary(
+    plan: _Plan,
+    result: _Applied,
+    counts: tuple[int, int],
+    skipped: tuple[SkippedFile, ...],
+    started: float,
+) -> ReindexSummary:
+    """What a reindex did: `skipped` are files left out before planning (none for a
+    targeted one), `counts` the articles and paragraphs now indexed."""
+    articles, paragraphs = counts
     return ReindexSummary(
         articles=articles,
         paragraphs=paragraphs,
@@ -161,7 +174,7 @@ def _reindex(
         changed=result.changed,
         removed=result.removed,
         unchanged=len(plan.present) - len(result.added) - len(result.changed) - result.dropped,
-        skipped=tuple(skipped) + plan.skipped + result.skipped,
+        skipped=skipped + plan.skipped + result.skipped,
         seconds=time.monotonic() - started,
     )
 

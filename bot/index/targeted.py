@@ -33,6 +33,7 @@ from bot.index.build import (
     _Plan,
     _skip,
     _stamp,
+    _summary,
     reindex,
     shown_name,
 )
@@ -70,16 +71,7 @@ def _reindex_articles(corpus: Path, db_path: Path, files: dict[str, Path | None]
             )
     finally:
         conn.close()
-    return ReindexSummary(
-        articles=articles,
-        paragraphs=paragraphs,
-        added=result.added,
-        changed=result.changed,
-        removed=result.removed,
-        unchanged=len(plan.present) - len(result.added) - len(result.changed) - result.dropped,
-        skipped=plan.skipped + result.skipped,
-        seconds=time.monotonic() - started,
-    )
+    return _summary(plan, result, (articles, paragraphs), (), started)
 
 
 # Marks an article whose files only a full reindex handles as it should.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from collections.abc import AsyncIterator, Callable, Collection
+from collections.abc import AsyncIterator, Callable, Collection, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -69,3 +69,15 @@ def lighthouses(corpus_dir: Path, write_article: Callable[..., Path]) -> Path:
     """A corpus where "Who was the lighthouse keeper?" has three pages of passages."""
     write_lighthouses(write_article)
     return corpus_dir
+
+
+@pytest.fixture(scope="session")
+def pg_admin_url() -> Iterator[str]:
+    """A PostgreSQL server for the fleet tests, started on first use (tests/fleet/pg_server.py)."""
+    from fleet_postgres import find_bin_dir, local_server
+
+    bin_dir = find_bin_dir()
+    if bin_dir is None:
+        pytest.skip("no PostgreSQL: install Debian's postgresql")
+    with local_server(bin_dir) as server:
+        yield server.url

@@ -13,36 +13,24 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
-import sys
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 from bot_fixtures import KEEPER_QUESTION, answered_dm, embed_text, guild_on_shard, replies_to
 from fake_discord import FakeDiscord
 from fake_discord.harness import point_discord_at, run_client
+from fleet_postgres import fresh_database
 
 from bot.config import Settings
 from bot.discord_app import CitebotClient, create_client
 from bot.discord_app.shards import Shards
-
-sys.path.insert(0, str(Path(__file__).parents[1] / "fleet"))
-from pg_server import find_bin_dir, fresh_database, local_server
 
 SHARDS = 3
 WINDOW = 5.0
 URL = "https://example.org/article"
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def pg_admin_url() -> Iterator[str]:
-    bin_dir = find_bin_dir()
-    if bin_dir is None:
-        pytest.skip("no PostgreSQL: install Debian's postgresql")
-    with local_server(bin_dir) as server:
-        yield server.url
 
 
 @pytest.fixture

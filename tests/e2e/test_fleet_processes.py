@@ -26,13 +26,11 @@ from pathlib import Path
 import pytest
 from bot_fixtures import KEEPER_QUESTION, embed_text, guild_on_shard, replies_to
 from fake_discord import FakeDiscord, FakeGuild
+from fleet_postgres import fresh_database
 
 from bot.collections import SHARED
 from bot.fleet.connect import connect
 from bot.fleet.store import articles_at
-
-sys.path.insert(0, str(Path(__file__).parents[1] / "fleet"))
-from pg_server import find_bin_dir, fresh_database, local_server
 
 LAUNCHER = Path(__file__).parent / "fleet_launcher.py"
 SHARDS = 2
@@ -44,15 +42,6 @@ ANSWER_LINE = re.compile(
 )
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def pg_admin_url() -> Iterator[str]:
-    bin_dir = find_bin_dir()
-    if bin_dir is None:
-        pytest.skip("no PostgreSQL: install Debian's postgresql")
-    with local_server(bin_dir) as server:
-        yield server.url
 
 
 def citebot_env(fake: FakeDiscord, url: str, tmp_path: Path, corpus: Path) -> dict[str, str]:
