@@ -24,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -34,10 +35,12 @@ from bot.collections.search import MergedAnswer
 from bot.config import Settings
 from bot.fleet.connect import connect
 from bot.fleet.follower import FollowerConfig, GenerationFollower
+from bot.fleet.memory import release_freed_memory
 from bot.fleet.mirror import Mirrored, mirror_generation
 from bot.fleet.processes import ProcessInfo
 from bot.fleet.publish import Published, publish_folder
 from bot.fleet.status import SILENT_AFTER_POLLS
+from bot.fleet.warm_up import warm_up
 from bot.index.build import ReindexSummary, reindex
 from bot.index.search import SearchIndex, load_index
 from bot.index.targeted import reindex_articles
@@ -104,6 +107,7 @@ class FleetServing:
         self._indexed: dict[str, int] = {}
         # One move of a collection at a time (the follower's, or a caller's own).
         self._moving: dict[str, asyncio.Lock] = {}
+        self._warming: asyncio.Task[None] | None = None  # `warm_up`, awaited before a move
         # Each collection's write-ahead log restart after a swap, awaited before its next move.
         self._housekeeping: dict[str, asyncio.Task[None]] = {}
         self.follower = GenerationFollower(
@@ -115,7 +119,8 @@ class FleetServing:
         self._source = source
 
     def start(self) -> None:
-        """Start following (in the running event loop)."""
+        """Start following (in the running event loop), and load what analysing needs."""
+        self._warming = asyncio.create_task(asyncio.to_thread(warm_up))
         self._task = asyncio.create_task(self.follower.run())
 
     async def stop(self) -> None:
@@ -133,6 +138,8 @@ class FleetServing:
             if generation <= self.serving_generation(name):
                 return
             await self._settle(name)
+            if self._warming is not None:
+                await self._warming  # never raises: loading twice at once would cost more
             found = self._collection(name)
             previous = self._current(name)
             index = await asyncio.to_thread(self._build, name, generation, found, previous)
@@ -142,14 +149,14 @@ class FleetServing:
                 self._library.serve(index)
             else:
                 self._served.serve(name, index)
-            # Answered from now on; the log's restart is housekeeping, done before the next
-            # move rather than delaying this one.
-            restart = asyncio.to_thread(restart_log, found.db, index)
-            self._housekeeping[name] = asyncio.create_task(restart)
+            # Answered from now on; the rest is housekeeping, done before the next move
+            # rather than delaying this one.
+            upkeep = asyncio.to_thread(_upkeep, found.db, index)
+            self._housekeeping[name] = asyncio.create_task(upkeep)
 
     async def _settle(self, *names: str) -> None:
         """Finish the housekeeping of these collections' last swaps (all without names);
-        restart_log never raises."""
+        `_upkeep` never raises."""
         for name in names or tuple(self._housekeeping):
             task = self._housekeeping.pop(name, None)
             if task is not None:
@@ -180,20 +187,28 @@ class FleetServing:
     ) -> SearchIndex:
         """Mirror the generation into the collection's folder, reindex it and load it,
         keeping what `previous` (the generation served) holds unchanged."""
+        started = time.perf_counter()
         with connect(self._url, "citebot mirror") as conn:
             moved = mirror_generation(conn, name, generation, found.folder)
         found.db.parent.mkdir(parents=True, exist_ok=True)
+        mirrored = time.perf_counter()
         targeted, summary = self._reindex(name, found, moved)
+        reindexed = time.perf_counter()
+        index = load_index(found.db, previous=previous)
         log.info(
-            "fleet: %s generation %d mirrored (%d written, %d deleted), %s, %d paragraphs",
+            "fleet: %s generation %d mirrored (%d written, %d deleted), %s, %d paragraphs;"
+            " mirror %.2f s, reindex %.2f s, load %.2f s",
             name,
             generation,
             len(moved.written),
             len(moved.deleted),
             "moved articles reindexed" if targeted else "whole folder compared",
             summary.paragraphs,
+            mirrored - started,
+            reindexed - mirrored,
+            time.perf_counter() - reindexed,
         )
-        return load_index(found.db, previous=previous)
+        return index
 
     def _reindex(
         self, name: str, found: Collection, moved: Mirrored
@@ -236,3 +251,11 @@ class FleetServing:
                 index.paragraph_count,
                 ",".join(cited) or "-",
             )
+
+
+def _upkeep(db: Path, index: SearchIndex) -> None:
+    """After a swap: restart the write-ahead log (`bot.index.wal`), and give the memory of
+    the generation just released back to the system (`bot.fleet.memory`)."""
+    restart_log(db, index)
+    del index  # a generation still answering a question is released by its last one
+    release_freed_memory()
