@@ -11,6 +11,7 @@ and takes the commands "measure" and "stop".
 from __future__ import annotations
 
 import asyncio
+import logging
 import multiprocessing
 import os
 import statistics
@@ -57,7 +58,9 @@ class _Reporting(FleetServing):
 
 
 def run(role: Role, reports: Queue[Any], commands: Queue[Any]) -> None:
-    """The process's entry point."""
+    """The process's entry point; each move's timings are logged to stderr."""
+    logging.basicConfig(level=logging.WARNING, format=f"{role.name}: %(message)s")
+    logging.getLogger("bot.fleet.serving").setLevel(logging.INFO)
     asyncio.run(_serve(role, reports, commands))
 
 

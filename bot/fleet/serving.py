@@ -42,8 +42,9 @@ from bot.fleet.publish import Published, publish_folder
 from bot.fleet.status import SILENT_AFTER_POLLS
 from bot.fleet.warm_up import warm_up
 from bot.index.build import ReindexSummary, reindex
+from bot.index.reuse import Held, Written
 from bot.index.search import SearchIndex, load_index
-from bot.index.targeted import reindex_articles
+from bot.index.targeted import reindex_moved
 from bot.index.wal import restart_log
 from bot.library import Library
 
@@ -192,9 +193,10 @@ class FleetServing:
             moved = mirror_generation(conn, name, generation, found.folder)
         found.db.parent.mkdir(parents=True, exist_ok=True)
         mirrored = time.perf_counter()
-        targeted, summary = self._reindex(name, found, moved)
+        held = previous.held() if previous is not None else None
+        targeted, summary, written = self._reindex(name, found, moved, held)
         reindexed = time.perf_counter()
-        index = load_index(found.db, previous=previous)
+        index = load_index(found.db, previous=previous, written=written)
         log.info(
             "fleet: %s generation %d mirrored (%d written, %d deleted), %s, %d paragraphs;"
             " mirror %.2f s, reindex %.2f s, load %.2f s",
@@ -211,19 +213,21 @@ class FleetServing:
         return index
 
     def _reindex(
-        self, name: str, found: Collection, moved: Mirrored
-    ) -> tuple[bool, ReindexSummary]:
+        self, name: str, found: Collection, moved: Mirrored, held: Held | None
+    ) -> tuple[bool, ReindexSummary, Written | None]:
         """Bring the index database to the mirrored generation: only the moved articles when
         the index was last brought to the generation the move started from, else the whole
-        folder compared (see the module's note). Returns whether it was the former."""
+        folder compared (see the module's note). Returns whether it was the former, and the
+        postings written when they were patched from the `held` ones."""
         indexed = self._indexed.pop(name, None)  # unknown until this reindex succeeds
         targeted = not moved.full and moved.since is not None and moved.since == indexed
+        written = None
         if targeted:
-            summary = reindex_articles(found.folder, found.db, moved.article_ids)
+            summary, written = reindex_moved(found.folder, found.db, moved.article_ids, held)
         else:
             summary = reindex(found.folder, found.db)
         self._indexed[name] = moved.generation
-        return targeted, summary
+        return targeted, summary, written
 
     def _remember(self, name: str, built: Built) -> None:
         self._built[name] = (built, *self._built.get(name, ()))[:REMEMBERED]
