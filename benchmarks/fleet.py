@@ -20,8 +20,9 @@ the benchmark's process); every follower starts from a copy of that cache, as a 
 restarted with its cache does. The second figure is then from the commit's return to the
 last process having swapped the new generation in. Afterwards each process, one at a time,
 answers `--questions` questions and samples its own resident memory, and so does a
-single-process library (no PostgreSQL) opened on a copy of the first follower's cache, the
-same collection at the same generation: the two side by side, with their ratios.
+single-process library (no PostgreSQL) opened on another copy of the built cache (the same
+collection, at generation 1): in three rounds, taking turns, so that a busier moment of the
+machine falls on all of them; per process the median of its rounds, and the ratios.
 
 The database named is only used to create (and afterwards drop) a database of its own.
 """
@@ -56,6 +57,9 @@ from bot.fleet.processes import ProcessInfo
 from bot.fleet.serving import FleetServing, fleet_settings
 from bot.fleet.store import commit_collection
 from bot.library import Library
+
+# Rounds of answering per process, taking turns.
+ROUNDS = 3
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -191,11 +195,13 @@ def _serve(
                 commits.append(time.perf_counter() - started)
                 moves.append(processes.await_served(generation) - committed)
         _print_moves(args.changes, commits, moves, "process answering from it")
-        fleet = [processes.measure(name) for name in processes.names()]
-        processes.stop_all()  # each finishes its log's restart first: a cache at rest
-        shutil.copytree(work / "cache-0", work / "single")
+        shutil.copytree(work / "built", work / "single")
         processes.start(Role("single", work / "single", None, asked))
-        print_memory(len(asked), fleet, processes.measure("single"))
+        measured: dict[str, list[dict[str, float]]] = {n: [] for n in processes.names()}
+        for _ in range(ROUNDS):  # in turns, so that a busier moment falls on all of them
+            for name, rounds in measured.items():
+                rounds.append(processes.measure(name))
+        print_memory(len(asked), measured)
 
 
 async def _build_cache(url: str, cache: Path) -> None:

@@ -163,15 +163,27 @@ class Processes:
         self._started.clear()
 
 
-def print_memory(questions: int, fleet: list[dict[str, float]], single: dict[str, float]) -> None:
-    """The fleet processes' and the single process's figures, and the largest ratios."""
-    print(f"serving, {questions} questions per process (each measured alone, back to back):")
-    for n, measured in enumerate(fleet):
-        print(f"  fleet process bench-{n}:  {_measured(measured)}")
+def print_memory(questions: int, measured: dict[str, list[dict[str, float]]]) -> None:
+    """Each process's figures (the median of its rounds; the largest RSS sample of all), and
+    the largest fleet process's over the single process's."""
+    rounds = len(next(iter(measured.values())))
+    print(f"serving, {questions} questions per process, {rounds} rounds (one process at a time):")
+    summary = {name: _summary(runs) for name, runs in measured.items()}
+    single = summary.pop("single")
+    for name, figures in summary.items():
+        print(f"  fleet process {name}:   {_measured(figures)}")
     print(f"  single-process library: {_measured(single)}")
-    rss = max(m["rss_mb"] for m in fleet) / single["rss_mb"]
-    p50 = max(m["answer_p50_ms"] for m in fleet) / single["answer_p50_ms"]
+    rss = max(m["rss_mb"] for m in summary.values()) / single["rss_mb"]
+    p50 = max(m["answer_p50_ms"] for m in summary.values()) / single["answer_p50_ms"]
     print(f"  largest fleet / single:  RSS {rss:.3f}x  answer() p50 {p50:.3f}x")
+
+
+def _summary(runs: list[dict[str, float]]) -> dict[str, float]:
+    return {
+        "answer_p50_ms": statistics.median(r["answer_p50_ms"] for r in runs),
+        "rss_mb": statistics.median(r["rss_mb"] for r in runs),
+        "rss_max_mb": max(r["rss_max_mb"] for r in runs),
+    }
 
 
 def _measured(m: dict[str, float]) -> str:
