@@ -95,6 +95,19 @@ def removed_version(conn: Connection, name: str, article_id: str) -> StoredArtic
     return StoredArticle(*row) if row else None
 
 
+def trashed(conn: Connection, name: str) -> list[tuple[str, int]]:
+    """The removed articles that can be restored (no current article has their id), each
+    with the generation that removed it, the latest removal first."""
+    rows = conn.execute(
+        "SELECT article_id, max(removed_in) FROM articles a WHERE collection = %s"
+        " AND removed_in IS NOT NULL AND NOT EXISTS (SELECT 1 FROM articles c"
+        " WHERE c.collection = a.collection AND c.article_id = a.article_id"
+        " AND c.removed_in IS NULL) GROUP BY article_id ORDER BY 2 DESC, 1",
+        (name,),
+    ).fetchall()
+    return [(article_id, int(generation)) for article_id, generation in rows]
+
+
 def _lock(conn: Connection, name: str) -> int:
     """Create the collection if new and lock its row; its newest generation (0: none)."""
     conn.execute("INSERT INTO collections (name) VALUES (%s) ON CONFLICT DO NOTHING", (name,))
