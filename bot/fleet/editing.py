@@ -49,6 +49,7 @@ class Landed:
     article_id: str
     generation: int
     lagging: tuple[str, ...]
+    replaced: bool = False  # an article with this id was current and is now this one
 
 
 def add_to_fleet(
@@ -81,8 +82,8 @@ def add_to_fleet(
         raise AlreadyAdded(
             found.name, Existing(exc.article_id, exc.title, "the same text")
         ) from exc
-    replaced = landed.article_id == replaces
-    return report_of(found.name, landed.article_id, draft, source.name, replaced), landed
+    report = report_of(found.name, landed.article_id, draft, source.name, landed.replaced)
+    return report, landed
 
 
 def remove_from_fleet(fleet: Fleet, name: str, article_id: str) -> Landed:
@@ -104,7 +105,7 @@ def _commit_and_wait(fleet: Fleet, commit: Callable[[Connection], Commit]) -> La
             conn, done.collection, done.generation, fleet.wait, fleet.silent_after
         )
     article_id = (*done.added, *done.changed, *done.removed)[0]
-    return Landed(done.collection, article_id, done.generation, tuple(lagging))
+    return Landed(done.collection, article_id, done.generation, tuple(lagging), bool(done.changed))
 
 
 def _parse(name: str, data: bytes, suffix: str) -> Article:

@@ -95,3 +95,12 @@ def test_the_answer_names_the_live_processes_that_lag(pg_url, mirror):
     )
     _, landed = add_to_fleet(_fleet(pg_url, 0.3), mirror, file_source("a.txt", TEXT), Overrides())
     assert landed.lagging == ("p1",)
+
+
+def test_a_replace_of_an_article_removed_meanwhile_is_an_add(pg_url, mirror):
+    add_to_fleet(_fleet(pg_url), mirror, file_source("comets.txt", TEXT), Overrides())
+    remove_from_fleet(_fleet(pg_url), "server-1", "comets")  # by another editor, say
+    report, landed = add_to_fleet(
+        _fleet(pg_url), mirror, file_source("comets.txt", TEXT), Overrides(), replaces="comets"
+    )
+    assert (report.replaced, landed.replaced, landed.article_id) == (False, False, "comets")
