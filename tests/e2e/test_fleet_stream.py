@@ -7,8 +7,9 @@ every shard and the owner one `reindex` with a new article in the corpus folder.
 Checked: each `/add` and the reindex answer once every live process serves the new
 generation; each question gets exactly one reply, from the process holding its shard
 (DMs: the process holding shard 0); every answer logs `fleet answer: process=…
-generation=… paragraphs=… cited=…` and every cited paragraph is one of that generation's
-articles in PostgreSQL; an article is answered from the moment its `/add` replied; no
+generation=… paragraphs=… cited=…`, every cited paragraph is one of that generation's
+articles in PostgreSQL, and every passage a reply shows is word for word a paragraph its
+answer's log line cites (so no answer mixes generations); an article is answered from the moment its `/add` replied; no
 process logs an error or serves an older generation after a newer one; IDENTIFYs stay at
 least 5 s apart and none is refused.
 """
@@ -29,7 +30,7 @@ from pathlib import Path
 
 import pytest
 from bot_fixtures import KEEPER_QUESTION, embed_text, guild_on_shard, rejected, replies_to
-from fake_discord import FakeDiscord, FakeGuild, FakeUser
+from fake_discord import FakeDiscord, FakeGuild, FakeUser, SentMessage
 from fleet_postgres import fresh_database
 from local_pages import Pages, serve_pages
 from test_fleet_processes import ANSWER_LINE, LAUNCHER, citebot, citebot_env, status
@@ -174,7 +175,8 @@ async def test_three_processes_answer_a_steady_stream_through_adds_and_a_reindex
             replies = {k: [replies_of(fake, c, m) for c, m in stream.asked[k]] for k in range(3)}
         answers = {k: [m.groups() for m in ANSWER_LINE.finditer(logs[k])] for k in range(3)}
         for k in range(len(RANGES)):
-            check_cited(url, answers[k])
+            shown = [first_reply(fake, c, m) for c, m in stream.asked[k]]
+            assert check_cited(url, answers[k], shown) >= len(shown)  # a passage or more each
     assert stream.failures == []
     assert adds == [1, 1, 1, 1, 1, 1, 2, 2, 2, 2]  # each server's collection: one per /add
     for k in range(len(RANGES)):
@@ -280,6 +282,10 @@ def replies_of(fake: FakeDiscord, channel: int, asked: str) -> int:
     return len([m for m in fake.messages_sent(channel) if replies_to(m) == asked])
 
 
+def first_reply(fake: FakeDiscord, channel: int, asked: str) -> SentMessage:
+    return next(m for m in fake.messages_sent(channel) if replies_to(m) == asked)
+
+
 def assert_no_regression(log: str, answers: list[tuple[str, ...]]) -> None:
     """Per collection, the generations a process moved to only go up, and so do those its
     answers (asked one at a time) were served from."""
@@ -296,19 +302,84 @@ def assert_no_regression(log: str, answers: list[tuple[str, ...]]) -> None:
         assert numbers == sorted(numbers), (name, numbers)
 
 
-def check_cited(url: str, answers: list[tuple[str, ...]]) -> None:
-    """Every cited paragraph (article id, 1-based number) is in its answer's generation."""
-    paragraphs: dict[tuple[str, int], dict[str, int]] = {}
+def check_cited(url: str, answers: list[tuple[str, ...]], replies: list[SentMessage]) -> int:
+    """Every cited paragraph (article id, 1-based number) is one of its answer's generation,
+    and every passage a reply shows is, word for word, a paragraph its answer's log line
+    cites. A process answers its questions one at a time, in the order asked, and logs one
+    line per collection searched, the shared collection last: the lines group by answer.
+    Returns how many passages shown were checked."""
+    checked = 0
     with connect(url) as conn:
-        for _, collection, generation, cited in answers:
-            key = (collection, int(generation))
-            if key not in paragraphs:
-                paragraphs[key] = {
-                    a.article_id: len(
-                        parse_article(a.article_id, a.content, Path(a.file_name).suffix).paragraphs
-                    )
-                    for a in articles_at(conn, *key)
-                }
-            for item in cited.split(",") if cited != "-" else []:
-                article_id, number = item.rsplit("#", 1)
-                assert 1 <= int(number) <= paragraphs[key].get(article_id, 0), (key, item)
+        stored = Generations(conn)
+        groups = answer_groups(answers)
+        assert len(groups) == len(replies)
+        for group, reply in zip(groups, replies, strict=True):
+            cited = [stored.cited(line) for line in group]
+            citable = {item for items in cited for item in items}
+            for title, number, quote in shown_passages(reply):
+                assert any(
+                    (title, number) == (t, n) and all(part in text for part in quote)
+                    for t, n, text in citable
+                ), (title, number, quote, group)
+                checked += 1
+    return checked
+
+
+class Generations:
+    """Each collection's articles at each generation, parsed as the index parses them."""
+
+    def __init__(self, conn) -> None:
+        self._conn = conn
+        self._read: dict[tuple[str, int], dict[str, tuple[str, tuple[str, ...]]]] = {}
+
+    def cited(self, line: tuple[str, ...]) -> list[tuple[str, int, str]]:
+        """(title, paragraph number, text) of each paragraph the log line cites."""
+        _, collection, generation, cited = line
+        articles = self._at(collection, int(generation))
+        found = []
+        for item in cited.split(",") if cited != "-" else []:
+            article_id, number = item.rsplit("#", 1)
+            assert article_id in articles, (collection, generation, item)
+            title, paragraphs = articles[article_id]
+            assert 1 <= int(number) <= len(paragraphs), (collection, generation, item)
+            found.append((title, int(number), squeeze(paragraphs[int(number) - 1])))
+        return found
+
+    def _at(self, collection: str, generation: int) -> dict[str, tuple[str, tuple[str, ...]]]:
+        key = (collection, generation)
+        if key not in self._read:
+            self._read[key] = {}
+            for a in articles_at(self._conn, collection, generation):
+                parsed = parse_article(a.article_id, a.content, Path(a.file_name).suffix)
+                self._read[key][a.article_id] = (parsed.title, parsed.paragraphs)
+        return self._read[key]
+
+
+def answer_groups(answers: list[tuple[str, ...]]) -> list[list[tuple[str, ...]]]:
+    groups: list[list[tuple[str, ...]]] = [[]]
+    for line in answers:
+        groups[-1].append(line)
+        if line[1] == SHARED:
+            groups.append([])
+    assert groups[-1] == []
+    return groups[:-1]
+
+
+CITATION = re.compile(r"^\[\d+\] \[?(.+?)\]?(?:\(.*\))? — .*¶(\d+)$")
+
+
+def shown_passages(reply: SentMessage) -> list[tuple[str, int, list[str]]]:
+    """(title, paragraph number, the quoted text's pieces) of each passage on the reply."""
+    found = []
+    for item in reply.embeds[0].get("fields") or []:
+        *quote, citation = item["value"].split("\n")
+        match = CITATION.match(citation)
+        assert match, citation
+        text = squeeze(" ".join(quote).replace("**", "").replace("\\", ""))
+        pieces = [p.strip() for p in text.split("…") if p.strip()]
+        found.append((match[1], int(match[2]), pieces))
+    return found
+
+
+def squeeze(text: str) -> str:
+    return " ".join(text.split())
