@@ -31,14 +31,12 @@ from pathlib import Path
 import pytest
 from bot_fixtures import KEEPER_QUESTION, embed_text, guild_on_shard, rejected, replies_to
 from fake_discord import FakeDiscord, FakeGuild, FakeUser, SentMessage
+from fleet_checks import assert_no_regression, check_cited
 from fleet_postgres import fresh_database
 from local_pages import Pages, serve_pages
 from test_fleet_processes import ANSWER_LINE, LAUNCHER, citebot, citebot_env, status
 
 from bot.collections import SHARED
-from bot.corpus import parse_article
-from bot.fleet.connect import connect
-from bot.fleet.store import articles_at
 
 pytestmark = pytest.mark.slow
 
@@ -50,7 +48,6 @@ GAP = 0.25  # seconds between one asker's questions: a steady stream, not a floo
 ADD_GAP = 1.0  # seconds before each /add
 TIDES_QUESTION = "What raises the tides twice a day?"
 TIDES_TEXT = "The moon's pull raises the tides twice a day along the whole coast."
-MIRRORED = re.compile(r"fleet: (\S+) generation (\d+) mirrored")
 # (trade, place, person): one page each, answerable only by its own article.
 TRADES = (
     ("clockmaker", "Tarsel", "Edda Vonn"),
@@ -284,102 +281,3 @@ def replies_of(fake: FakeDiscord, channel: int, asked: str) -> int:
 
 def first_reply(fake: FakeDiscord, channel: int, asked: str) -> SentMessage:
     return next(m for m in fake.messages_sent(channel) if replies_to(m) == asked)
-
-
-def assert_no_regression(log: str, answers: list[tuple[str, ...]]) -> None:
-    """Per collection, the generations a process moved to only go up, and so do those its
-    answers (asked one at a time) were served from."""
-    moved: dict[str, list[int]] = defaultdict(list)
-    for collection, generation in MIRRORED.findall(log):
-        moved[collection].append(int(generation))
-    served: dict[str, list[int]] = defaultdict(list)
-    for _, collection, generation, _ in answers:
-        assert generation != "None", answers
-        served[collection].append(int(generation))
-    for name, numbers in moved.items():
-        assert numbers == sorted(set(numbers)), (name, numbers)
-    for name, numbers in served.items():
-        assert numbers == sorted(numbers), (name, numbers)
-
-
-def check_cited(url: str, answers: list[tuple[str, ...]], replies: list[SentMessage]) -> int:
-    """Every cited paragraph (article id, 1-based number) is one of its answer's generation,
-    and every passage a reply shows is, word for word, a paragraph its answer's log line
-    cites. A process answers its questions one at a time, in the order asked, and logs one
-    line per collection searched, the shared collection last: the lines group by answer.
-    Returns how many passages shown were checked."""
-    checked = 0
-    with connect(url) as conn:
-        stored = Generations(conn)
-        groups = answer_groups(answers)
-        assert len(groups) == len(replies)
-        for group, reply in zip(groups, replies, strict=True):
-            cited = [stored.cited(line) for line in group]
-            citable = {item for items in cited for item in items}
-            for title, number, quote in shown_passages(reply):
-                assert any(
-                    (title, number) == (t, n) and all(part in text for part in quote)
-                    for t, n, text in citable
-                ), (title, number, quote, group)
-                checked += 1
-    return checked
-
-
-class Generations:
-    """Each collection's articles at each generation, parsed as the index parses them."""
-
-    def __init__(self, conn) -> None:
-        self._conn = conn
-        self._read: dict[tuple[str, int], dict[str, tuple[str, tuple[str, ...]]]] = {}
-
-    def cited(self, line: tuple[str, ...]) -> list[tuple[str, int, str]]:
-        """(title, paragraph number, text) of each paragraph the log line cites."""
-        _, collection, generation, cited = line
-        articles = self._at(collection, int(generation))
-        found = []
-        for item in cited.split(",") if cited != "-" else []:
-            article_id, number = item.rsplit("#", 1)
-            assert article_id in articles, (collection, generation, item)
-            title, paragraphs = articles[article_id]
-            assert 1 <= int(number) <= len(paragraphs), (collection, generation, item)
-            found.append((title, int(number), squeeze(paragraphs[int(number) - 1])))
-        return found
-
-    def _at(self, collection: str, generation: int) -> dict[str, tuple[str, tuple[str, ...]]]:
-        key = (collection, generation)
-        if key not in self._read:
-            self._read[key] = {}
-            for a in articles_at(self._conn, collection, generation):
-                parsed = parse_article(a.article_id, a.content, Path(a.file_name).suffix)
-                self._read[key][a.article_id] = (parsed.title, parsed.paragraphs)
-        return self._read[key]
-
-
-def answer_groups(answers: list[tuple[str, ...]]) -> list[list[tuple[str, ...]]]:
-    groups: list[list[tuple[str, ...]]] = [[]]
-    for line in answers:
-        groups[-1].append(line)
-        if line[1] == SHARED:
-            groups.append([])
-    assert groups[-1] == []
-    return groups[:-1]
-
-
-CITATION = re.compile(r"^\[\d+\] \[?(.+?)\]?(?:\(.*\))? — .*¶(\d+)$")
-
-
-def shown_passages(reply: SentMessage) -> list[tuple[str, int, list[str]]]:
-    """(title, paragraph number, the quoted text's pieces) of each passage on the reply."""
-    found = []
-    for item in reply.embeds[0].get("fields") or []:
-        *quote, citation = item["value"].split("\n")
-        match = CITATION.match(citation)
-        assert match, citation
-        text = squeeze(" ".join(quote).replace("**", "").replace("\\", ""))
-        pieces = [p.strip() for p in text.split("…") if p.strip()]
-        found.append((match[1], int(match[2]), pieces))
-    return found
-
-
-def squeeze(text: str) -> str:
-    return " ".join(text.split())
