@@ -23,10 +23,12 @@ import re
 import signal
 import subprocess
 import sys
+import time
 from collections import defaultdict
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from statistics import median
 
 import pytest
 from bot_fixtures import KEEPER_QUESTION, embed_text, guild_on_shard, rejected, replies_to
@@ -86,6 +88,7 @@ class Stream:
     asked: dict[int, list[tuple[int, str]]] = field(default_factory=lambda: defaultdict(list))
     added: dict[int, list[tuple[str, str]]] = field(default_factory=lambda: defaultdict(list))
     reindexed: bool = False
+    add_seconds: list[float] = field(default_factory=list)  # each /add, command to reply
     failures: list[str] = field(default_factory=list)
 
 
@@ -176,6 +179,8 @@ async def test_three_processes_answer_a_steady_stream_through_adds_and_a_reindex
             assert check_cited(url, answers[k], shown) >= len(shown)  # a passage or more each
     assert stream.failures == []
     assert adds == [1, 1, 1, 1, 1, 1, 2, 2, 2, 2]  # each server's collection: one per /add
+    took = stream.add_seconds  # shown with -s: the README's figure
+    print(f"/add until every process serves it: p50 {median(took):.2f} s, max {max(took):.2f} s")
     for k in range(len(RANGES)):
         assert len(stream.asked[k]) >= 10 and all(n == 1 for n in replies[k]), replies[k]
         assert {a[0] for a in answers[k]} == {f"p{k}"}  # each answered by its shard's process
@@ -254,8 +259,10 @@ async def add_and_reindex(
         await asyncio.sleep(ADD_GAP)  # changes spread over the stream, not all at once
         guild = fake.world.guilds[k % SHARDS]
         options = {"url": pages.url(f"/trade{k}")}
+        began = time.perf_counter()
         sent = await fake.send_slash_command("add", options, user=fake.owner, guild=guild)
         added = embed_text(await sent.content(timeout=90))
+        stream.add_seconds.append(time.perf_counter() - began)
         found = re.search(r"Generation (\d+): served by every live process\.", added)
         assert "Added to this server" in added and found, added
         generations.append(int(found[1]))
