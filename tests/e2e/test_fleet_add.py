@@ -33,13 +33,13 @@ def pages() -> Iterator[Pages]:
         yield site
 
 
-def _fleet_bot(url: str, tmp_path) -> dict:
+def _fleet_bot(url: str, tmp_path, poll: float = 1.0) -> dict:
     return {
         "database_url": url,
         "fleet_cache": tmp_path / "cache",
         "collections": tmp_path / "no-collections",
         "fetch_allow_private": True,
-        "fleet_poll_seconds": 1.0,
+        "fleet_poll_seconds": poll,
     }
 
 
@@ -106,7 +106,9 @@ async def test_a_live_process_that_lags_is_named(
         import_corpus(url, lighthouses, tmp_path)
         with connect(url) as conn:  # a process beating its heart but never applying
             conn.execute("INSERT INTO processes (name) VALUES ('stuck')")
-            async with start_bot(lighthouses, **_fleet_bot(url, tmp_path)):
+            # Polling every 10 s, a process is silent after 30 s without a heartbeat: the
+            # stuck one stays live for the whole /add, however slow the machine.
+            async with start_bot(lighthouses, **_fleet_bot(url, tmp_path, poll=10.0)):
                 conn.execute("UPDATE processes SET heartbeat_at = now() WHERE name = 'stuck'")
                 added = await command(fake, "add", {"url": pages.url("/glass")})
     assert field(added, "Fleet") == "Generation 1: not served yet by stuck"
