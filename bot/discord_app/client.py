@@ -30,7 +30,7 @@ from bot.feeds import FeedScheduler
 from bot.fetch import add_limiter
 from bot.library import Library
 from bot.server_cooldowns import ServerCooldowns
-from bot.stores import feed_leader, follow_settings, open_settings_store
+from bot.stores import feed_leader, follow_settings, open_feed_store, open_settings_store
 from bot.watch import CollectionsWatcher, CorpusWatcher
 
 if TYPE_CHECKING:
@@ -78,7 +78,12 @@ class CitebotClient(discord.AutoShardedClient):
         self.server_settings = open_settings_store(settings)
         self._settings_task: asyncio.Task[None] | None = None
         self.cooldowns = ServerCooldowns(self.cooldown)
-        self.feeds = FeedScheduler(settings, self.on_feed_added, leader=feed_leader(settings))
+        self.feeds = FeedScheduler(
+            settings,
+            self.on_feed_added,
+            leader=feed_leader(settings),
+            open_store=lambda: open_feed_store(settings),
+        )
         self.slots = AnswerSlots()
         self.pagers = Pagers()
         self.served = ServedCollections(MAX_LOADED_COLLECTIONS)  # servers' own collections

@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from bot.config import Settings
 from bot.feeds.run import RunResult, run_feed
 from bot.feeds.storage import FeedStorage, Leader
-from bot.stores import open_feed_store
+from bot.feeds.store import FeedStore
 
 log = logging.getLogger(__name__)
 
@@ -45,12 +45,16 @@ class FeedScheduler:
         store: FeedStorage | None = None,
         tick_seconds: float = TICK_SECONDS,
         leader: Leader | None = None,
+        open_store: Callable[[], FeedStorage] | None = None,
     ) -> None:
+        """`open_store` opens the subscriptions (default: the SQLite state file; the bot
+        passes bot.stores' choice)."""
         self._settings = settings
         self._on_added = on_added
         self._store = store
         self._tick = tick_seconds
         self._leader = leader
+        self._open_store = open_store or (lambda: FeedStore(settings.state_path))
         self._task: asyncio.Task[None] | None = None
         self._stopping = threading.Event()
         self._woken = asyncio.Event()
@@ -103,7 +107,7 @@ class FeedScheduler:
         as the /feed commands do). Opened late so that an unusable file is logged by the
         loop and tried again at the next tick, never a reason for the bot not to start."""
         if self._store is None:
-            self._store = open_feed_store(self._settings)
+            self._store = self._open_store()
         return self._store
 
     def wake(self) -> None:
