@@ -12,6 +12,7 @@ from collections.abc import Coroutine
 from typing import Any
 
 from bot.config import Settings
+from bot.feeds.schedule import FeedScheduler, OnAdded
 from bot.feeds.storage import FeedStorage, Leader
 from bot.feeds.store import FeedStore
 from bot.server_settings import ServerSettingsStore, SettingsStore
@@ -56,3 +57,19 @@ def feed_leader(settings: Settings) -> Leader | None:
     from bot.fleet.election import FEED_POLLER, Election
 
     return Election(settings.database_url, FEED_POLLER, "citebot feed poller")
+
+
+def feed_scheduler(settings: Settings, on_added: OnAdded) -> FeedScheduler:
+    """The bot's feed schedule. In fleet mode only the elected process runs it, and every
+    process checks every CITEBOT_FLEET_POLL_SECONDS (whether it is the one, then what is
+    due: two small queries), so a feed added through any process is run within that, and
+    a dead poller is replaced within that; one process checks once a minute."""
+    if settings.database_url is None:
+        return FeedScheduler(settings, on_added)
+    return FeedScheduler(
+        settings,
+        on_added,
+        tick_seconds=settings.fleet_poll_seconds,
+        leader=feed_leader(settings),
+        open_store=lambda: open_feed_store(settings),
+    )

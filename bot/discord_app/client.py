@@ -26,11 +26,10 @@ from bot.discord_app.settings_command import register_settings
 from bot.discord_app.shards import Shards
 from bot.discord_app.sync import sync_tree
 from bot.discord_app.views import register_buttons
-from bot.feeds import FeedScheduler
 from bot.fetch import add_limiter
 from bot.library import Library
 from bot.server_cooldowns import ServerCooldowns
-from bot.stores import feed_leader, follow_settings, open_feed_store, open_settings_store
+from bot.stores import feed_scheduler, follow_settings, open_settings_store
 from bot.watch import CollectionsWatcher, CorpusWatcher
 
 if TYPE_CHECKING:
@@ -78,12 +77,7 @@ class CitebotClient(discord.AutoShardedClient):
         self.server_settings = open_settings_store(settings)
         self._settings_task: asyncio.Task[None] | None = None
         self.cooldowns = ServerCooldowns(self.cooldown)
-        self.feeds = FeedScheduler(
-            settings,
-            self.on_feed_added,
-            leader=feed_leader(settings),
-            open_store=lambda: open_feed_store(settings),
-        )
+        self.feeds = feed_scheduler(settings, self.on_feed_added)
         self.slots = AnswerSlots()
         self.pagers = Pagers()
         self.served = ServedCollections(MAX_LOADED_COLLECTIONS)  # servers' own collections
