@@ -58,11 +58,15 @@ class PgServerSettingsStore:
         self._seen_change = 0  # the newest change number already re-read
 
     def view(self, guild_id: int) -> ServerView:
-        """The server's settings and which it chose, read from PostgreSQL."""
-        rows = self._run(lambda conn: _rows(conn, guild_id))
-        view = view_of(self._defaults, rows)
-        self._known[guild_id] = view.values
-        return view
+        """The server's settings and which it chose, read from PostgreSQL (and remembered)."""
+        while True:
+            seen = self._seen_change
+            view = view_of(self._defaults, self._run(lambda conn: _rows(conn, guild_id)))
+            self._known[guild_id] = view.values
+            # A refresh that ran meanwhile may have passed over this server before it was
+            # remembered, with a change newer than what was read: read it again then.
+            if self._seen_change == seen:
+                return view
 
     def get(self, guild_id: int | None) -> ServerSettings:
         """The server's settings (DMs: the defaults), from memory after the first read."""
