@@ -162,3 +162,24 @@ async def test_of_two_processes_only_the_elected_one_runs_the_feeds(settings, si
     finally:
         for scheduler in schedulers:
             await scheduler.stop()
+
+
+def test_the_feeds_command_line_works_on_the_database_in_fleet_mode(
+    monkeypatch, tmp_path, site, pg_url, capsys
+):
+    from support import isolate_environment
+
+    from bot.cli import main
+
+    isolate_environment(monkeypatch, tmp_path)
+    (tmp_path / "corpus").mkdir()
+    monkeypatch.setenv("CITEBOT_DATABASE_URL", pg_url)
+    monkeypatch.setenv("CITEBOT_FETCH_ALLOW_PRIVATE", "true")
+    site.publish("lighthouse")
+    url = site.url("/feed.xml")
+    assert main(["feeds", "add", url, "--collection", "club"]) == 0
+    assert main(["feeds", "run"]) == 0
+    assert "added" in capsys.readouterr().out
+    assert [s.url for s in PgFeedStore(pg_url).subscriptions("club")] == [url]
+    assert _generation(pg_url, "club") == 1
+    assert not (tmp_path / "citebot-state.db").exists()  # no state file in fleet mode
