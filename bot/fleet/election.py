@@ -21,6 +21,8 @@ log = logging.getLogger(__name__)
 
 # Advisory lock keys (the two-integer form): "cbfd" in ASCII, then the job.
 FEED_POLLER = (0x63626664, 1)
+# TCP keepalive probes of the session's connection: a dead peer is noticed in about 20 s.
+KEEPALIVE_SECONDS = 5
 
 
 class Election:
@@ -61,6 +63,12 @@ class Election:
                 autocommit=True,
                 connect_timeout=CONNECT_TIMEOUT,
                 application_name=self._purpose,
+                # A cut network drops packets silently: without keepalives the check of
+                # the session could wait for minutes instead of failing.
+                keepalives=1,
+                keepalives_idle=KEEPALIVE_SECONDS,
+                keepalives_interval=KEEPALIVE_SECONDS,
+                keepalives_count=3,
             )
         row = self._conn.execute("SELECT pg_try_advisory_lock(%s, %s)", self._key).fetchone()
         self._held = bool(row and row[0])

@@ -12,6 +12,7 @@ from bot.config import Settings
 from bot.feeds import FeedStore, FeedStoreError
 from bot.feeds.storage import FeedStorage
 from bot.feeds.store import MAX_ENTRY_ATTEMPTS, EntryOutcome, RunRecord, iso
+from bot.fleet.connect import connect
 from bot.fleet.feed_store import PgFeedStore
 from bot.stores import open_feed_store
 
@@ -122,3 +123,19 @@ def test_two_runs_of_one_feed_record_once(pg_url):
     stored = store.get("club", FEED)
     assert stored.last_run_at == iso(NOW)
     assert store.seen("club", FEED) == {"a"}
+
+
+def test_two_runs_of_one_feed_commit_their_articles_once(pg_url):
+    from bot.fleet.model import StoredArticle
+    from bot.fleet.store import latest_generation
+
+    store = PgFeedStore(pg_url)
+    sub = store.add("club", FEED, NOW)
+    first = StoredArticle("keeper", "keeper.txt", b"The keeper counted ships.", "Keeper")
+    again = StoredArticle("keeper-2", "keeper-2.txt", b"The keeper counted ships.", "Keeper")
+    assert store.record_with_articles(sub, _run(NOW, ("a", "added")), 0, [first]) == 1
+    late = _run(NOW + timedelta(minutes=1), ("a", "added"))
+    assert store.record_with_articles(sub, late, 0, [again]) is None
+    assert store.current_ids("club") == {"keeper"}
+    with connect(pg_url) as conn:
+        assert latest_generation(conn, "club") == 1
