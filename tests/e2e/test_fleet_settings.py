@@ -67,8 +67,8 @@ def logged(tmp_path: Path, name: str) -> str:
     return (tmp_path / f"{name}.log").read_text(encoding="utf-8", errors="replace")
 
 
-async def slash(fake: FakeDiscord, guild: FakeGuild, name: str, options: Any) -> str:
-    """A slash command by the server's owner; the text of its (final) reply."""
+async def slash(fake: FakeDiscord, guild: FakeGuild, name: str, options: Any) -> tuple[str, int]:
+    """A slash command by the server's owner: its reply's text and passage count."""
     sent = await fake.send_slash_command(name, options, user=fake.owner, guild=guild)
     message = await sent.content(timeout=20)
     return embed_text(message), len(message.embeds[0].get("fields") or [])
