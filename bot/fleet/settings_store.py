@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable, Mapping
 from typing import TypeVar
 
@@ -44,6 +45,9 @@ T = TypeVar("T")
 CHANNEL = "citebot_settings"
 # pg_advisory_xact_lock keys taken by every change: "cbst" in ASCII, then 0.
 CHANGE_LOCK = (0x63627374, 0)
+# After PostgreSQL failed to give a server's settings, questions of servers not read yet get
+# the defaults for this long without asking it again.
+RETRY_SECONDS = 10.0
 # The first reconnect of the listener waits this long, then twice as long, up to the poll.
 FIRST_RETRY_SECONDS = 0.1
 
@@ -56,6 +60,7 @@ class PgServerSettingsStore:
         self._defaults = ServerSettings.defaults(defaults)
         self._known: dict[int, ServerSettings] = {}
         self._seen_change = 0  # the newest change number already re-read
+        self._unreachable_until = 0.0  # monotonic time before which reads are not tried
 
     def view(self, guild_id: int) -> ServerView:
         """The server's settings and which it chose, read from PostgreSQL (and remembered)."""
@@ -75,9 +80,14 @@ class PgServerSettingsStore:
         known = self._known.get(guild_id)
         if known is not None:
             return known
+        if time.monotonic() < self._unreachable_until:
+            return self._defaults
         try:
             return self.view(guild_id).values
         except ServerSettingsError as exc:
+            # Questions are answered on the event loop: while PostgreSQL does not answer,
+            # only one question per RETRY_SECONDS waits for it (up to the connect timeout).
+            self._unreachable_until = time.monotonic() + RETRY_SECONDS
             log.warning("answering with the default settings: %s", exc)
             return self._defaults
 

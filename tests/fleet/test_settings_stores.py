@@ -191,3 +191,26 @@ async def test_a_change_whose_hint_is_lost_is_seen_within_the_poll_interval(pg_u
         took = await _until(lambda: other.get(GUILD).results == 1, timeout=3.0)
     assert took < 1.5  # the 1 s poll, and the time a refresh takes
     print(f"seen {took:.2f} s after a change without a hint (1 s poll)")
+
+
+@pytest.mark.slow
+def test_while_postgresql_does_not_answer_only_one_question_waits_for_it(defaults):
+    """A server that accepts connections and never answers (a hung PostgreSQL): the first
+    question of an unread server waits for the connect timeout, the next ones do not."""
+    import socket
+    import time
+
+    from bot.fleet.connect import CONNECT_TIMEOUT
+
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        port = silent.getsockname()[1]
+        store = PgServerSettingsStore(f"postgresql://nobody@127.0.0.1:{port}/none", defaults)
+        started = time.monotonic()
+        assert store.get(GUILD) == ServerSettings.defaults(defaults)
+        first = time.monotonic() - started
+        started = time.monotonic()
+        assert store.get(OTHER) == ServerSettings.defaults(defaults)
+        second = time.monotonic() - started
+    assert first >= CONNECT_TIMEOUT - 1 and second < 0.1, (first, second)
