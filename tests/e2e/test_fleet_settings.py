@@ -88,6 +88,12 @@ def _serves(env: dict[str, str], name: str) -> bool:
     return status(env).get(name, {}).get("served", {}).get(SHARED) == 1
 
 
+def _feeds(url: str) -> int:
+    with psycopg.connect(url) as conn:
+        row = conn.execute("SELECT count(*) FROM feeds").fetchone()
+        return int(row[0]) if row else 0
+
+
 def _due_now(url: str) -> None:
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("UPDATE feeds SET next_due_at = '2000-01-01T00:00:00Z'")
@@ -122,6 +128,9 @@ async def test_settings_and_feeds_are_shared_by_the_fleet(lighthouses, tmp_path,
                 await asyncio.to_thread(_due_now, url)
                 await wait_for(lambda: _holds(tmp_path, "p2"), 30, "p2 takes the feeds over")
                 await _answered(fake, g0, BAKERY_QUESTION, "Mill Street", 30)
+                text, _ = await slash(fake, g0, "feed", feed("remove", url=site.url("/feed.xml")))
+                assert "Feed removed" in text, text
+                assert await asyncio.to_thread(_feeds, url) == 0
             finally:
                 for process in running.values():
                     stop(process)
@@ -149,6 +158,10 @@ async def _settings_and_feed_through_p0(fake, g0, site, url, tmp_path) -> None:
 async def _p2_answers_with_the_setting(fake, g0) -> None:
     text, shown = await slash(fake, g0, "ask", {"question": KEEPER_QUESTION})
     assert shown == 1, text  # chosen through p0, stored in PostgreSQL
+    text, _ = await slash(fake, g0, "settings", None)
+    assert "1 (this server)" in text, text
+    text, _ = await slash(fake, g0, "feed", feed("list"))
+    assert "ok, 1 added" in text, text  # the feed added through p0, run by p1
     await _answered(fake, g0, GLACIER_QUESTION, "forty metres of ice", 30)
 
 
