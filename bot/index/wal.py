@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 # outrun the last reference: the worker thread that loaded the new index holds the old one
 # (its `previous`) until it has finished handing the result back, a moment after the event
 # loop has already swapped. Seen as a log that grew by a generation under CPU load.
-RELEASE_WAIT_SECONDS = 0.5
+RELEASE_WAIT_SECONDS = 0.25
 RELEASE_POLL_SECONDS = 0.02
 
 
