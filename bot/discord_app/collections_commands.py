@@ -38,12 +38,6 @@ GUILDS_ONLY = {"guilds": True, "dms": False, "private_channels": False}
 NOT_IN_SERVER = "Each server has its own articles: use this command in the server."
 EDITORS_ONLY = "Only this server's editors (Manage Server, or the editor role) can do that."
 ONE_SOURCE = "Give either `url:` (a web page) or `file:` (a .txt, .md or .html file)."
-# In fleet mode the library lives in PostgreSQL, and a file written here would be undone by
-# the next generation: what a command that does not commit generations yet says.
-FLEET_LIBRARY = (
-    "This bot runs as a fleet and its articles live in its database: ask its operator to "
-    "add or remove them with `citebot import`."
-)
 ONLY_TEXT_FILES = "only .txt, .md and .html files can be added."
 NOT_YOURS = "Only the member who ran the command can press this."
 EXPIRED = "This button has expired (or the bot restarted since): run the command again."
