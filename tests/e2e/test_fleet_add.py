@@ -14,7 +14,16 @@ import pytest
 from bot_fixtures import KEEPER_QUESTION, buttons, embed_text
 from fleet_postgres import fresh_database
 from local_pages import GLASS_TITLE, Pages, serve_pages
-from test_bot_collections import ask, command, confirm, field, passages
+from test_bot_collections import (
+    FERRY_FILE,
+    FERRY_TITLE,
+    ask,
+    attached,
+    command,
+    confirm,
+    field,
+    passages,
+)
 from test_fleet_identify import import_corpus
 
 from bot.collections import server_collection
@@ -113,3 +122,23 @@ async def test_a_live_process_that_lags_is_named(
                 added = await command(fake, "add", {"url": pages.url("/glass")})
     assert field(added, "Fleet") == "Generation 1: not served yet by stuck"
     assert "answerable once every process serves it" in embed_text(added)
+
+
+async def test_an_attached_file_is_committed_and_another_type_refused_unfetched(
+    fake_discord, start_bot, lighthouses, tmp_path, pg_admin_url
+):
+    fake = fake_discord
+    name = server_collection(fake.guild.id)
+    with fresh_database(pg_admin_url) as url:
+        import_corpus(url, lighthouses, tmp_path)
+        async with start_bot(lighthouses, **_fleet_bot(url, tmp_path)):
+            added = await command(fake, "add", attached(fake, "ferry.txt", FERRY_FILE))
+            answer = await ask(fake, "Who was the ferry captain?")
+            image = await command(fake, "add", attached(fake, "photo.png", b"\x89PNG\r\n"))
+            stored = _stored(url, name)
+    assert field(added, "Title") == FERRY_TITLE and field(added, "Paragraphs") == "3"
+    assert field(added, "Fleet") == f"Generation 1: {EVERYWHERE}."
+    assert FERRY_TITLE in embed_text(answer)
+    assert image.embeds[0]["description"].startswith("Nothing was added: only .txt")
+    assert len(fake.uploads.served) == 1  # the image was refused before it was fetched
+    assert stored == (1, [("the-last-ferry-captain", FERRY_TITLE)])
