@@ -179,6 +179,10 @@ def _option(name: str) -> str:
 
 def cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
     """Restore an article from the trash, or list the trash."""
+    if settings.database_url is not None:  # fleet mode: the trash is in PostgreSQL
+        from bot.cli_fleet_restore import restore_from_database
+
+        return restore_from_database(settings.database_url, settings, args.collection, args.article)
     target = existing_collection(settings, args.collection)
     if args.article is None:
         for entry in trashed_articles(target):

@@ -10,7 +10,6 @@ from bot.config import Settings
 from bot.errors import UserFacingError
 from bot.feeds import (
     MAX_ENTRIES_PER_RUN,
-    FeedStore,
     RunResult,
     Subscription,
     run_feed,
@@ -19,6 +18,7 @@ from bot.feeds import (
 )
 from bot.fetch import checked_url
 from bot.output import json_line, terminal_safe
+from bot.stores import open_feed_store
 
 
 def add_feed_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -47,7 +47,7 @@ def add_feed_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
 
 def cmd_feeds_list(args: argparse.Namespace, settings: Settings) -> int:
     """Every feed: address, collection, last run, status, entries added, error."""
-    for sub in FeedStore(settings.state_path).subscriptions(args.collection):
+    for sub in open_feed_store(settings).subscriptions(args.collection):
         if args.json:
             print(json_line(_json(sub)))
             continue
@@ -75,7 +75,7 @@ def _when(stored: str) -> str:
 
 def cmd_feeds_add(args: argparse.Namespace, settings: Settings) -> int:
     """Follow a feed, after reading it once; a feed that cannot be read is one line."""
-    done = subscribe(settings, FeedStore(settings.state_path), args.url, args.collection)
+    done = subscribe(settings, open_feed_store(settings), args.url, args.collection)
     sub, feed = done.subscription, done.feed
     when = (
         "at the next scheduled check"
@@ -94,7 +94,7 @@ def cmd_feeds_add(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_feeds_remove(args: argparse.Namespace, settings: Settings) -> int:
     """Stop following a feed; the articles it added stay."""
-    sub = unsubscribe(FeedStore(settings.state_path), args.url, args.collection)
+    sub = unsubscribe(open_feed_store(settings), args.url, args.collection)
     print(
         terminal_safe(
             f"stopped following {sub.url} in collection {sub.collection}"
@@ -106,7 +106,7 @@ def cmd_feeds_remove(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_feeds_run(args: argparse.Namespace, settings: Settings) -> int:
     """Run the chosen feeds now, whether due or not; exit 1 if any run had a failure."""
-    store = FeedStore(settings.state_path)
+    store = open_feed_store(settings)
     chosen = store.subscriptions(args.collection)
     if args.url is not None:
         url = checked_url(args.url)

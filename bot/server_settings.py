@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
+from typing import Protocol
 
 from bot.config import Settings
 from bot.errors import UserFacingError
@@ -64,6 +65,23 @@ class ServerView:
 
     values: ServerSettings
     chosen: frozenset[str]
+
+
+class SettingsStore(Protocol):
+    """Where the per-server settings live: this module's SQLite file for one process, or
+    PostgreSQL in fleet mode (bot/fleet/settings_store.py), chosen by bot.stores."""
+
+    def view(self, guild_id: int) -> ServerView:
+        """The server's settings and which it chose, read from the store."""
+
+    def get(self, guild_id: int | None) -> ServerSettings:
+        """The server's settings for a question (DMs: the defaults); from memory when it
+        can be, never raising (the defaults while the store is unusable)."""
+
+    def update(
+        self, guild_id: int, changes: Mapping[str, Value], reset: frozenset[str] = frozenset()
+    ) -> ServerView:
+        """Validate every change, then store them all (dropping `reset`) or none."""
 
 
 def validate(name: str, value: Value) -> Value:
@@ -128,14 +146,9 @@ class ServerSettingsStore:
             rows = conn.execute(
                 "SELECT name, value FROM server_setting WHERE guild_id = ?", (guild_id,)
             ).fetchall()
-        chosen: dict[str, Value] = {}
-        for name, raw in rows:
-            usable, value = _read(name, raw)
-            if usable:
-                chosen[name] = value
-        values = replace(self._defaults, **chosen)  # type: ignore[arg-type]
-        self._known[guild_id] = values
-        return ServerView(values, frozenset(chosen))
+        view = view_of(self._defaults, rows)
+        self._known[guild_id] = view.values
+        return view
 
     def get(self, guild_id: int | None) -> ServerSettings:
         """The server's settings; outside servers (DMs) the defaults."""
@@ -156,10 +169,7 @@ class ServerSettingsStore:
     ) -> ServerView:
         """Validate every change first, then store all of them (and drop the `reset` ones,
         back to the defaults) in one transaction: all or nothing."""
-        checked = {name: validate(name, value) for name, value in changes.items()}
-        unknown = sorted(reset - set(NAMES))
-        if unknown:
-            raise ServerSettingsError(f"{unknown[0]}: no such setting")
+        checked = checked_changes(changes, reset)
         with self._connect() as conn:
             conn.execute("BEGIN IMMEDIATE")
             for name in reset:
@@ -168,7 +178,7 @@ class ServerSettingsStore:
                 )
             conn.executemany(
                 "INSERT OR REPLACE INTO server_setting (guild_id, name, value) VALUES (?, ?, ?)",
-                [(guild_id, name, _encode(value)) for name, value in checked.items()],
+                [(guild_id, name, encode(value)) for name, value in checked.items()],
             )
             conn.execute("COMMIT")
         return self.view(guild_id)
@@ -202,10 +212,30 @@ def _ensure_schema(conn: sqlite3.Connection, path: Path) -> None:
     conn.execute("COMMIT")
 
 
+def checked_changes(changes: Mapping[str, Value], reset: frozenset[str]) -> dict[str, Value]:
+    """The changes as stored, once every one and every reset name is valid."""
+    checked = {name: validate(name, value) for name, value in changes.items()}
+    unknown = sorted(reset - set(NAMES))
+    if unknown:
+        raise ServerSettingsError(f"{unknown[0]}: no such setting")
+    return checked
+
+
+def view_of(defaults: ServerSettings, rows: Iterable[tuple[str, str]]) -> ServerView:
+    """A server's view from its stored (name, value) rows over the defaults."""
+    chosen: dict[str, Value] = {}
+    for name, raw in rows:
+        usable, value = _read(name, raw)
+        if usable:
+            chosen[name] = value
+    values = replace(defaults, **chosen)  # type: ignore[arg-type]
+    return ServerView(values, frozenset(chosen))
+
+
 # Values are stored as text ("none", "true", "0.3"), readable with the sqlite3 shell.
 
 
-def _encode(value: Value) -> str:
+def encode(value: Value) -> str:
     if value is None:
         return "none"
     if isinstance(value, bool):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from typing import TYPE_CHECKING
 
@@ -25,11 +26,10 @@ from bot.discord_app.settings_command import register_settings
 from bot.discord_app.shards import Shards
 from bot.discord_app.sync import sync_tree
 from bot.discord_app.views import register_buttons
-from bot.feeds import FeedScheduler
 from bot.fetch import add_limiter
 from bot.library import Library
 from bot.server_cooldowns import ServerCooldowns
-from bot.server_settings import ServerSettingsStore
+from bot.stores import feed_scheduler, follow_settings, open_settings_store
 from bot.watch import CollectionsWatcher, CorpusWatcher
 
 if TYPE_CHECKING:
@@ -73,9 +73,11 @@ class CitebotClient(discord.AutoShardedClient):
         self.settings = settings
         self.library = library
         self.cooldown = Cooldown(settings.cooldown_questions, settings.cooldown_seconds)
-        self.server_settings = ServerSettingsStore(settings.state_path, settings)
+        # Settings and feeds: the SQLite state file, or PostgreSQL in fleet mode (bot.stores).
+        self.server_settings = open_settings_store(settings)
+        self._settings_task: asyncio.Task[None] | None = None
         self.cooldowns = ServerCooldowns(self.cooldown)
-        self.feeds = FeedScheduler(settings, self.on_feed_added)
+        self.feeds = feed_scheduler(settings, self.on_feed_added)
         self.slots = AnswerSlots()
         self.pagers = Pagers()
         self.served = ServedCollections(MAX_LOADED_COLLECTIONS)  # servers' own collections
@@ -114,6 +116,9 @@ class CitebotClient(discord.AutoShardedClient):
             watcher.start()
         if self.fleet is not None:
             self.fleet.start()
+        following = follow_settings(self.server_settings, self.settings)
+        if following is not None:
+            self._settings_task = asyncio.create_task(following, name="citebot-settings")
         self.feeds.start()
         if self.settings.dev_guild is not None:
             guild = discord.Object(id=self.settings.dev_guild)
@@ -127,6 +132,10 @@ class CitebotClient(discord.AutoShardedClient):
         for watcher in self.watchers:
             await watcher.stop()
         await self.feeds.stop()
+        if self._settings_task is not None:
+            self._settings_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._settings_task
         if self.fleet is not None:
             await self.fleet.stop()
         await super().close()
@@ -154,7 +163,10 @@ class CitebotClient(discord.AutoShardedClient):
         return self._identify_concurrency
 
     async def on_feed_added(self, collection_name: str) -> None:
-        """Serve the articles a feed run just added (they are saved and indexed already)."""
+        """Serve the articles a feed run just added (they are saved and indexed already); in
+        fleet mode they are a new generation, which the follower serves."""
+        if self.fleet is not None:
+            return
         if collection_name == SHARED:
             await self.library.reindex()
         elif collection_name in self.served.loaded():

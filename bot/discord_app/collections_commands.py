@@ -4,7 +4,8 @@ Editors are members with Manage Server or the server's editor role (`/settings
 editor_role:`), checked on every command and every button press. The commands are visible
 to every member (an editor role holder may lack Manage Server) and refuse everyone else.
 Replies are ephemeral: adding and removing is editors' talk. A repeat or a removal waits
-for a button that only the member who ran the command may press (pending.py).
+for a button that only the member who ran the command may press (pending.py). In fleet
+mode the change is committed to PostgreSQL as a new generation (fleet_library.py).
 """
 
 from __future__ import annotations
@@ -37,12 +38,6 @@ GUILDS_ONLY = {"guilds": True, "dms": False, "private_channels": False}
 NOT_IN_SERVER = "Each server has its own articles: use this command in the server."
 EDITORS_ONLY = "Only this server's editors (Manage Server, or the editor role) can do that."
 ONE_SOURCE = "Give either `url:` (a web page) or `file:` (a .txt, .md or .html file)."
-# In fleet mode the library lives in PostgreSQL, and a file written here would be undone by
-# the next generation: refused until /add and /remove commit generations themselves.
-FLEET_LIBRARY = (
-    "This bot runs as a fleet and its articles live in its database: ask its operator to "
-    "add or remove them with `citebot import`."
-)
 ONLY_TEXT_FILES = "only .txt, .md and .html files can be added."
 NOT_YOURS = "Only the member who ran the command can press this."
 EXPIRED = "This button has expired (or the bot restarted since): run the command again."
@@ -122,8 +117,6 @@ def _add_refusal(
     if not may_edit_collection(bot, interaction):
         log.info("add refused for a member who is not an editor")
         return EDITORS_ONLY
-    if bot.settings.database_url is not None:
-        return FLEET_LIBRARY
     if (url is None or not url.strip()) == (file is None):
         return ONE_SOURCE
     if file is not None and (problem := _file_refusal(file)) is not None:
@@ -168,8 +161,6 @@ async def _removal_offer(
     if not may_edit_collection(bot, interaction):
         log.info("remove refused for a member who is not an editor")
         return notice_embed(EDITORS_ONLY), None
-    if bot.settings.database_url is not None:
-        return notice_embed(FLEET_LIBRARY), None
     index = await asyncio.to_thread(server_index, bot, guild_id)
     article_id = resolve_article(index, typed) if index else None
     found = index.article(article_id) if index and article_id else None

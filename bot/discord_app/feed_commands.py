@@ -18,7 +18,6 @@ from discord import app_commands
 from bot.collections import server_collection as server_collection_name
 from bot.discord_app.collections_commands import (
     EDITORS_ONLY,
-    FLEET_LIBRARY,
     NOT_IN_SERVER,
     add_limit_refusal,
     typed_link,
@@ -111,13 +110,11 @@ def _add_refusal(bot: CitebotClient, interaction: discord.Interaction) -> str | 
     if not may_edit_collection(bot, interaction):
         log.info("feed add refused for a member who is not an editor")
         return EDITORS_ONLY
-    if bot.settings.database_url is not None:
-        return FLEET_LIBRARY
     return add_limit_refusal(bot, interaction.guild_id)
 
 
 def _subscriptions(bot: CitebotClient, guild_id: int) -> list[Subscription]:
-    """The server's feeds (blocking: SQLite)."""
+    """The server's feeds (blocking: SQLite, or PostgreSQL in fleet mode)."""
     return bot.feeds.store().subscriptions(server_collection_name(guild_id))
 
 

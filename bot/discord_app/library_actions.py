@@ -2,8 +2,10 @@
 
 All of it blocks (network, files, SQLite) and runs in a worker thread. After a change the
 server's collection is reloaded in the client's `ServedCollections`, so the next question
-finds the change. A failure of the user's making (a refused address, a page too large, not
-an article, a repeat) is a `UserFacingError` whose message is shown; nothing has changed.
+finds the change (in fleet mode the change is committed to PostgreSQL instead, and the
+reply waits for the fleet to serve it: fleet_library.py). A failure of the user's making
+(a refused address, a page too large, not an article, a repeat) is a `UserFacingError`
+whose message is shown; nothing has changed.
 """
 
 from __future__ import annotations
@@ -81,13 +83,31 @@ def add_and_reload(
     return report
 
 
+def add_and_serve(
+    bot: CitebotClient, guild_id: int, source: Source, overrides: Overrides, replaces: str | None
+) -> discord.Embed:
+    """Add (in place of the article `replaces`, if given) and serve it; the report (blocking).
+    In fleet mode: committed to PostgreSQL, once every live process serves it."""
+    if bot.settings.database_url is None:
+        report = add_and_reload(bot, guild_id, source, overrides, replaces is not None)
+        log.info("added %s to %s", report.article_id, report.collection)
+        return report_embed(report)
+    from bot.discord_app.fleet_library import add_in_fleet, with_fleet
+
+    report, landed = add_in_fleet(bot, guild_id, source, overrides, replaces)
+    log.info(
+        "added %s to %s: generation %d", report.article_id, report.collection, landed.generation
+    )
+    return with_fleet(report_embed(report), landed)
+
+
 async def add_reply(bot: CitebotClient, request: AddRequest) -> Reply:
     """Fetch and add; the report, an offer to replace a repeat, or why nothing changed."""
     try:
         request.overrides.fields()  # a wrong date is said before anything is fetched
         source = await asyncio.to_thread(source_of, bot, request)
-        report = await asyncio.to_thread(
-            add_and_reload, bot, request.guild_id, source, request.overrides, False
+        added = await asyncio.to_thread(
+            add_and_serve, bot, request.guild_id, source, request.overrides, None
         )
     except AlreadyAdded as exc:
         action = Replace(source, request.overrides, exc.existing.article_id)
@@ -97,24 +117,33 @@ async def add_reply(bot: CitebotClient, request: AddRequest) -> Reply:
     except UserFacingError as exc:
         log.info("add refused: %s", exc)
         return notice_embed(f"Nothing was added: {exc}"), None
-    log.info("added %s to %s", report.article_id, report.collection)
-    return report_embed(report), None
+    return added, None
 
 
 async def run_action(bot: CitebotClient, guild_id: int, action: Replace | Remove) -> discord.Embed:
     """Carry out a confirmed action; what happened, or why nothing changed."""
     try:
         if isinstance(action, Replace):
-            report = await asyncio.to_thread(
-                add_and_reload, bot, guild_id, action.source, action.overrides, True
+            return await asyncio.to_thread(
+                add_and_serve, bot, guild_id, action.source, action.overrides, action.existing_id
             )
-            return report_embed(report)
-        await asyncio.to_thread(remove_and_reload, bot, guild_id, action.article_id)
+        return await asyncio.to_thread(remove_and_serve, bot, guild_id, action)
     except UserFacingError as exc:
         log.info("%s refused: %s", type(action).__name__.lower(), exc)
         return notice_embed(f"Nothing was changed: {exc}")
+
+
+def remove_and_serve(bot: CitebotClient, guild_id: int, action: Remove) -> discord.Embed:
+    """Remove the article and serve the collection without it; what happened (blocking).
+    In fleet mode: committed to PostgreSQL, once every live process serves it."""
     own = server_collection(bot, guild_id)
-    return removed_embed(action.title, action.article_id, own.name)
+    done = removed_embed(action.title, action.article_id, own.name)
+    if bot.settings.database_url is None:
+        remove_and_reload(bot, guild_id, action.article_id)
+        return done
+    from bot.discord_app.fleet_library import remove_in_fleet, with_fleet
+
+    return with_fleet(done, remove_in_fleet(bot, guild_id, action.article_id))
 
 
 def remove_and_reload(bot: CitebotClient, guild_id: int, article_id: str) -> None:

@@ -59,10 +59,20 @@ def server_index(bot: CitebotClient, guild_id: int) -> SearchIndex | None:
     except CollectionError as exc:  # a misconfigured CITEBOT_COLLECTIONS: still answer
         log.warning("server collections are off: %s", exc)
         return None
-    if not own.folder.is_dir():
+    if not own.folder.is_dir() or _not_served_yet(bot, own.name):
         return None
     index = bot.served.index(own)
     return index if index.articles else None
+
+
+def _not_served_yet(bot: CitebotClient, name: str) -> bool:
+    """In fleet mode, whether the follower has yet to serve this collection: until then its
+    mirror may be half written, and a question must neither load it (an index of no
+    generation) nor swap that load in over the one the follower is about to serve. Once
+    served, a collection dropped from memory is loaded again from its complete mirror."""
+    if bot.fleet is None or bot.served.current(name) is not None:
+        return False
+    return name not in bot.fleet.follower.served
 
 
 def scope_of(bot: CitebotClient, guild_id: int | None) -> Scope:

@@ -9,6 +9,7 @@ Discord computed it for this interaction, is checked every time.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import TYPE_CHECKING
 
@@ -81,7 +82,8 @@ def register_settings(bot: CitebotClient) -> None:
         resets = frozenset(
             NAMES if reset and reset.value == "all" else ([reset.value] if reset else [])
         )
-        embed = _apply(bot, interaction, changes, resets)
+        # In a worker thread: in fleet mode the settings are a round trip to PostgreSQL.
+        embed = await asyncio.to_thread(_apply, bot, interaction, changes, resets)
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
 

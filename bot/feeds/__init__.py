@@ -2,7 +2,8 @@
 
 Public API (blocking, except the scheduler; the bot calls the rest in a worker thread):
 
-    FeedStore(settings.state_path)                      the subscriptions (SQLite)
+    bot.stores.open_feed_store(settings)                the subscriptions: a FeedStorage
+        (FeedStore: the SQLite state file; in fleet mode bot.fleet.feed_store.PgFeedStore)
     subscribe(settings, store, url, collection) -> Subscribed     fetches and parses once
     unsubscribe(store, url, collection=None) -> Subscription
     store.subscriptions(collection=None) -> list[Subscription]   url, last run, status, error, ...

@@ -18,13 +18,13 @@ from datetime import UTC, datetime, timedelta
 from threading import Event
 
 from bot.citation import shorten
-from bot.collections import AlreadyAdded, ArticleReport, Overrides, add_article, collection
-from bot.collections.layout import Collection
+from bot.collections import AlreadyAdded, ArticleReport, Overrides, collection
 from bot.collections.pages import fetch_page
 from bot.collections.source import MAX_FIELD_CHARS
 from bot.config import Settings
 from bot.errors import UserFacingError
-from bot.feeds.store import EntryOutcome, FeedStore, RunRecord, Subscription, iso
+from bot.feeds.storage import EntrySink, FeedStorage
+from bot.feeds.store import EntryOutcome, RunRecord, Subscription, iso
 from bot.fetch import (
     Feed,
     FeedEntry,
@@ -77,7 +77,7 @@ def read_feed(url: str, settings: Settings) -> Feed:
 
 def run_feed(
     settings: Settings,
-    store: FeedStore,
+    store: FeedStorage,
     sub: Subscription,
     now: datetime | None = None,
     stop: Event | None = None,
@@ -95,7 +95,8 @@ def run_feed(
         transient = isinstance(exc, FetchError) and exc.transient
         return _record_failure(settings, store, sub, now, str(exc), transient)
     fresh = new_entries(feed.entries, store.seen(sub.collection, sub.url), MAX_ENTRIES_PER_RUN)
-    results = _add_entries(settings, target, fresh, stop)
+    sink = store.articles(target)
+    results = _add_entries(settings, sink, fresh, stop)
     added = tuple(r for _, r in results if isinstance(r, ArticleReport))
     failed = tuple(r for _, r in results if isinstance(r, EntryFailure))
     present = sum(1 for outcome, _ in results if outcome.status == "present")
@@ -104,28 +105,28 @@ def run_feed(
     stopped = len(results) < len(fresh)
     due = iso(now + timedelta(minutes=0 if stopped else _interval(settings)))
     outcomes = tuple(outcome for outcome, _ in results)
-    store.record(sub, RunRecord(iso(now), status, error, len(added), due, outcomes), 0)
+    sink.finish(sub, RunRecord(iso(now), status, error, len(added), due, outcomes), 0)
     log.info("feed %s -> %s: %d added, %d failed", sub.url, sub.collection, len(added), len(failed))
     return RunResult(sub, status, error, added, present, failed, due)
 
 
 def _add_entries(
-    settings: Settings, target: Collection, entries: Sequence[FeedEntry], stop: Event | None
+    settings: Settings, sink: EntrySink, entries: Sequence[FeedEntry], stop: Event | None
 ) -> list[tuple[EntryOutcome, ArticleReport | EntryFailure | None]]:
     results = []
     for entry in entries:
         if stop is not None and stop.is_set():
             break
-        results.append(_add_entry(settings, target, entry))
+        results.append(_add_entry(settings, sink, entry))
     return results
 
 
 def _add_entry(
-    settings: Settings, target: Collection, entry: FeedEntry
+    settings: Settings, sink: EntrySink, entry: FeedEntry
 ) -> tuple[EntryOutcome, ArticleReport | EntryFailure | None]:
     try:
         source = fetch_page(entry.link, policy_for(FetchKind.PAGE, settings))
-        report = add_article(target, source, _overrides(entry))
+        report = sink.add(source, _overrides(entry))
     except AlreadyAdded:
         return EntryOutcome(entry.id, "present"), None
     except UserFacingError as exc:  # FetchError, CollectionError
@@ -150,7 +151,7 @@ def _overrides(entry: FeedEntry) -> Overrides:
 
 def _record_failure(
     settings: Settings,
-    store: FeedStore,
+    store: FeedStorage,
     sub: Subscription,
     now: datetime,
     error: str,

@@ -6,6 +6,11 @@ CITEBOT_FEED_MINUTES after its last run, or sooner after a failure that may pass
 them in turn. After a run adds articles it awaits `on_added(collection_name)`, with which
 the bot makes its served indexes pick the new articles up; the core knows nothing of how
 they are served.
+
+In fleet mode several processes share the feeds, and only one may run them: with a
+`leader` the scheduler runs due feeds only while `leader.holds()` (bot/fleet/election.py),
+asked again at every tick, so when the process holding it dies another takes over within
+one tick.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from datetime import UTC, datetime
 
 from bot.config import Settings
 from bot.feeds.run import RunResult, run_feed
+from bot.feeds.storage import FeedStorage, Leader
 from bot.feeds.store import FeedStore
 
 log = logging.getLogger(__name__)
@@ -36,13 +42,19 @@ class FeedScheduler:
         settings: Settings,
         on_added: OnAdded | None = None,
         *,
-        store: FeedStore | None = None,
+        store: FeedStorage | None = None,
         tick_seconds: float = TICK_SECONDS,
+        leader: Leader | None = None,
+        open_store: Callable[[], FeedStorage] | None = None,
     ) -> None:
+        """`open_store` opens the subscriptions (default: the SQLite state file; the bot
+        passes bot.stores' choice)."""
         self._settings = settings
         self._on_added = on_added
         self._store = store
         self._tick = tick_seconds
+        self._leader = leader
+        self._open_store = open_store or (lambda: FeedStore(settings.state_path))
         self._task: asyncio.Task[None] | None = None
         self._stopping = threading.Event()
         self._woken = asyncio.Event()
@@ -68,6 +80,8 @@ class FeedScheduler:
         with contextlib.suppress(asyncio.CancelledError):
             await self._task
         self._task = None
+        if self._leader is not None:
+            await asyncio.to_thread(self._leader.close)
 
     async def run_due(self) -> list[RunResult]:
         """Run every feed due now, one at a time; returns what each run did."""
@@ -88,12 +102,12 @@ class FeedScheduler:
                     log.exception("could not reload collection %s after its feed", sub.collection)
         return results
 
-    def store(self) -> FeedStore:
+    def store(self) -> FeedStorage:
         """The subscriptions file, opened on first use (blocking: call it in a worker thread,
         as the /feed commands do). Opened late so that an unusable file is logged by the
         loop and tried again at the next tick, never a reason for the bot not to start."""
         if self._store is None:
-            self._store = FeedStore(self._settings.state_path)
+            self._store = self._open_store()
         return self._store
 
     def wake(self) -> None:
@@ -105,8 +119,15 @@ class FeedScheduler:
         while True:
             self._woken.clear()
             try:
-                await self.run_due()
+                if await self._leads():
+                    await self.run_due()
             except Exception:
                 log.exception("feed check failed; trying again in %g s", self._tick)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._woken.wait(), self._tick)
+
+    async def _leads(self) -> bool:
+        """Whether this process runs the feeds now (always, without a leader)."""
+        if self._leader is None:
+            return True
+        return await asyncio.to_thread(self._leader.holds)

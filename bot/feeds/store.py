@@ -17,7 +17,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from bot.collections import Collection
 from bot.errors import UserFacingError
+from bot.feeds.sink import LocalArticles
 
 SCHEMA_VERSION = 1
 # An entry that failed this many runs is given up on (its id counts as seen), so one dead
@@ -161,6 +163,10 @@ class FeedStore:
             if updated:
                 _record_entries(conn, sub, run.entries, run.at)
             conn.execute("COMMIT")
+
+    def articles(self, target: Collection) -> LocalArticles:
+        """A run's entries go straight into the collection's folder and index."""
+        return LocalArticles(target, self)
 
     def _select(self, where: str, params: tuple[str, ...]) -> list[Subscription]:
         columns = (

@@ -8,7 +8,8 @@ from datetime import UTC, datetime
 from bot.collections import CollectionError, collection
 from bot.config import Settings
 from bot.feeds.run import read_feed
-from bot.feeds.store import FeedStore, FeedStoreError, Subscription
+from bot.feeds.storage import FeedStorage
+from bot.feeds.store import FeedStoreError, Subscription
 from bot.fetch import Feed, checked_url
 
 
@@ -20,7 +21,7 @@ class Subscribed:
     feed: Feed
 
 
-def subscribe(settings: Settings, store: FeedStore, url: str, collection_name: str) -> Subscribed:
+def subscribe(settings: Settings, store: FeedStorage, url: str, collection_name: str) -> Subscribed:
     """Follow the feed at `url` into the collection, after fetching and parsing it once.
 
     Blocking. Raises a UserFacingError with one line when the feed cannot be followed:
@@ -39,7 +40,7 @@ def subscribe(settings: Settings, store: FeedStore, url: str, collection_name: s
     return Subscribed(store.add(target.name, canonical, datetime.now(UTC)), feed)
 
 
-def find_subscription(store: FeedStore, url: str, collection_name: str | None) -> Subscription:
+def find_subscription(store: FeedStorage, url: str, collection_name: str | None) -> Subscription:
     """The subscription to this feed in the collection; with no collection named, the only
     one there is (FeedStoreError if none, or if several collections follow it)."""
     canonical = checked_url(url)
@@ -54,7 +55,7 @@ def find_subscription(store: FeedStore, url: str, collection_name: str | None) -
     return found[0]
 
 
-def unsubscribe(store: FeedStore, url: str, collection_name: str | None) -> Subscription:
+def unsubscribe(store: FeedStorage, url: str, collection_name: str | None) -> Subscription:
     """Stop following a feed (see `find_subscription`); the articles it added stay."""
     sub = find_subscription(store, url, collection_name)
     store.remove(sub.collection, sub.url)

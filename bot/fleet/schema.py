@@ -64,6 +64,47 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             PRIMARY KEY (process, collection)
         )""",
     ),
+    (
+        # Per-server settings (bot/fleet/settings_store.py): only the values a server chose,
+        # as the SQLite state file keeps them. Each change takes the next number of
+        # `server_settings_change` for its server, so a process can ask what changed since
+        # the number it last saw.
+        """CREATE TABLE server_settings (
+            guild_id bigint NOT NULL,
+            name text NOT NULL,
+            value text NOT NULL,
+            PRIMARY KEY (guild_id, name)
+        )""",
+        "CREATE SEQUENCE server_settings_change",
+        """CREATE TABLE server_settings_changed (
+            guild_id bigint PRIMARY KEY,
+            change bigint NOT NULL
+        )""",
+        # Feeds (bot/fleet/feed_store.py): the SQLite state file's feed tables, times kept
+        # as the same fixed-width ISO text.
+        """CREATE TABLE feeds (
+            collection text NOT NULL,
+            url text NOT NULL,
+            added_at text NOT NULL,
+            last_run_at text,
+            last_status text,
+            last_error text,
+            last_added integer,
+            failures integer NOT NULL DEFAULT 0,
+            next_due_at text NOT NULL,
+            PRIMARY KEY (collection, url)
+        )""",
+        """CREATE TABLE feed_entries (
+            collection text NOT NULL,
+            url text NOT NULL,
+            entry_id text NOT NULL,
+            status text NOT NULL,
+            attempts integer NOT NULL,
+            at text NOT NULL,
+            PRIMARY KEY (collection, url, entry_id),
+            FOREIGN KEY (collection, url) REFERENCES feeds (collection, url) ON DELETE CASCADE
+        )""",
+    ),
 )
 
 LATEST = len(MIGRATIONS)

@@ -9,12 +9,20 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
+import time
 from pathlib import Path
 
 from bot.index import store
 from bot.index.search import SearchIndex
 
 log = logging.getLogger(__name__)
+
+# How long the copy waits for the previous generation to be let go of. The swap itself can
+# outrun the last reference: the worker thread that loaded the new index holds the old one
+# (its `previous`) until it has finished handing the result back, a moment after the event
+# loop has already swapped. Seen as a log that grew by a generation under CPU load.
+RELEASE_WAIT_SECONDS = 0.25
+RELEASE_POLL_SECONDS = 0.02
 
 
 def restart_log(db: Path, index: SearchIndex) -> None:
@@ -36,7 +44,7 @@ def restart_log(db: Path, index: SearchIndex) -> None:
     try:
         status = os.stat(db)
         try:
-            checkpoint(db)
+            _checkpoint_once_released(db)
         finally:
             os.utime(db, ns=(status.st_atime_ns, status.st_mtime_ns))
     except (OSError, store.StoreError, sqlite3.Error) as exc:
@@ -46,10 +54,19 @@ def restart_log(db: Path, index: SearchIndex) -> None:
     index.repin(db)
 
 
-def checkpoint(db: Path) -> None:
-    """Copy the database's write-ahead log into it, as far as no reader still needs it."""
+def _checkpoint_once_released(db: Path) -> None:
+    """Copy the log in, trying again for a moment while a reader still holds part of it."""
+    deadline = time.monotonic() + RELEASE_WAIT_SECONDS
+    while not checkpoint(db) and time.monotonic() < deadline:
+        time.sleep(RELEASE_POLL_SECONDS)
+
+
+def checkpoint(db: Path) -> bool:
+    """Copy the database's write-ahead log into it, as far as no reader still needs it:
+    whether all of it was copied."""
     conn = store.connect(db)
     try:
-        conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        _busy, frames, copied = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
     finally:
         conn.close()
+    return bool(frames == copied)

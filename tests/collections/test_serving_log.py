@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import os
 import sqlite3
+import threading
 
 from collection_samples import FERRY, FILLER, ORCHARD, article_bytes
 
@@ -119,3 +120,26 @@ def test_serving_the_shared_collection_writes_nothing_in_its_folder(settings):
     assert os.path.exists(f"{shared.db}-wal")
     served.reload(shared)
     assert sorted(p.name for p in settings.corpus.iterdir()) == before == ["filler.txt"]
+
+
+def test_the_log_is_copied_in_when_the_old_generation_is_let_go_a_moment_after_the_swap(
+    settings,
+):
+    # As the worker thread that loaded the new index: it holds the old one (its `previous`)
+    # a moment after the event loop has swapped and asked for the log to be copied in.
+    found = collection(settings, "server-1")
+    add_article(found, file_source("f.txt", article_bytes("Town news", FILLER)))
+    held = [load_index(found.db)]
+    add_article(found, file_source("l.txt", article_bytes("Long", LONG)))
+    fresh = load_index(found.db)
+    threading.Timer(0.1, held.clear).start()
+    gc.disable()
+    try:
+        wal.restart_log(found.db, fresh)
+        with sqlite3.connect(found.db) as conn:
+            _, frames, copied = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+    finally:
+        gc.enable()
+    assert not held
+    assert frames > 0 and copied == frames
+    fresh.close()

@@ -28,7 +28,6 @@ from bot.discord_app.shards import Shards
 
 SHARDS = 3
 WINDOW = 5.0
-URL = "https://example.org/article"
 
 pytestmark = pytest.mark.slow
 
@@ -83,7 +82,6 @@ async def test_shards_in_several_processes_take_turns_to_identify(
                 assert "lighthouse keeper" in embed_text(reply)
             await answered_dm(fake, fake.alice)  # DMs arrive on shard 0 only: one process
             dms = fake.messages_sent(fake.dm_channel(fake.alice).id)
-            await editors_are_told_the_library_is_in_the_database(fake)
     assert fake.gateway.count("IDENTIFY_REFUSED") == 0
     started = [at for at, _ in fake.gateway.identified]
     assert sorted(shard for _, shard in fake.gateway.identified) == [(k, SHARDS) for k in range(3)]
@@ -92,15 +90,6 @@ async def test_shards_in_several_processes_take_turns_to_identify(
     for guild in fake.world.guilds:
         replies = [m for m in fake.messages_sent(guild.text_channel.id) if replies_to(m)]
         assert len(replies) == 1
-
-
-async def editors_are_told_the_library_is_in_the_database(fake: FakeDiscord) -> None:
-    """/add, /remove and /feed add would write a mirror the next generation undoes."""
-    guild = fake.world.guilds[0]
-    feed = [{"type": 1, "name": "add", "options": [{"type": 3, "name": "url", "value": URL}]}]
-    for name, options in (("add", {"url": URL}), ("remove", {"article": "x"}), ("feed", feed)):
-        sent = await fake.send_slash_command(name, options, user=fake.owner, guild=guild)
-        assert "citebot import" in embed_text(await sent.content(timeout=5)), name
 
 
 def import_corpus(url: str, corpus: Path, tmp_path: Path) -> None:

@@ -9,7 +9,18 @@ import psycopg
 from bot.fleet.connect import connect
 from bot.fleet.schema import LATEST, migrate, schema_version
 
-TABLES = {"schema_version", "collections", "articles", "generations", "processes", "served"}
+TABLES = {
+    "schema_version",
+    "collections",
+    "articles",
+    "generations",
+    "processes",
+    "served",
+    "server_settings",
+    "server_settings_changed",
+    "feeds",
+    "feed_entries",
+}
 
 
 def _tables(conn) -> set[str]:
