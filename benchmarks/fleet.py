@@ -1,9 +1,8 @@
 """Fleet mode's own cost: from a commit in PostgreSQL to a follower holding the new
-generation in its mirror folder. The index rebuild that would follow is not included
-(benchmarks/collections.py measures it: "add until answerable").
+generation in its mirror folder, or (`--serve`) to every process answering from it.
 
     python -m benchmarks.fleet postgresql://user@host:port/db [--paragraphs 100000]
-        [--changes 10] [--followers 3] [--serve]
+        [--changes 10] [--followers 3] [--serve] [--questions 200]
 
 1. `--paragraphs` generated paragraphs (benchmarks/synthetic.py) read from their folder as
    `citebot import` reads it (found and parsed) and committed as one collection.
@@ -14,9 +13,16 @@ generation in its mirror folder. The index rebuild that would follow is not incl
    as `citebot import` does: the commit's time, and from the commit's return until every
    follower's mirror holds the new generation.
 
-With `--serve` each follower is a whole fleet process's serving (bot/fleet/serving.py, as
-`citebot run` has it): mirror, incremental reindex, load, swap; the second figure is then
-from the commit to every process answering from the new generation.
+With `--serve` each follower is a whole fleet process (bot/fleet/serving.py, as `citebot
+run` has it: mirror, reindex of what moved, load, swap), each a process of its own
+(benchmarks/fleet_process.py). Generation 1 is built once, whole, from PostgreSQL (here, in
+the benchmark's process); every follower starts from a copy of that cache, as a process
+restarted with its cache does. The second figure is then from the commit's return to the
+last process having swapped the new generation in. Afterwards each process, one at a time,
+answers `--questions` questions and samples its own resident memory, and so does a
+single-process library (no PostgreSQL) opened on another copy of the built cache (the same
+collection, at generation 1): in three rounds, taking turns, so that a busier moment of the
+machine falls on all of them; per process the median of its rounds, and the ratios.
 
 The database named is only used to create (and afterwards drop) a database of its own.
 """
@@ -26,6 +32,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import shutil
 import statistics
 import tempfile
 import time
@@ -36,11 +43,12 @@ from urllib.parse import urlsplit
 
 import psycopg
 
-from benchmarks.synthetic import BUNDLED_CORPUS, Spec, write_corpus
+from benchmarks.fleet_process import Processes, Role, print_memory
+from benchmarks.synthetic import BUNDLED_CORPUS, Spec, questions, write_corpus
 from bot.collections import ServedCollections
 from bot.collections.layout import Collection
 from bot.config import Settings
-from bot.fleet.connect import connect
+from bot.fleet.connect import Connection, connect
 from bot.fleet.folders import read_collection
 from bot.fleet.follower import FollowerConfig, GenerationFollower
 from bot.fleet.mirror import mirror_generation
@@ -49,6 +57,9 @@ from bot.fleet.processes import ProcessInfo
 from bot.fleet.serving import FleetServing, fleet_settings
 from bot.fleet.store import commit_collection
 from bot.library import Library
+
+# Rounds of answering per process, taking turns.
+ROUNDS = 3
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -59,8 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         url = urlsplit(args.url)._replace(path=f"/{name}").geturl()
         with tempfile.TemporaryDirectory() as work:
-            run = _run(url, Path(work), args.paragraphs, args.changes, args.followers, args.serve)
-            asyncio.run(run)
+            _run(url, Path(work), args)
     finally:
         with psycopg.connect(args.url, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -73,62 +83,76 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--paragraphs", type=int, default=100_000)
     parser.add_argument("--changes", type=int, default=10)
     parser.add_argument("--followers", type=int, default=3, help="followers in this process")
-    parser.add_argument("--serve", action="store_true", help="followers reindex and swap too")
+    parser.add_argument("--serve", action="store_true", help="fleet processes that serve")
+    parser.add_argument("--questions", type=int, default=200, help="answered per process")
     return parser
 
 
-async def _run(
-    url: str, work: Path, paragraphs: int, changes: int, followers: int, serve: bool
-) -> None:
+def _run(url: str, work: Path, args: argparse.Namespace) -> None:
     folder = work / "source"
-    write_corpus(Spec(paragraphs), BUNDLED_CORPUS, folder)
+    written = write_corpus(Spec(args.paragraphs), BUNDLED_CORPUS, folder)
     start = time.perf_counter()
     content = read_collection(Collection("bench", folder, work / "unused.db"))
     read_s = time.perf_counter() - start
+    name = "shared" if args.serve else "bench"
     with connect(url) as conn:
         start = time.perf_counter()
-        commit_collection(conn, "bench", content.articles)
+        commit_collection(conn, name, content.articles)
         commit_s = time.perf_counter() - start
-    print(f"{len(content.articles)} files, {paragraphs} paragraphs:")
+    print(f"{len(content.articles)} files, {args.paragraphs} paragraphs:")
     print(f"import: read and parse {read_s:.1f} s, first commit {commit_s:.1f} s")
-    await _follow(url, work, list(content.articles), changes, followers, serve)
+    articles = list(content.articles)
+    if args.serve:
+        asked = tuple(questions(written, args.questions, Spec(0).seed))
+        _serve(url, work, articles, args, asked)
+    else:
+        asyncio.run(_follow(url, work, articles, args.changes, args.followers))
 
 
 async def _follow(
-    url: str, work: Path, articles: list[StoredArticle], changes: int, count: int, serve: bool
+    url: str, work: Path, articles: list[StoredArticle], changes: int, count: int
 ) -> None:
+    """Followers in this process that only mirror."""
     with contextlib.ExitStack() as stack:
         writer = stack.enter_context(connect(url))
-        followers = [
-            _serving(url, work / f"cache-{n}", n)
-            if serve
-            else _follower(url, work / f"mirror-{n}", stack, n)
-            for n in range(count)
-        ]
+        followers = [_follower(url, work / f"mirror-{n}", stack, n) for n in range(count)]
         tasks = [asyncio.create_task(f.run()) for f in followers]
         start = time.perf_counter()
         await asyncio.gather(*(f.wait_until("bench", 1) for f in followers))
-        whole = time.perf_counter() - start
-        first = "served (whole index built)" if serve else "mirrored (whole)"
-        print(f"{count} followers start to generation 1 {first}: {whole:.1f} s")
+        print(f"{count} followers start to generation 1 mirrored (whole): {_since(start):.1f} s")
         commits, moves = [], []
         for n in range(changes):
-            edited = articles[n].content + f"\nEdit {n}.\n".encode()
-            articles[n] = replace(articles[n], content=edited)
-            start = time.perf_counter()
-            generation = commit_collection(writer, "bench", articles).generation
+            generation, started = _change(writer, "bench", articles, n)
             committed = time.perf_counter()
-            assert generation is not None
             await asyncio.gather(*(f.wait_until("bench", generation) for f in followers))
-            commits.append(committed - start)
+            commits.append(committed - started)
             moves.append(time.perf_counter() - committed)
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+    _print_moves(changes, commits, moves, "mirror moved")
+
+
+def _change(
+    writer: Connection, name: str, articles: list[StoredArticle], n: int
+) -> tuple[int, float]:
+    """Change article n and commit the whole collection; the generation and the start."""
+    edited = articles[n].content + f"\nEdit {n}.\n".encode()
+    articles[n] = replace(articles[n], content=edited)
+    started = time.perf_counter()
+    generation = commit_collection(writer, name, articles).generation
+    assert generation is not None
+    return generation, started
+
+
+def _print_moves(changes: int, commits: list[float], moves: list[float], what: str) -> None:
     print(f"{changes} one-article changes (whole collection committed, as citebot import does):")
     print(f"commit:                      {_stats(commits)}")
-    moved = "process answering from it" if serve else "mirror moved"
-    print(f"commit to every {moved}: {_stats(moves)}")
+    print(f"commit to every {what}: {_stats(moves)}")
+
+
+def _since(start: float) -> float:
+    return time.perf_counter() - start
 
 
 def _follower(url: str, mirror: Path, stack: contextlib.ExitStack, n: int) -> GenerationFollower:
@@ -142,14 +166,55 @@ def _follower(url: str, mirror: Path, stack: contextlib.ExitStack, n: int) -> Ge
     return GenerationFollower(FollowerConfig(url, info, 10.0), apply)
 
 
-def _serving(url: str, cache: Path, n: int) -> GenerationFollower:
-    """A fleet process's serving (mirror, reindex, swap), with its own cache folder."""
+def _serve(
+    url: str,
+    work: Path,
+    articles: list[StoredArticle],
+    args: argparse.Namespace,
+    asked: tuple[str, ...],
+) -> None:
+    """Fleet processes of their own, started from one built cache; then memory and answers."""
+    start = time.perf_counter()
+    asyncio.run(_build_cache(url, work / "built"))
+    print(f"generation 1 built whole from PostgreSQL (one process): {_since(start):.1f} s")
+    with Processes() as processes:
+        start = time.perf_counter()
+        for n in range(args.followers):
+            shutil.copytree(work / "built", work / f"cache-{n}")
+            processes.start(Role(f"bench-{n}", work / f"cache-{n}", url, asked))
+        processes.await_served(1)
+        print(
+            f"{args.followers} processes start from copies of it to generation 1 served:"
+            f" {_since(start):.1f} s"
+        )
+        with connect(url) as writer:
+            commits, moves = [], []
+            for n in range(args.changes):
+                generation, started = _change(writer, "shared", articles, n)
+                committed = time.monotonic()
+                commits.append(time.perf_counter() - started)
+                moves.append(processes.await_served(generation) - committed)
+        _print_moves(args.changes, commits, moves, "process answering from it")
+        shutil.copytree(work / "built", work / "single")
+        processes.start(Role("single", work / "single", None, asked))
+        measured: dict[str, list[dict[str, float]]] = {n: [] for n in processes.names()}
+        for _ in range(ROUNDS):  # in turns, so that a busier moment falls on all of them
+            for name, rounds in measured.items():
+                rounds.append(processes.measure(name))
+        print_memory(len(asked), measured)
+
+
+async def _build_cache(url: str, cache: Path) -> None:
+    """Generation 1 of the shared collection, served once in this process (built whole)."""
     base = Settings(db=cache / "citebot.db", database_url=url, fleet_cache=cache)
     settings = fleet_settings(replace(base, fleet_poll_seconds=10.0))
     settings.corpus.mkdir(parents=True)
     library = Library.open(settings)
-    info = ProcessInfo(f"bench-{n}", None, None)
-    return FleetServing(settings, info, library, ServedCollections(), settings.corpus).follower
+    info = ProcessInfo("bench-builder", None, None)
+    serving = FleetServing(settings, info, library, ServedCollections(), settings.corpus)
+    serving.start()
+    await serving.follower.wait_until("shared", 1)
+    await serving.stop()
 
 
 def _stats(values: list[float]) -> str:

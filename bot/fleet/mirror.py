@@ -5,15 +5,17 @@ generation to serve into a folder, then index that folder as usual (unchanged fi
 not even read again). Moving from generation A to B writes only what changed between them
 and deletes only what went; the generation the folder holds is recorded last, in a file
 whose name starts with a dot (never scanned as an article), so a mirror interrupted half
-way is simply brought up to date again from the generation it still records.
+way is brought up to date again in full: the record is taken away before the first file
+is touched (a move interrupted half way may have written an article that a later generation
+removed again, which no list of changes between two generations names).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from bot.corpus import find_article_files
+from bot.corpus import article_id_for, find_article_files
 from bot.fleet.connect import Connection
 from bot.fleet.folders import remove_files, stored_path, write_atomically, write_collection
 from bot.fleet.model import StoredArticle
@@ -30,6 +32,11 @@ class Mirrored:
     written: tuple[str, ...]
     deleted: tuple[str, ...]
     full: bool
+    # The generation the folder held before (None: unknown, so `full` is True). When not
+    # full, the folder changed from exactly that generation by `written` and `deleted` only.
+    since: int | None = None
+    # The article ids of the files written or deleted (what an index must look at again).
+    article_ids: tuple[str, ...] = ()
 
 
 def held_generation(folder: Path) -> int | None:
@@ -45,19 +52,21 @@ def mirror_generation(conn: Connection, collection: str, generation: int, folder
     folder.mkdir(parents=True, exist_ok=True)
     held = held_generation(folder)
     if held == generation:
-        return Mirrored(generation, (), (), False)
+        return Mirrored(generation, (), (), False, held)
     if held is None or held > generation:
-        done = _full(conn, collection, generation, folder)
+        articles = articles_at(conn, collection, generation)
+        (folder / MARKER).unlink(missing_ok=True)
+        done = _full(articles, generation, folder)
     else:
         written, gone = changes_between(conn, collection, held, generation)
-        done = _apply(folder, generation, written, gone, full=False)
+        (folder / MARKER).unlink(missing_ok=True)  # from here the folder is between the two
+        done = replace(_apply(folder, generation, written, gone, full=False), since=held)
     write_atomically(folder / MARKER, str(generation).encode("ascii"))
     return done
 
 
-def _full(conn: Connection, collection: str, generation: int, folder: Path) -> Mirrored:
+def _full(articles: list[StoredArticle], generation: int, folder: Path) -> Mirrored:
     """Rewrite what differs from the generation and delete every other article file."""
-    articles = articles_at(conn, collection, generation)
     wanted = {a.file_name for a in articles}
     paths, _ = find_article_files(folder)
     present = [p.relative_to(folder).as_posix() for p in paths]
@@ -82,4 +91,6 @@ def _apply(
     remove_files(folder, deleted)
     write_collection(folder, written)
     names = tuple(a.file_name for a in written)
-    return Mirrored(generation, names, tuple(deleted), full)
+    # As the index names them: by file (an article's id is its file's path without suffix).
+    ids = sorted({article_id_for(Path(n)) for n in (*names, *deleted)})
+    return Mirrored(generation, names, tuple(deleted), full, article_ids=tuple(ids))

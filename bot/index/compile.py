@@ -49,7 +49,7 @@ class Compiled:
         # copy=False: the arrays already have these types, and a copy of docs and tfs would
         # double the memory the save needs.
         typed = {name: arrays[name].astype(_ARRAYS[name], copy=False) for name in _ARRAYS}
-        typed["tfs"] = p.tfs.astype(_narrowest_tf_type(p.tfs), copy=False)
+        typed["tfs"] = p.tfs.astype(narrowest_tf_type(p.tfs), copy=False)
         write_compiled(conn, typed)
 
     @classmethod
@@ -66,7 +66,7 @@ class Compiled:
         return cls(postings=postings)
 
 
-def _narrowest_tf_type(tfs: npt.NDArray[np.unsignedinteger[Any]]) -> np.dtype[Any]:
+def narrowest_tf_type(tfs: npt.NDArray[np.unsignedinteger[Any]]) -> np.dtype[Any]:
     largest = int(tfs.max()) if len(tfs) else 0
     return next(t for t in _TF_TYPES if largest <= np.iinfo(t).max)
 
@@ -127,7 +127,11 @@ def article_layout(conn: sqlite3.Connection) -> dict[str, int]:
 
 
 def patch_postings(
-    conn: sqlite3.Connection, before: dict[str, int], after: dict[str, int], touched: set[str]
+    conn: sqlite3.Connection,
+    before: dict[str, int],
+    after: dict[str, int],
+    touched: set[str],
+    stored: Postings | None = None,
 ) -> Compiled:
     """The postings after a small change, from the stored ones (inside the transaction).
 
@@ -138,12 +142,14 @@ def patch_postings(
     earlier articles grew or shrank. No key is packed per posting and the old arrays go as
     soon as they are filtered, since the bot patches while it serves (one changed article in
     the 100k benchmark index: the process peaks at 310 MB, 495 MB with packed keys).
+    `stored`, when given, are the stored postings already in memory (a fleet process holds
+    them in the generation it serves), which are then not read again.
     """
     term_count = int(conn.execute("SELECT count(*) FROM terms").fetchone()[0])
     new_start = dict(zip(after, np.cumsum([0, *after.values()]).tolist(), strict=False))
     remap = _renumbering(before, after, new_start, touched)
     lengths = np.zeros(sum(after.values()), dtype=np.uint32)
-    old = Compiled.load(conn).postings
+    old = stored if stored is not None else Compiled.load(conn).postings
     lengths[remap[remap >= 0]] = old.doc_lengths[remap >= 0]
     ptr, docs, tfs = _kept_postings(old, remap, term_count)
     del old

@@ -24,7 +24,7 @@ from bot import meaning
 from bot.index import reuse, store
 from bot.index.bm25 import Bm25Params, Bm25Scorer
 from bot.index.compile import Compiled
-from bot.index.reuse import Held
+from bot.index.reuse import Held, Written
 from bot.meaning import Vectors
 from bot.paragraph import ParagraphAnalysis
 
@@ -196,7 +196,15 @@ class SearchIndex:
 
     def held(self) -> Held:
         """What loading the next generation may take from this one instead of reading it."""
-        return Held(self.lineage, self.vocabulary, self.digests, self._by_id, self.vectors)
+        return Held(
+            self.lineage,
+            self.vocabulary,
+            self.digests,
+            self._by_id,
+            self.vectors,
+            self.generation,
+            self.compiled.postings,
+        )
 
     def repin(self, db_path: Path) -> bool:
         """Go on reading this generation through a snapshot taken now, if the database still
@@ -297,12 +305,17 @@ def _batch_query(size: int) -> str:
 
 
 def load_index(
-    db_path: Path, params: Bm25Params | None = None, *, previous: SearchIndex | None = None
+    db_path: Path,
+    params: Bm25Params | None = None,
+    *,
+    previous: SearchIndex | None = None,
+    written: Written | None = None,
 ) -> SearchIndex:
     """Load the newest complete index from the database and pin its snapshot.
 
     With `previous` (an earlier generation of the same database, still open or not), what
-    it holds unchanged is kept instead of read again: the answers are the same.
+    it holds unchanged is kept instead of read again: the answers are the same. So are the
+    postings `written` by the reindex just done, if the newest generation is theirs.
     """
     _one_blas_thread()
     conn = store.connect(db_path, readonly=True)
@@ -312,7 +325,7 @@ def load_index(
         if "generation" not in meta:
             raise store.StoreError(f"{db_path} holds no complete index: run `citebot index`")
         store.check_schema(conn, db_path)
-        compiled = Compiled.load(conn)
+        compiled = reuse.written_compiled(meta, written) or Compiled.load(conn)
         held = reuse.keeps(previous.held() if previous else None, meta.get("lineage"))
         vocabulary = reuse.read_vocabulary(conn, held)
         articles = _read_articles(conn)

@@ -18,13 +18,17 @@ import sqlite3
 import stat
 import time
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
 from bot.corpus import SUPPORTED_SUFFIXES, ArticleError, SkippedFile, read_article_file
 from bot.index import health, store
 from bot.index.analysis import Job
+from bot.index.bm25 import Postings
 from bot.index.build import (
+    PATCH_MAX_SHARE,
     ReindexSummary,
+    _Applied,
     _apply,
     _Counter,
     _counts,
@@ -37,41 +41,86 @@ from bot.index.build import (
     reindex,
     shown_name,
 )
-from bot.index.compile import article_layout
+from bot.index.compile import Compiled, article_layout, narrowest_tf_type, patch_postings
+from bot.index.reuse import Held, Written, stored_postings
 
 
 def reindex_articles(corpus: Path, db_path: Path, article_ids: Iterable[str]) -> ReindexSummary:
     """Update the index for these articles only (added, changed or gone); a full `reindex`
     when the index is not current or their files are not plain (see the module's note)."""
+    return reindex_moved(corpus, db_path, article_ids, None)[0]
+
+
+def reindex_moved(
+    corpus: Path, db_path: Path, article_ids: Iterable[str], held: Held | None
+) -> tuple[ReindexSummary, Written | None]:
+    """As `reindex_articles`; the postings are patched from the `held` ones (a served
+    generation's) when the database holds exactly their generation, and then handed back
+    with the generation they were written as, for `load_index(written=...)`."""
     if not store.is_current(db_path):
-        return reindex(corpus, db_path)
+        return reindex(corpus, db_path), None
     files = {article_id: _file_of(corpus, article_id) for article_id in set(article_ids)}
     if any(path is _UNUSUAL for path in files.values()):
-        return reindex(corpus, db_path)
+        return reindex(corpus, db_path), None
     try:
-        return _reindex_articles(corpus, db_path, files)
+        return _reindex_articles(corpus, db_path, files, held)
     except sqlite3.Error as exc:
         if health.is_damage(exc):
-            return reindex(corpus, db_path)  # which rebuilds it, and says so
+            return reindex(corpus, db_path), None  # which rebuilds it, and says so
         raise store.StoreError(health.describe(exc, db_path)) from exc
 
 
-def _reindex_articles(corpus: Path, db_path: Path, files: dict[str, Path | None]) -> ReindexSummary:
+def _reindex_articles(
+    corpus: Path, db_path: Path, files: dict[str, Path | None], held: Held | None
+) -> tuple[ReindexSummary, Written | None]:
     started = time.monotonic()
     conn = store.connect(db_path)
+    written = None
     try:
         with store.transaction(conn):
             known = _known(conn, list(files))
             plan = _plan(corpus, files, known)
             before = article_layout(conn)
+            stored = stored_postings(store.read_meta(conn), held)
             result = _apply(conn, plan, known, 1, _Counter(len(files), None))
             # As a full reindex: nothing to recompile when no article changed.
-            articles, paragraphs = (
-                _finish(conn, before, result) if result.changes else _counts(conn)
-            )
+            if not result.changes:
+                counts = _counts(conn)
+            elif stored is not None and (patched := _patch(conn, before, result, stored)):
+                counts, written = patched
+            else:
+                counts = _finish(conn, before, result)
     finally:
         conn.close()
-    return _summary(plan, result, (articles, paragraphs), (), started)
+    return _summary(plan, result, counts, (), started), written
+
+
+def _patch(
+    conn: sqlite3.Connection, before: dict[str, int], result: _Applied, stored: Postings
+) -> tuple[tuple[int, int], Written] | None:
+    """As `bot.index.build._finish` after a small change, from the stored postings held in
+    memory; None when the change is too large to patch (`_finish` compiles afresh)."""
+    touched = {*result.added, *result.changed, *result.removed}
+    after = article_layout(conn)
+    share = sum(before.get(a, 0) + after.get(a, 0) for a in touched)
+    if not before or share > PATCH_MAX_SHARE * (sum(before.values()) + sum(after.values())):
+        return None
+    patched = patch_postings(conn, before, after, touched, stored).postings
+    # Served as Compiled.load would read them back: term frequencies in their stored width.
+    narrow = patched.tfs.astype(narrowest_tf_type(patched.tfs), copy=False)
+    compiled = Compiled(replace(patched, tfs=narrow))
+    compiled.save(conn)
+    meta = store.read_meta(conn)
+    generation = int(meta.get("generation", "0")) + 1
+    store.write_meta(
+        conn,
+        {
+            "schema": store.index_format(),
+            "generation": str(generation),
+            "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        },
+    )
+    return _counts(conn), Written(meta.get("lineage"), generation, compiled)
 
 
 # Marks an article whose files only a full reindex handles as it should.

@@ -99,3 +99,34 @@ def test_the_single_process_index_builds_from_a_mirrored_generation(conn, tmp_pa
     assert (summary.added, summary.removed) == (("tides",), ("lamps",))
     index = load_index(tmp_path / "index.db")
     assert [a.id for a in index.articles] == ["tides"]
+
+
+def test_a_move_interrupted_half_way_is_finished_whole_and_leaves_no_stray_article(conn, tmp_path):
+    folder = tmp_path / "mirror"
+    commit_collection(conn, "c", [_article("a", "kept")])
+    mirror_generation(conn, "c", 1, folder)
+    # Generation 2 adds two articles; the second cannot be written (a file stands where its
+    # folder goes), so the move stops after writing the first.
+    commit_collection(conn, "c", [_article("a", "kept"), _article("b", "x"), _article("c/d", "y")])
+    (folder / "c").write_text("in the way")
+    with pytest.raises(OSError):
+        mirror_generation(conn, "c", 2, folder)
+    assert (folder / "b.txt").exists()
+    (folder / "c").unlink()
+    # Generation 3 removes the article the interrupted move wrote: no list of changes from
+    # generation 1 names it, so the folder must be compared whole.
+    commit_collection(conn, "c", [_article("a", "kept"), _article("c/d", "y")])
+    done = mirror_generation(conn, "c", 3, folder)
+    assert done.full and "b.txt" in done.deleted
+    assert _files(folder) == _expected(conn, 3) and held_generation(folder) == 3
+
+
+def test_a_move_names_the_generation_it_started_from_and_the_articles_it_moved(conn, tmp_path):
+    folder = tmp_path / "mirror"
+    commit_collection(conn, "c", [_article("a", "one"), _article("gone", "bye")])
+    assert mirror_generation(conn, "c", 1, folder).since is None
+    commit_collection(conn, "c", [_article("a", "one", ".md"), _article("news/b", "two")])
+    moved = mirror_generation(conn, "c", 2, folder)
+    assert (moved.full, moved.since) == (False, 1)
+    assert moved.article_ids == ("a", "gone", "news/b")
+    assert mirror_generation(conn, "c", 2, folder).since == 2
