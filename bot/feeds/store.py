@@ -16,6 +16,7 @@ from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any, ClassVar
 
 from bot.collections import Collection
 from bot.errors import UserFacingError
@@ -86,9 +87,63 @@ def iso(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-class FeedStore:
+def not_following(collection: str, url: str) -> FeedStoreError:
+    """The error for a subscription that is not there."""
+    return FeedStoreError(f"collection {collection} does not follow the feed {url}")
+
+
+SUBSCRIPTION_COLUMNS = (
+    "collection, url, added_at, next_due_at, last_run_at, last_status, last_error,"
+    " last_added, failures"
+)
+
+
+class SubscriptionLookups:
+    """The look-ups every store answers alike, written once: each store names its table
+    and parameter marker and runs the query on its own connection (`_fetch`)."""
+
+    TABLE: ClassVar[str]
+    MARK: ClassVar[str]  # "?" for SQLite, "%s" for PostgreSQL
+
+    def get(self, collection: str, url: str) -> Subscription:
+        """One subscription (FeedStoreError if there is none)."""
+        found = self._select(self._where("collection =", "url ="), (collection, url))
+        if not found:
+            raise not_following(collection, url)
+        return found[0]
+
+    def subscriptions(self, collection: str | None = None) -> list[Subscription]:
+        """Every subscription (of one collection if given), by collection then URL."""
+        if collection is None:
+            return self._select("", ())
+        return self._select(self._where("collection ="), (collection,))
+
+    def with_url(self, url: str) -> list[Subscription]:
+        """The subscriptions to this feed, in any collection."""
+        return self._select(self._where("url ="), (url,))
+
+    def due(self, now: datetime) -> list[Subscription]:
+        """The subscriptions whose next run is due, longest overdue first."""
+        rows = self._select(self._where("next_due_at <="), (iso(now),))
+        return sorted(rows, key=lambda s: s.next_due_at)
+
+    def _where(self, *tests: str) -> str:
+        return "WHERE " + " AND ".join(f"{test} {self.MARK}" for test in tests)
+
+    def _select(self, where: str, params: tuple[str, ...]) -> list[Subscription]:
+        query = f"SELECT {SUBSCRIPTION_COLUMNS} FROM {self.TABLE} {where} ORDER BY collection, url"
+        return [Subscription(*row) for row in self._fetch(query, params)]
+
+    def _fetch(self, query: str, params: tuple[str, ...]) -> list[Any]:
+        raise NotImplementedError
+
+
+class FeedStore(SubscriptionLookups):
     """The subscriptions file. Every call opens its own connection (the bot and the command
     line may use the file at once; SQLite serialises the writes)."""
+
+    TABLE = "feed"
+    MARK = "?"
 
     def __init__(self, path: Path) -> None:
         self._path = path
@@ -116,29 +171,7 @@ class FeedStore:
                 "DELETE FROM feed WHERE collection = ? AND url = ?", (collection, url)
             ).rowcount
         if not gone:
-            raise FeedStoreError(f"collection {collection} does not follow the feed {url}")
-
-    def get(self, collection: str, url: str) -> Subscription:
-        """One subscription (FeedStoreError if there is none)."""
-        found = self._select("WHERE collection = ? AND url = ?", (collection, url))
-        if not found:
-            raise FeedStoreError(f"collection {collection} does not follow the feed {url}")
-        return found[0]
-
-    def subscriptions(self, collection: str | None = None) -> list[Subscription]:
-        """Every subscription (of one collection if given), by collection then URL."""
-        if collection is None:
-            return self._select("", ())
-        return self._select("WHERE collection = ?", (collection,))
-
-    def with_url(self, url: str) -> list[Subscription]:
-        """The subscriptions to this feed, in any collection."""
-        return self._select("WHERE url = ?", (url,))
-
-    def due(self, now: datetime) -> list[Subscription]:
-        """The subscriptions whose next run is due, longest overdue first."""
-        rows = self._select("WHERE next_due_at <= ?", (iso(now),))
-        return sorted(rows, key=lambda s: s.next_due_at)
+            raise not_following(collection, url)
 
     def seen(self, collection: str, url: str) -> frozenset[str]:
         """The ids of the entries not to try again: added, present, or given up on."""
@@ -168,16 +201,9 @@ class FeedStore:
         """A run's entries go straight into the collection's folder and index."""
         return LocalArticles(target, self)
 
-    def _select(self, where: str, params: tuple[str, ...]) -> list[Subscription]:
-        columns = (
-            "collection, url, added_at, next_due_at, last_run_at, last_status, last_error,"
-            " last_added, failures"
-        )
+    def _fetch(self, query: str, params: tuple[str, ...]) -> list[Any]:
         with self._connect() as conn:
-            rows = conn.execute(
-                f"SELECT {columns} FROM feed {where} ORDER BY collection, url", params
-            ).fetchall()
-        return [Subscription(*row) for row in rows]
+            return conn.execute(query, params).fetchall()
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import psycopg
 
@@ -25,7 +25,9 @@ from bot.feeds.store import (
     FeedStoreError,
     RunRecord,
     Subscription,
+    SubscriptionLookups,
     iso,
+    not_following,
 )
 from bot.fleet.additions import commit_additions
 from bot.fleet.connect import Connection, FleetError
@@ -37,14 +39,12 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-_COLUMNS = (
-    "collection, url, added_at, next_due_at, last_run_at, last_status, last_error,"
-    " last_added, failures"
-)
 
-
-class PgFeedStore:
+class PgFeedStore(SubscriptionLookups):
     """The subscriptions in PostgreSQL; a `bot.feeds.storage.FeedStorage`."""
+
+    TABLE = "feeds"
+    MARK = "%s"
 
     def __init__(self, url: str) -> None:
         self._session = Session(url, "citebot feeds")
@@ -74,29 +74,7 @@ class PgFeedStore:
             )
         )
         if not gone:
-            raise FeedStoreError(f"collection {collection} does not follow the feed {url}")
-
-    def get(self, collection: str, url: str) -> Subscription:
-        """One subscription (FeedStoreError if there is none)."""
-        found = self._select("WHERE collection = %s AND url = %s", (collection, url))
-        if not found:
-            raise FeedStoreError(f"collection {collection} does not follow the feed {url}")
-        return found[0]
-
-    def subscriptions(self, collection: str | None = None) -> list[Subscription]:
-        """Every subscription (of one collection if given), by collection then URL."""
-        if collection is None:
-            return self._select("", ())
-        return self._select("WHERE collection = %s", (collection,))
-
-    def with_url(self, url: str) -> list[Subscription]:
-        """The subscriptions to this feed, in any collection."""
-        return self._select("WHERE url = %s", (url,))
-
-    def due(self, now: datetime) -> list[Subscription]:
-        """The subscriptions whose next run is due, longest overdue first."""
-        rows = self._select("WHERE next_due_at <= %s", (iso(now),))
-        return sorted(rows, key=lambda s: s.next_due_at)
+            raise not_following(collection, url)
 
     def seen(self, collection: str, url: str) -> frozenset[str]:
         """The ids of the entries not to try again: added, present, or given up on."""
@@ -143,10 +121,8 @@ class PgFeedStore:
         """Close the store's connection."""
         self._session.close()
 
-    def _select(self, where: str, params: tuple[str, ...]) -> list[Subscription]:
-        query = f"SELECT {_COLUMNS} FROM feeds {where} ORDER BY collection, url"
-        rows = self._run(lambda conn: conn.execute(query, params).fetchall())
-        return [Subscription(*row) for row in rows]
+    def _fetch(self, query: str, params: tuple[str, ...]) -> list[Any]:
+        return self._run(lambda conn: conn.execute(query, params).fetchall())
 
     def _run(self, operation: Callable[[Connection], T]) -> T:
         try:
