@@ -20,7 +20,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -77,17 +77,23 @@ def citebot(env: dict[str, str], *args: str) -> str:
 
 
 @contextlib.contextmanager
-def processes(env: dict[str, str], tmp_path: Path) -> Iterator[list[subprocess.Popen[bytes]]]:
-    """One `citebot run` per shard, each with its own name, cache and log file."""
+def processes(
+    env: dict[str, str],
+    tmp_path: Path,
+    ranges: Sequence[str] = tuple(str(k) for k in range(SHARDS)),
+    shard_count: int = SHARDS,
+) -> Iterator[list[subprocess.Popen[bytes]]]:
+    """One `citebot run` per shard range (default: per shard), each with its own name,
+    cache and log file."""
     started = []
-    for k in range(SHARDS):
+    for k, shards in enumerate(ranges):
         mine = env | {
             "CITEBOT_PROCESS_NAME": f"p{k}",
             "CITEBOT_FLEET_CACHE": str(tmp_path / f"cache{k}"),
             "CITEBOT_DB": str(tmp_path / f"p{k}" / "citebot.db"),
         }
         (tmp_path / f"p{k}").mkdir()
-        args = ["run", "--shard-ids", str(k), "--shard-count", str(SHARDS)]
+        args = ["run", "--shard-ids", shards, "--shard-count", str(shard_count)]
         log = open(tmp_path / f"p{k}.log", "wb")  # noqa: SIM115 (closed with the process)
         command = [sys.executable, str(LAUNCHER), *args]
         started.append(

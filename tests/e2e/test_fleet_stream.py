@@ -17,17 +17,12 @@ least 5 s apart and none is refused.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import itertools
 import re
-import signal
-import subprocess
-import sys
 import time
 from collections import defaultdict
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from statistics import median
 
 import pytest
@@ -36,7 +31,7 @@ from fake_discord import FakeDiscord, FakeGuild, FakeUser, SentMessage
 from fleet_checks import assert_no_regression, check_cited
 from fleet_postgres import fresh_database
 from local_pages import Pages, serve_pages
-from test_fleet_processes import ANSWER_LINE, LAUNCHER, citebot, citebot_env, status
+from test_fleet_processes import ANSWER_LINE, citebot, citebot_env, processes, status
 
 from bot.collections import SHARED
 
@@ -107,37 +102,6 @@ def pages() -> Iterator[Pages]:
         yield site
 
 
-@contextlib.contextmanager
-def processes(env: dict[str, str], tmp_path: Path) -> Iterator[list[subprocess.Popen[bytes]]]:
-    """One `citebot run` per shard range, each with its own name, cache and log file."""
-    started = []
-    for k, shards in enumerate(RANGES):
-        mine = env | {
-            "CITEBOT_PROCESS_NAME": f"p{k}",
-            "CITEBOT_FLEET_CACHE": str(tmp_path / f"cache{k}"),
-            "CITEBOT_DB": str(tmp_path / f"p{k}" / "citebot.db"),
-        }
-        (tmp_path / f"p{k}").mkdir()
-        args = ["run", "--shard-ids", shards, "--shard-count", str(SHARDS)]
-        log = open(tmp_path / f"p{k}.log", "wb")  # noqa: SIM115 (closed with the process)
-        command = [sys.executable, str(LAUNCHER), *args]
-        started.append(
-            subprocess.Popen(command, env=mine, cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT)
-        )
-    try:
-        yield started
-    finally:
-        for process in started:
-            if process.poll() is None:
-                process.send_signal(signal.SIGINT)
-        for process in started:
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-
-
 async def wait_until(check, within: float, what: str) -> None:
     deadline = asyncio.get_running_loop().time() + within
     while not await asyncio.to_thread(check):
@@ -161,7 +125,7 @@ async def test_three_processes_answer_a_steady_stream_through_adds_and_a_reindex
             "CITEBOT_COOLDOWN_QUESTIONS": "1000",
         }
         citebot(env, "import")
-        with processes(env, tmp_path):
+        with processes(env, tmp_path, RANGES, SHARDS):
             await wait_until(lambda: serving_shared(env, 1), 120, "every process serves gen 1")
             await wait_until(lambda: len(fake.gateway.identified) == SHARDS, 120, "6 shards up")
             stream = Stream()
