@@ -9,6 +9,7 @@ from bot.corpus import Article
 from bot.index import store
 from bot.index.analysis import AnalysisState, Job, TermTable, analyze_article, run_jobs
 from bot.index.vocabulary import Vocabulary
+from bot.paragraph import analyse_paragraph
 
 # Characters where the stdlib fast path applies, and some where it must not (combining marks,
 # superscripts, other scripts), mixed with the separators the pattern cares about.
@@ -115,3 +116,37 @@ def test_each_reindex_in_one_process_keeps_its_own_term_table(tmp_path):
     assert one.terms.table != two.terms.table
     assert one.terms.added == two.terms.added == ("troop", "border")
     assert next(first).terms.added == ()  # the second article: every term already sent
+
+
+def _reference_analysis(article, table, stems):
+    """What `analyze_article` computed before tokens were coded in the worker's table:
+    each paragraph's terms numbered in a dictionary, then the article's terms referred."""
+    local: dict[str, int] = {}
+    blobs = [analyse_paragraph(p, stems.__getitem__).encode(local) for p in article.paragraphs]
+    tokens = np.frombuffer(b"".join(t for t, _ in blobs), dtype="<u4")
+    return table.refer(list(local)), tokens, [len(t) // 4 for t, _ in blobs], [s for _, s in blobs]
+
+
+paragraph_text = (
+    st.lists(
+        st.sampled_from(
+            ["Troops", "troops", "the", "Border", "talks", "Mr.", "8.5", "é", ". ", " "]
+        ),
+        max_size=30,
+    ).map("".join)
+    | mixed
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(paragraph_text, min_size=1, max_size=5), min_size=1, max_size=4))
+def test_coded_tokens_give_what_numbering_each_articles_terms_gave(articles):
+    state, table, stems = AnalysisState(), TermTable(), text.TermCache()
+    for number, paragraphs in enumerate(articles):
+        analyzed = analyze_article(_article(f"a{number}", *paragraphs), "a.txt", "d", state)
+        terms, tokens, counts, sentences = _reference_analysis(analyzed.article, table, stems)
+        assert analyzed.terms.added == terms.added
+        assert analyzed.terms.refs.tolist() == terms.refs.tolist()
+        assert analyzed.tokens.tolist() == tokens.tolist()
+        assert analyzed.token_counts.tolist() == counts
+        assert list(analyzed.sentences) == sentences
