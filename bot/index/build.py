@@ -132,7 +132,8 @@ def _reindex(
     started, scanned = time.monotonic(), time.time_ns()
     paths, skipped = find_article_files(corpus)
     counter = _Counter(len(paths), progress)
-    conn = store.connect(db_path)
+    new = not os.path.lexists(db_path)
+    conn = store.connect(db_path, log=False) if new else store.connect(db_path)
     try:
         with store.transaction(conn):
             store.ensure_schema(conn)
@@ -153,6 +154,8 @@ def _reindex(
             )
     finally:
         conn.close()
+    if new:  # from now on through the log: readers keep their snapshot while it is written
+        store.connect(db_path).close()
     # The file's time says when the corpus was last compared (`bot.index.freshness`).
     os.utime(db_path, ns=(scanned, scanned))
     return _summary(plan, result, (articles, paragraphs), tuple(skipped), started)
