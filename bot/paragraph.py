@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import struct
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -87,9 +87,10 @@ def paragraph_tokens(text: str) -> tuple[list[list[str]], list[Span]]:
     return sentence_tokens(fold_case(text), sentences), sentences
 
 
-def layout_blob(sentences: Sequence[Span], dealt: Sequence[Sequence[str]]) -> bytes:
-    """The stored sentences (`ParagraphAnalysis.encode`'s second blob) of `paragraph_tokens`."""
-    spans = zip(sentences, map(len, dealt), strict=True)
+def layout_blob(sentences: Sequence[Span], counts: Iterable[int]) -> bytes:
+    """The stored sentences (`ParagraphAnalysis.encode`'s second blob): each sentence's span
+    and how many tokens it holds."""
+    spans = zip(sentences, counts, strict=True)
     return _blob([n for (start, end), count in spans for n in (start, end, count)])
 
 

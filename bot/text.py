@@ -152,7 +152,12 @@ def fold_case(text: str) -> str:
     Indexing reads tokens from the folded text: "The" and "the" are then one key of the
     stem cache, and no token is lower-cased on its own.
     """
-    return text.lower() if _case_stable.fullmatch(text) is not None else text
+    return text.lower() if folds_to_lower(text) else text
+
+
+def folds_to_lower(text: str) -> bool:
+    """Whether `fold_case` lower-cases the text (every character is case-stable)."""
+    return _case_stable.fullmatch(text) is not None
 
 
 def term_of(token: str) -> str | None:

@@ -29,6 +29,7 @@ import numpy.typing as npt
 
 from bot import meaning
 from bot.corpus import Article, ArticleError, parse_article, read_article_file
+from bot.index.chunks import CODE, ChunkCache, CodedParagraph, coded_paragraph
 from bot.paragraph import layout_blob, paragraph_tokens
 from bot.text import term_of
 
@@ -119,6 +120,8 @@ class AnalysisState:
         self.pid = os.getpid()
         self.terms = TermTable()
         self.codes = TokenCodes(self.terms)
+        self.embedder = meaning.load_embedder()
+        self.chunks = ChunkCache(self.embedder, self.codes.__getitem__)
 
 
 _state: AnalysisState | None = None
@@ -179,16 +182,17 @@ def analyze_article(
     """
     state = state or _process_state()
     start = len(state.terms)
-    codes: list[int] = []  # every token's code in the worker's table, paragraph by paragraph
-    token_counts: list[int] = []
+    codes: list[bytes] = []  # every token's code in the worker's table, paragraph by paragraph
+    model_ids: list[bytes] = []
     sentences: list[bytes] = []
     for text in article.paragraphs:
-        dealt, spans = paragraph_tokens(text)
-        before = len(codes)
-        codes.extend(map(state.codes.__getitem__, chain.from_iterable(dealt)))
-        token_counts.append(len(codes) - before)
-        sentences.append(layout_blob(spans, dealt))
-    refs, all_tokens = _number_by_first_appearance(np.array(codes, dtype=np.int64))
+        coded = coded_paragraph(text, state.chunks) or _coded_by_tokens(text, state)
+        codes.append(coded.codes)
+        model_ids.append(coded.model_ids)
+        sentences.append(coded.sentences)
+    token_counts = [len(blob) // CODE.itemsize for blob in codes]
+    all_codes = np.frombuffer(b"".join(codes), dtype=CODE).astype(np.int64)
+    refs, all_tokens = _number_by_first_appearance(all_codes)
     paragraph = np.repeat(np.arange(len(token_counts), dtype=np.int64), token_counts)
     counted = all_tokens > 0  # stop words (0) are stored but not counted
     # One sort per article instead of a Counter per paragraph: key = paragraph, then term.
@@ -206,8 +210,24 @@ def analyze_article(
         tokens=all_tokens.astype(np.uint32),
         token_counts=np.array(token_counts, dtype=np.uint32),
         sentences=tuple(sentences),
-        vectors=meaning.to_blob(paragraph_vectors(article)),
+        vectors=meaning.to_blob(_vectors(article.title, model_ids, state.embedder)),
     )
+
+
+def _coded_by_tokens(text: str, state: AnalysisState) -> CodedParagraph:
+    """`coded_paragraph` for text it does not read chunk by chunk: token by token."""
+    dealt, spans = paragraph_tokens(text)
+    tokens = list(chain.from_iterable(dealt))
+    codes = np.fromiter(map(state.codes.__getitem__, tokens), dtype=CODE, count=len(tokens))
+    model_ids = state.embedder.token_ids(text).tobytes()
+    return CodedParagraph(codes.tobytes(), layout_blob(spans, map(len, dealt)), model_ids)
+
+
+def _vectors(title: str, model_ids: list[bytes], embedder: meaning.Embedder) -> meaning.Vectors:
+    """`paragraph_vectors` from each paragraph's model ids: a passage's chunks are its
+    title's, then its paragraph's (`meaning.passage_text` joins them with a line break)."""
+    title_ids = embedder.token_ids(title).tobytes()
+    return embedder.embed_packed([title_ids + ids for ids in model_ids])
 
 
 def _number_by_first_appearance(codes: npt.NDArray[np.int64]) -> tuple[U32, npt.NDArray[np.int64]]:

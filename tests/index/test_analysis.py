@@ -1,13 +1,24 @@
 """Indexing-speed shortcuts in the analyzer change nothing it returns."""
 
+from pathlib import Path
+
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot import text
-from bot.corpus import Article
+from bot import meaning, text
+from bot.corpus import Article, parse_article
 from bot.index import store
-from bot.index.analysis import AnalysisState, Job, TermTable, analyze_article, run_jobs
+from bot.index.analysis import (
+    AnalysisState,
+    Job,
+    TermTable,
+    analyze_article,
+    paragraph_vectors,
+    run_jobs,
+)
+from bot.index.chunks import ChunkCache, coded_paragraph
 from bot.index.vocabulary import Vocabulary
 from bot.paragraph import analyse_paragraph
 
@@ -150,3 +161,43 @@ def test_coded_tokens_give_what_numbering_each_articles_terms_gave(articles):
         assert analyzed.tokens.tolist() == tokens.tolist()
         assert analyzed.token_counts.tolist() == counts
         assert list(analyzed.sentences) == sentences
+        assert analyzed.vectors == meaning.to_blob(paragraph_vectors(analyzed.article))
+
+
+def test_real_articles_analyse_as_token_by_token_and_mostly_chunk_by_chunk():
+    corpus = Path(__file__).resolve().parents[2] / "corpus"
+    articles = [
+        parse_article(path.stem, path.read_bytes(), path.suffix)
+        for path in sorted(corpus.rglob("*.*"))
+    ]
+    state, table, stems = AnalysisState(), TermTable(), text.TermCache()
+    paragraphs = [p for article in articles for p in article.paragraphs]
+    chunked = sum(
+        coded_paragraph(p, ChunkCache(state.embedder, len)) is not None for p in paragraphs
+    )
+    assert chunked >= len(paragraphs) * 0.5
+    for article in articles:
+        analyzed = analyze_article(article, "a.txt", "d", state)
+        terms, tokens, counts, sentences = _reference_analysis(article, table, stems)
+        assert (analyzed.terms.added, analyzed.tokens.tolist()) == (terms.added, tokens.tolist())
+        assert (analyzed.token_counts.tolist(), list(analyzed.sentences)) == (counts, sentences)
+        assert analyzed.vectors == meaning.to_blob(paragraph_vectors(article))
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "Troops left İstanbul.",  # "İ" lower-cases to two characters
+        "Troops x\u0301 gathered.",  # a combining mark: nltk's engine, not stdlib re
+        "He left.(Then he came back.) Later.",  # a sentence ends inside a chunk
+    ],
+)
+def test_text_not_certain_to_read_alike_chunk_by_chunk_goes_token_by_token(paragraph):
+    state, table, stems = AnalysisState(), TermTable(), text.TermCache()
+    assert coded_paragraph(paragraph, state.chunks) is None
+    article = _article("a", paragraph, "Troops left.")
+    analyzed = analyze_article(article, "a.txt", "d", state)
+    terms, tokens, counts, sentences = _reference_analysis(article, table, stems)
+    assert (analyzed.terms.added, analyzed.tokens.tolist()) == (terms.added, tokens.tolist())
+    assert (analyzed.token_counts.tolist(), list(analyzed.sentences)) == (counts, sentences)
+    assert analyzed.vectors == meaning.to_blob(paragraph_vectors(article))
