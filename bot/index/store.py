@@ -81,7 +81,8 @@ def connect(path: Path, *, readonly: bool = False, log: bool = True) -> sqlite3.
     `log=False` is for a database this connection creates: with nobody yet to read it, its
     first build writes each page once, into the file itself (a rollback journal holds only
     the pages that existed before), where the write-ahead log would take every page and
-    then copy them all into the file (3 GB twice at a million paragraphs, about 15 s).
+    then copy them all into the file (3 GB twice at a million paragraphs: commit and close
+    took 18 s of such a build on a busy machine).
     Once the build is committed and this connection closed, a `connect()` switches the file
     to WAL (switching in the same connection left SQLite sometimes unable to start the log
     over after later reindexes: tests/test_library.py).
