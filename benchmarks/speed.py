@@ -158,6 +158,10 @@ def main(argv: list[str] | None = None) -> int:
             f"Incremental reindex, one article changed: {one:.2f} s = {100 * one / full:.1f}%"
             f" of the full build; nothing changed: {citebot['reindex_nothing_changed_s']:.2f} s"
         )
+        lines.append(
+            f"citebot build CPU (user + sys, the build process and its workers):"
+            f" {citebot['build_cpu_s']:.0f} s"
+        )
         if SIZES[size] <= 100_000:
             check = _subprocess("benchmarks.checks", "parity", corpus, citebot["index_dir"], qfile)
             lines.append(f"Parity with rank-bm25 get_scores: {json.dumps(check)}")

@@ -19,8 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from importlib.util import find_spec
-from itertools import chain
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -41,19 +41,31 @@ VECTOR_DTYPE = np.dtype("<f2")
 Vectors = npt.NDArray[np.float16]
 
 
-class _ChunkIds(dict[str, list[int]]):
-    """chunk -> its token ids, tokenized on first use; remembers at most `cap` chunks."""
+class _ChunkIds(dict[str, bytes]):
+    """chunk -> its token ids as packed bytes, tokenized on first use; remembers at most
+    `cap` chunks.
 
-    def __init__(self, encode: Callable[[str], list[int]], cap: int) -> None:
+    Bytes rather than a list of ints: a text's ids are then one `b"".join` and one
+    `np.frombuffer`, where a list of Python ints needed a conversion per id (on the 100k
+    benchmark corpus, warm, about 50 µs a paragraph instead of 130), and a cached chunk
+    takes one small object instead of a list and an int object per id.
+    """
+
+    def __init__(self, encode: Callable[[str], bytes], cap: int) -> None:
         super().__init__()
         self._encode = encode
         self._cap = cap
 
-    def __missing__(self, chunk: str) -> list[int]:
+    def __missing__(self, chunk: str) -> bytes:
         ids = self._encode(chunk)
         if len(self) < self._cap:
             self[chunk] = ids
         return ids
+
+
+def id_dtype(rows: int) -> np.dtype[Any]:
+    """The narrowest unsigned integer that holds every row number of a `rows`-row table."""
+    return np.dtype(np.uint16) if rows <= 1 << 16 else np.dtype(np.uint32)
 
 
 @dataclass
@@ -62,18 +74,19 @@ class Embedder:
 
     weights: npt.NDArray[np.float32]
     tokenizer: Tokenizer
+    _ids: np.dtype[Any] = field(init=False, repr=False)
     _chunks: _ChunkIds = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self._chunks = _ChunkIds(self._encode, _CHUNK_CACHE)
+        self._ids = id_dtype(len(self.weights))
+        self._chunks = _ChunkIds(self.packed_ids, CHUNK_CACHE)
 
-    def token_ids(self, text: str) -> npt.NDArray[np.intp]:
+    def token_ids(self, text: str) -> npt.NDArray[np.unsignedinteger[Any]]:
         """The model's token ids for a text, chunk by chunk (as the tokenizer would)."""
         # The tokenizer marks every space as "▁" and never merges across one, so tokens of
         # the white-space separated chunks are the tokens of the text; most chunks repeat.
-        # One C-level pass (map, chain, fromiter): a third faster than a Python loop.
-        chunks = chain.from_iterable(map(self._chunks.__getitem__, text.split()))
-        return np.fromiter(chunks, dtype=np.intp)
+        # One C-level pass: look every chunk up (map) and join their packed ids.
+        return np.frombuffer(b"".join(map(self._chunks.__getitem__, text.split())), self._ids)
 
     def _encode(self, chunk: str) -> list[int]:
         # The tokenizer takes only valid Unicode: a lone surrogate becomes "?".
@@ -86,11 +99,23 @@ class Embedder:
         last = len(self.weights) - 1
         return [min(token.id, last) for token in self.tokenizer.model.tokenize(SPACE_MARK + valid)]
 
+    def packed_ids(self, chunk: str) -> bytes:
+        """A chunk's ids packed as `token_ids` joins them (uncached: for callers that
+        cache chunks themselves, `bot.index.chunks`)."""
+        return np.array(self._encode(chunk), dtype=self._ids).tobytes()
+
     def embed(self, texts: list[str]) -> Vectors:
         """Unit vectors (float16), one row per text; a text with no tokens gets zeros."""
+        return self.embed_ids([self.token_ids(text) for text in texts])
+
+    def embed_packed(self, packed: list[bytes]) -> Vectors:
+        """`embed` of texts given as their ids packed (`packed_ids` of each chunk, joined)."""
+        return self.embed_ids([np.frombuffer(ids, dtype=self._ids) for ids in packed])
+
+    def embed_ids(self, texts: list[npt.NDArray[np.unsignedinteger[Any]]]) -> Vectors:
+        """`embed` of texts given as their token ids."""
         out = np.zeros((len(texts), self.weights.shape[1]), dtype=np.float32)
-        for row, text in enumerate(texts):
-            ids = self.token_ids(text)
+        for row, ids in enumerate(texts):
             if len(ids):
                 # One gather and sum per text: 10x faster than np.add.reduceat over a batch.
                 out[row] = self.weights[ids].sum(axis=0)
@@ -104,7 +129,7 @@ class Embedder:
 
 
 # Distinct chunks remembered per process: a long-running bot must not grow without bound.
-_CHUNK_CACHE = 1 << 20
+CHUNK_CACHE = 1 << 20
 
 
 @functools.lru_cache(maxsize=1)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import struct
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -73,12 +73,25 @@ def analyse_paragraph(
     `term_of` maps a surface token to its term (`bot.text.normalize_token` or, when
     indexing, a `TermCache`'s lookup); it is given tokens of the case-folded text.
     """
-    sentences = split_sentences(text) or [(0, len(text))]
-    dealt = sentence_tokens(fold_case(text), sentences)
+    dealt, sentences = paragraph_tokens(text)
     terms = tuple(map(term_of, itertools.chain.from_iterable(dealt)))
     counts = map(len, dealt)
     layout = tuple((start, end, n) for (start, end), n in zip(sentences, counts, strict=True))
     return ParagraphAnalysis(terms, layout)
+
+
+def paragraph_tokens(text: str) -> tuple[list[list[str]], list[Span]]:
+    """A paragraph's sentences and the tokens of each (read from the case-folded text), as
+    `analyse_paragraph` finds them; indexing maps the tokens itself (`bot.index.analysis`)."""
+    sentences = split_sentences(text) or [(0, len(text))]
+    return sentence_tokens(fold_case(text), sentences), sentences
+
+
+def layout_blob(sentences: Sequence[Span], counts: Iterable[int]) -> bytes:
+    """The stored sentences (`ParagraphAnalysis.encode`'s second blob): each sentence's span
+    and how many tokens it holds."""
+    spans = zip(sentences, counts, strict=True)
+    return _blob([n for (start, end), count in spans for n in (start, end, count)])
 
 
 def sentence_tokens(text: str, sentences: Sequence[Span]) -> list[list[str]]:

@@ -152,7 +152,12 @@ def fold_case(text: str) -> str:
     Indexing reads tokens from the folded text: "The" and "the" are then one key of the
     stem cache, and no token is lower-cased on its own.
     """
-    return text.lower() if _case_stable.fullmatch(text) is not None else text
+    return text.lower() if folds_to_lower(text) else text
+
+
+def folds_to_lower(text: str) -> bool:
+    """Whether `fold_case` lower-cases the text (every character is case-stable)."""
+    return _case_stable.fullmatch(text) is not None
 
 
 def term_of(token: str) -> str | None:
@@ -369,9 +374,12 @@ def _skip_space(text: str, position: int) -> int:
 # A period, ASCII white space, then a letter or digit: where a plain sentence ends if the
 # word before it is plain too (`_WORD_BEFORE`).
 _PERIOD_GAP = re.compile(r"\.[ \t\n\r]+(?=[A-Za-z0-9])")
-# Read in the reversed text from just before the period: 2+ ASCII letters that start the
+# Read in the reversed text from just before the period: ASCII letters that start the
 # text or follow ASCII white space (what Punkt takes as the word before its candidate).
-_WORD_BEFORE = re.compile(r"[A-Za-z]{2,}(?=[ \t\n\r\x0b\x0c]|\Z)")
+_WORD_BEFORE = re.compile(r"[A-Za-z]+(?=[ \t\n\r\x0b\x0c]|\Z)")
+# The token after a gap, when it is plain: ASCII letters or digits, perhaps a comma, colon
+# or semicolon, then ASCII white space or the end (Punkt's next token holds no end mark).
+_PLAIN_NEXT = re.compile(r"[A-Za-z0-9]+[,;:]?(?=[ \t\n\r]|\Z)")
 # Periods Punkt never considers: inside a token ("8.5", "e.g") or last in the text.
 _INNER_PERIOD = re.compile(r"\.(?=[A-Za-z0-9])")
 _FINAL_PERIOD = re.compile(r"\.[ \t\n\r]*\Z")
@@ -385,11 +393,12 @@ def _plain_sentences(text: str) -> list[tuple[int, int]] | None:
     and realigns closing quotes and brackets. When the text has no "?" or "!", does not
     start with white space, and every period is either a plain end (a word of 2+ ASCII
     letters after white space, no abbreviation; then a gap and a letter or digit: the case
-    `_Punkt.text_contains_sentbreak` shows always breaks), inside a token, or last, the
-    spans follow from the periods alone: a sentence ends after its period and the next
-    starts at the next token, with nothing to realign (it starts with a letter or digit).
-    tests/test_text.py checks this against nltk; most paragraphs of plain prose take this
-    path at a fraction of Punkt's cost.
+    `_Punkt.text_contains_sentbreak` shows always breaks), an abbreviation or an initial
+    before a plain token (`_ends_after`), inside a token, or last, the spans follow from the
+    periods alone: a sentence ends after its period and the next starts at the next token,
+    with nothing to realign (it starts with a letter or digit). tests/test_text.py checks
+    this against nltk; most paragraphs of plain prose take this path at a fraction of
+    Punkt's cost.
     """
     if "?" in text or "!" in text or text[:1].isspace():
         return None
@@ -401,14 +410,35 @@ def _plain_sentences(text: str) -> list[tuple[int, int]] | None:
     spans, start = [], 0
     for gap in gaps:
         word = _WORD_BEFORE.match(backwards, len(text) - gap.start())
-        if word is None or word[0][::-1].lower() in ABBREVIATIONS:
+        if word is None:
             return None
+        if len(word[0]) == 1 or word[0][::-1].lower() in ABBREVIATIONS:
+            ends = _ends_after(word[0], text, gap.end())
+            if ends is None:
+                return None
+            if not ends:
+                continue
         spans.append((start, gap.start() + 1))
         start = gap.end()
     end = len(text.rstrip())
     if start < end:
         spans.append((start, end))
     return spans
+
+
+def _ends_after(word: str, text: str, next_token: int) -> bool | None:
+    """Whether untrained Punkt ends a sentence after "word." (an abbreviation or a single
+    letter) followed by a gap and a plain token (`_PLAIN_NEXT`); None if the token is not.
+
+    Punkt marks an abbreviation's period no end in its first pass, and a single letter's
+    an end that its second pass takes back as an initial, unless the next token starts
+    with a digit: with no trained parameters its orthographic evidence is never "starts a
+    sentence", there are no frequent sentence starters or collocations, and a plain next
+    token holds no end of its own that would make the context break.
+    """
+    if _PLAIN_NEXT.match(text, next_token) is None:
+        return None
+    return len(word) == 1 and word.lower() not in ABBREVIATIONS and text[next_token].isdigit()
 
 
 @lru_cache(maxsize=1)  # constant for the process; reads package metadata

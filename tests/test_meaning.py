@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.meaning import Embedder, load_embedder
+import numpy as np
+
+from bot.meaning import Embedder, id_dtype, load_embedder
 
 SEED = Path(__file__).resolve().parents[1] / "corpus"
 
@@ -45,3 +47,31 @@ def test_a_lone_surrogate_is_tokenized_as_a_question_mark() -> None:
     # decoded with surrogates escaped, and the replacement keeps the rest of the chunk.
     embedder = load_embedder()
     assert embedder._encode("a\ud800b") == tokenizer_ids(embedder, "a?b")
+
+
+def reference_vectors(embedder: Embedder, texts: list[str]) -> np.ndarray:
+    """Each text's vector the plain way: the tokenizer's ids of every chunk, then the sum
+    of their rows, normalized as before ids were packed."""
+    out = np.zeros((len(texts), embedder.weights.shape[1]), dtype=np.float32)
+    for row, text in enumerate(texts):
+        ids = [i for chunk in text.split() for i in tokenizer_ids(embedder, chunk)]
+        if ids:
+            out[row] = embedder.weights[np.array(ids, dtype=np.intp)].sum(axis=0)
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    np.divide(out, norms, out=out, where=norms > 0)
+    return out.astype(np.float16)
+
+
+def test_packed_chunk_ids_give_the_vectors_of_the_tokenizers_ids() -> None:
+    embedder = load_embedder()
+    texts = [p for path in sorted(SEED.rglob("*.*")) for p in path.read_text().split("\n\n")]
+    texts += [" ".join(AWKWARD_CHUNKS), "", "   ", "Troops Troops,\n(NATO)"]
+    vectors = embedder.embed(texts)
+    assert vectors.tobytes() == reference_vectors(embedder, texts).tobytes()
+    assert embedder.embed(texts).tobytes() == vectors.tobytes()  # from the warm cache
+
+
+def test_ids_are_packed_in_the_narrowest_type_that_holds_every_row() -> None:
+    assert id_dtype(65_536) == np.uint16
+    assert id_dtype(65_537) == np.uint32
+    assert load_embedder().token_ids("the troops").dtype == np.uint16

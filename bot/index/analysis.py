@@ -21,6 +21,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
@@ -28,8 +29,9 @@ import numpy.typing as npt
 
 from bot import meaning
 from bot.corpus import Article, ArticleError, parse_article, read_article_file
-from bot.paragraph import analyse_paragraph
-from bot.text import TermCache
+from bot.index.chunks import CODE, ChunkCache, CodedParagraph, coded_paragraph
+from bot.paragraph import layout_blob, paragraph_tokens
+from bot.text import term_of
 
 U32 = npt.NDArray[np.uint32]
 
@@ -67,13 +69,48 @@ class TermTable:
     def __init__(self) -> None:
         self.name = secrets.token_hex(8)
         self._ids: dict[str, int] = {}
+        self._terms: list[str] = []  # in table order
+
+    def __len__(self) -> int:
+        return len(self._terms)
+
+    def code(self, term: str | None) -> int:
+        """0 for a stop word (None), else the term's table id + 1, adding it if unseen."""
+        if term is None:
+            return 0
+        ref = self._ids.setdefault(term, len(self._terms))
+        if ref == len(self._terms):
+            self._terms.append(term)
+        return ref + 1
 
     def refer(self, terms: list[str]) -> TermRefs:
         """The table ids of `terms` (distinct), adding the unseen ones."""
-        start, ids = len(self._ids), self._ids
-        refs = [ids.setdefault(term, len(ids)) for term in terms]
-        added = tuple(term for term, ref in zip(terms, refs, strict=True) if ref >= start)
-        return TermRefs(self.name, np.array(refs, dtype=np.uint32), added)
+        start = len(self._terms)
+        refs = [self.code(term) - 1 for term in terms]
+        return self.refs(np.array(refs, dtype=np.uint32), start)
+
+    def refs(self, refs: U32, start: int) -> TermRefs:
+        """An article's `refs`, sending the terms added since the table held `start`."""
+        return TermRefs(self.name, refs, tuple(self._terms[start:]))
+
+
+class TokenCodes(dict[str, int]):
+    """Surface token -> its term's code in one term table (`TermTable.code`), for one
+    reindex: every distinct token is stemmed once and found with one dictionary lookup.
+
+    Indexing used to map a token to its term, then number the article's terms in a
+    dictionary per article and look each of them up again in the worker's table; at a
+    million paragraphs those lookups in dictionaries of hundreds of thousands of terms
+    were a sixth of a worker's time.
+    """
+
+    def __init__(self, table: TermTable) -> None:
+        super().__init__()
+        self._table = table
+
+    def __missing__(self, token: str) -> int:
+        code = self[token] = self._table.code(term_of(token))
+        return code
 
 
 class AnalysisState:
@@ -81,8 +118,10 @@ class AnalysisState:
 
     def __init__(self) -> None:
         self.pid = os.getpid()
-        self.stems = TermCache()  # each distinct token is stemmed once per reindex
         self.terms = TermTable()
+        self.codes = TokenCodes(self.terms)
+        self.embedder = meaning.load_embedder()
+        self.chunks = ChunkCache(self.embedder, self.codes.__getitem__)
 
 
 _state: AnalysisState | None = None
@@ -142,34 +181,66 @@ def analyze_article(
     `state` defaults to this process's state for the current reindex.
     """
     state = state or _process_state()
-    local: dict[str, int] = {}
-    tokens: list[bytes] = []
+    start = len(state.terms)
+    codes: list[bytes] = []  # every token's code in the worker's table, paragraph by paragraph
+    model_ids: list[bytes] = []
     sentences: list[bytes] = []
     for text in article.paragraphs:
-        paragraph_tokens, layout = analyse_paragraph(text, state.stems.__getitem__).encode(local)
-        tokens.append(paragraph_tokens)
-        sentences.append(layout)
-    token_counts = np.array([len(blob) // 4 for blob in tokens], dtype=np.int64)
-    all_tokens = np.frombuffer(b"".join(tokens), dtype="<u4").astype(np.int64)
-    paragraph = np.repeat(np.arange(len(tokens), dtype=np.int64), token_counts)
+        coded = coded_paragraph(text, state.chunks) or _coded_by_tokens(text, state)
+        codes.append(coded.codes)
+        model_ids.append(coded.model_ids)
+        sentences.append(coded.sentences)
+    token_counts = [len(blob) // CODE.itemsize for blob in codes]
+    all_codes = np.frombuffer(b"".join(codes), dtype=CODE).astype(np.int64)
+    refs, all_tokens = _number_by_first_appearance(all_codes)
+    paragraph = np.repeat(np.arange(len(token_counts), dtype=np.int64), token_counts)
     counted = all_tokens > 0  # stop words (0) are stored but not counted
     # One sort per article instead of a Counter per paragraph: key = paragraph, then term.
-    width = max(len(local), 1)
+    width = max(len(refs), 1)
     keys, tfs = np.unique(paragraph[counted] * width + all_tokens[counted] - 1, return_counts=True)
     return AnalyzedArticle(
         article=article,
         relative=relative,
         digest=digest,
-        terms=state.terms.refer(list(local)),
-        lengths=np.bincount(paragraph[counted], minlength=len(tokens)).astype(np.uint32),
-        counts=np.bincount(keys // width, minlength=len(tokens)).astype(np.uint32),
+        terms=state.terms.refs(refs, start),
+        lengths=np.bincount(paragraph[counted], minlength=len(token_counts)).astype(np.uint32),
+        counts=np.bincount(keys // width, minlength=len(token_counts)).astype(np.uint32),
         term_ids=(keys % width).astype(np.uint32),
         tfs=tfs.astype(np.uint32),
         tokens=all_tokens.astype(np.uint32),
-        token_counts=token_counts.astype(np.uint32),
+        token_counts=np.array(token_counts, dtype=np.uint32),
         sentences=tuple(sentences),
-        vectors=meaning.to_blob(paragraph_vectors(article)),
+        vectors=meaning.to_blob(_vectors(article.title, model_ids, state.embedder)),
     )
+
+
+def _coded_by_tokens(text: str, state: AnalysisState) -> CodedParagraph:
+    """`coded_paragraph` for text it does not read chunk by chunk: token by token."""
+    dealt, spans = paragraph_tokens(text)
+    tokens = list(chain.from_iterable(dealt))
+    codes = np.fromiter(map(state.codes.__getitem__, tokens), dtype=CODE, count=len(tokens))
+    model_ids = state.embedder.token_ids(text).tobytes()
+    return CodedParagraph(codes.tobytes(), layout_blob(spans, map(len, dealt)), model_ids)
+
+
+def _vectors(title: str, model_ids: list[bytes], embedder: meaning.Embedder) -> meaning.Vectors:
+    """`paragraph_vectors` from each paragraph's model ids: a passage's chunks are its
+    title's, then its paragraph's (`meaning.passage_text` joins them with a line break)."""
+    title_ids = embedder.token_ids(title).tobytes()
+    return embedder.embed_packed([title_ids + ids for ids in model_ids])
+
+
+def _number_by_first_appearance(codes: npt.NDArray[np.int64]) -> tuple[U32, npt.NDArray[np.int64]]:
+    """The article's terms (table ids) in order of first appearance, and every token as
+    its term's place in that order + 1 (0 for a stop word, code 0)."""
+    counted = codes > 0
+    distinct, first, inverse = np.unique(codes[counted] - 1, return_index=True, return_inverse=True)
+    order = np.argsort(first)  # distinct terms have distinct first positions
+    local = np.empty(len(distinct), dtype=np.int64)
+    local[order] = np.arange(len(distinct), dtype=np.int64)
+    tokens = np.zeros(len(codes), dtype=np.int64)
+    tokens[counted] = local[inverse.reshape(-1)] + 1
+    return distinct[order].astype(np.uint32), tokens
 
 
 def paragraph_vectors(article: Article) -> meaning.Vectors:

@@ -75,8 +75,18 @@ class StoreError(Exception):
     """The database cannot be opened or is not a citebot index."""
 
 
-def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
-    """Open the database (WAL, so readers keep serving while a reindex writes)."""
+def connect(path: Path, *, readonly: bool = False, log: bool = True) -> sqlite3.Connection:
+    """Open the database (WAL, so readers keep serving while a reindex writes).
+
+    `log=False` is for a database this connection creates: with nobody yet to read it, its
+    first build writes each page once, into the file itself (a rollback journal holds only
+    the pages that existed before), where the write-ahead log would take every page and
+    then copy them all into the file (3 GB twice at a million paragraphs: commit and close
+    took 18 s of such a build on a busy machine).
+    Once the build is committed and this connection closed, a `connect()` switches the file
+    to WAL (switching in the same connection left SQLite sometimes unable to start the log
+    over after later reindexes: tests/test_library.py).
+    """
     try:
         if readonly:
             if not path.is_file():
@@ -87,7 +97,7 @@ def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute(f"PRAGMA journal_mode={'WAL' if log else 'DELETE'}")
             conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")

@@ -1,14 +1,26 @@
 """Indexing-speed shortcuts in the analyzer change nothing it returns."""
 
+from pathlib import Path
+
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot import text
-from bot.corpus import Article
+from bot import meaning, text
+from bot.corpus import Article, parse_article
 from bot.index import store
-from bot.index.analysis import AnalysisState, Job, TermTable, analyze_article, run_jobs
+from bot.index.analysis import (
+    AnalysisState,
+    Job,
+    TermTable,
+    analyze_article,
+    paragraph_vectors,
+    run_jobs,
+)
+from bot.index.chunks import ChunkCache, coded_paragraph
 from bot.index.vocabulary import Vocabulary
+from bot.paragraph import analyse_paragraph
 
 # Characters where the stdlib fast path applies, and some where it must not (combining marks,
 # superscripts, other scripts), mixed with the separators the pattern cares about.
@@ -115,3 +127,77 @@ def test_each_reindex_in_one_process_keeps_its_own_term_table(tmp_path):
     assert one.terms.table != two.terms.table
     assert one.terms.added == two.terms.added == ("troop", "border")
     assert next(first).terms.added == ()  # the second article: every term already sent
+
+
+def _reference_analysis(article, table, stems):
+    """What `analyze_article` computed before tokens were coded in the worker's table:
+    each paragraph's terms numbered in a dictionary, then the article's terms referred."""
+    local: dict[str, int] = {}
+    blobs = [analyse_paragraph(p, stems.__getitem__).encode(local) for p in article.paragraphs]
+    tokens = np.frombuffer(b"".join(t for t, _ in blobs), dtype="<u4")
+    return table.refer(list(local)), tokens, [len(t) // 4 for t, _ in blobs], [s for _, s in blobs]
+
+
+paragraph_text = (
+    st.lists(
+        st.sampled_from(
+            ["Troops", "troops", "the", "Border", "talks", "Mr.", "8.5", "é", ". ", " "]
+        ),
+        max_size=30,
+    ).map("".join)
+    | mixed
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(paragraph_text, min_size=1, max_size=5), min_size=1, max_size=4))
+def test_coded_tokens_give_what_numbering_each_articles_terms_gave(articles):
+    state, table, stems = AnalysisState(), TermTable(), text.TermCache()
+    for number, paragraphs in enumerate(articles):
+        analyzed = analyze_article(_article(f"a{number}", *paragraphs), "a.txt", "d", state)
+        terms, tokens, counts, sentences = _reference_analysis(analyzed.article, table, stems)
+        assert analyzed.terms.added == terms.added
+        assert analyzed.terms.refs.tolist() == terms.refs.tolist()
+        assert analyzed.tokens.tolist() == tokens.tolist()
+        assert analyzed.token_counts.tolist() == counts
+        assert list(analyzed.sentences) == sentences
+        assert analyzed.vectors == meaning.to_blob(paragraph_vectors(analyzed.article))
+
+
+def test_real_articles_analyse_as_token_by_token_and_mostly_chunk_by_chunk():
+    corpus = Path(__file__).resolve().parents[2] / "corpus"
+    articles = [
+        parse_article(path.stem, path.read_bytes(), path.suffix)
+        for path in sorted(corpus.rglob("*.*"))
+    ]
+    state, table, stems = AnalysisState(), TermTable(), text.TermCache()
+    paragraphs = [p for article in articles for p in article.paragraphs]
+    chunked = sum(
+        coded_paragraph(p, ChunkCache(state.embedder, len)) is not None for p in paragraphs
+    )
+    assert chunked >= len(paragraphs) * 0.5
+    for article in articles:
+        analyzed = analyze_article(article, "a.txt", "d", state)
+        terms, tokens, counts, sentences = _reference_analysis(article, table, stems)
+        assert (analyzed.terms.added, analyzed.tokens.tolist()) == (terms.added, tokens.tolist())
+        assert (analyzed.token_counts.tolist(), list(analyzed.sentences)) == (counts, sentences)
+        assert analyzed.vectors == meaning.to_blob(paragraph_vectors(article))
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "Troops left İstanbul.",  # "İ" lower-cases to two characters
+        "Troops x\u0301 gathered.",  # a combining mark: nltk's engine, not stdlib re
+        "He left.(Then he came back.) Later.",  # a sentence ends inside a chunk
+    ],
+)
+def test_text_not_certain_to_read_alike_chunk_by_chunk_goes_token_by_token(paragraph):
+    state, table, stems = AnalysisState(), TermTable(), text.TermCache()
+    assert coded_paragraph(paragraph, state.chunks) is None
+    article = _article("a", paragraph, "Troops left.")
+    analyzed = analyze_article(article, "a.txt", "d", state)
+    terms, tokens, counts, sentences = _reference_analysis(article, table, stems)
+    assert (analyzed.terms.added, analyzed.tokens.tolist()) == (terms.added, tokens.tolist())
+    assert (analyzed.token_counts.tolist(), list(analyzed.sentences)) == (counts, sentences)
+    assert analyzed.vectors == meaning.to_blob(paragraph_vectors(article))
