@@ -177,10 +177,16 @@ class GenerationFollower:
         except Exception:
             log.exception("fleet: could not serve %s generation %d", collection, generation)
             return False
-        async with self._moved:
-            self._served[collection] = generation
-            self._moved.notify_all()
-        await self._db(record_served(conn, self._config.process.name, collection, generation))
+        # Recorded in PostgreSQL before it is announced here: whoever learns of the move from
+        # this process (a test, /reindex's wait in this process) then finds it there too.
+        # (If recording fails, this process serves it all the same: the next session's
+        # registration records it.)
+        try:
+            await self._db(record_served(conn, self._config.process.name, collection, generation))
+        finally:
+            async with self._moved:
+                self._served[collection] = generation
+                self._moved.notify_all()
         log.info("fleet: serving %s generation %d", collection, generation)
         return True
 
