@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import functools
 import gc
-import itertools
 import re
 import threading
 import tracemalloc
@@ -39,8 +38,11 @@ ROLES = ("keeper", "ferry", "granary", "foundry")  # each in a quarter of the pa
 KINDS = ("slash", "dm", "mention")
 ANSWER_TIMEOUT = 0.5  # answers' buttons expire quickly, so memory can be compared between rounds
 # A round is 250 questions. Retaining anything per answer (its embed ~1.5 KB, an Answer,
-# a Message, a view) grows a round by well over 250 KB; what does grow is ~15-50 KB of
-# bounded interpreter caches (e.g. the type attribute cache holding lookup names).
+# a Message, a view) grows every round by well over 250 KB; what does grow is ~15-50 KB of
+# bounded interpreter caches (e.g. the type attribute cache holding lookup names). The
+# bound is on the growth over rounds 3 and 4 together: a single round can jump once by
+# more (a bounded cache's table doubling; 161 KB seen once in a full suite run, with 13 KB
+# the round before), which a leak, growing every round, does not explain.
 MEMORY_BOUND = 128 * 1024
 RATE_LIMITED = (429, "POST /channels/{channel_id}/messages")  # many mentions in one channel
 
@@ -250,6 +252,7 @@ NOT_THE_BOT = (
     "*/aiohttp/*",
     "*/yarl/*",
     "*/asyncio/selector_events.py",
+    "*/tracemalloc.py",  # the snapshots themselves
 )
 
 
@@ -355,5 +358,4 @@ async def test_a_thousand_questions_with_ten_reindexes_stay_consistent_and_memor
     )
     assert sum(load.checked.values()) == 1000
     assert load.reindex_done.keys() == set(range(1, 11))
-    growth = [later - earlier for earlier, later in itertools.pairwise(memory)]
-    assert max(growth) < MEMORY_BOUND, f"bot memory after rounds 2, 3, 4: {memory}"
+    assert memory[-1] - memory[0] < 2 * MEMORY_BOUND, f"bot memory after rounds 2, 3, 4: {memory}"
