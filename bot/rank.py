@@ -27,6 +27,7 @@ import numpy.typing as npt
 from bot.index.backend import SearchBackend
 from bot.index.search import StoredParagraph
 from bot.meaning import load_embedder
+from bot.rerank.context import reorder_by_context
 from bot.rerank.evidence import (
     ParagraphTerms,
     kind_share,
@@ -107,6 +108,8 @@ def rank_paragraphs(
         for p, b, c in zip(candidates, bm25, close, strict=True)
     ]
     rescored.sort(key=lambda pair: (-pair[1], pair[0].doc))
+    if question:
+        rescored = reorder_by_context(question, rescored, index)
     return rescored[:k]
 
 

@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from bot.index.build import reindex
+from bot.index.search import SearchIndex, load_index
 
 
 def front_matter_article(title: str, paragraphs: list[str], **meta: str) -> str:
@@ -33,3 +39,28 @@ def harbour_paragraphs(topic: str, count: int) -> list[str]:
         "council thinks the money is well spent on the harbour and its ferry."
         for n in range(count)
     ]
+
+
+# Filler paragraphs keep each question term in fewer than half of the paragraphs, so
+# rank-bm25's idf gives it a positive weight.
+FILLER = [
+    "Gardeners plant tulips in autumn for colour in spring.",
+    "The orchestra rehearsed the symphony twice before the concert.",
+    "Bakers knead dough slowly so that the bread rises evenly.",
+    "Sailors read the stars to keep their course at night.",
+]
+
+
+@contextmanager
+def built(tmp_path: Path, paragraphs: list[str]) -> Iterator[SearchIndex]:
+    """An index of the paragraphs and the filler, closed when the test is done with it."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    text = "---\ntitle: Test\nsource: test\n---\n\n" + "\n\n".join(paragraphs + FILLER) + "\n"
+    (corpus / "test.txt").write_text(text)
+    reindex(corpus, tmp_path / "index.db")
+    index = load_index(tmp_path / "index.db")
+    try:
+        yield index
+    finally:
+        index.close()

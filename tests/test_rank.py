@@ -1,42 +1,21 @@
 """Re-ranking evidence on small real indexes: answer kind, surface words, word windows,
 the question's wording and names."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
-
 import pytest
+from support import built
 
-from bot.index.build import reindex
-from bot.index.search import SearchIndex, load_index
+import bot.rerank.context as context
 from bot.rank import rank_candidates
 from bot.rerank.answer_type import AnswerKind, answer_kind
 from bot.rerank.question import WORDING_LENGTHS, question_names, question_wording
 from bot.text import analyze
 
-# Filler paragraphs keep each question term in fewer than half of the paragraphs, so
-# rank-bm25's idf gives it a positive weight.
-FILLER = [
-    "Gardeners plant tulips in autumn for colour in spring.",
-    "The orchestra rehearsed the symphony twice before the concert.",
-    "Bakers knead dough slowly so that the bread rises evenly.",
-    "Sailors read the stars to keep their course at night.",
-]
 
-
-@contextmanager
-def built(tmp_path: Path, paragraphs: list[str]) -> Iterator[SearchIndex]:
-    """An index of the paragraphs and the filler, closed when the test is done with it."""
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    text = "---\ntitle: Test\nsource: test\n---\n\n" + "\n\n".join(paragraphs + FILLER) + "\n"
-    (corpus / "test.txt").write_text(text)
-    reindex(corpus, tmp_path / "index.db")
-    index = load_index(tmp_path / "index.db")
-    try:
-        yield index
-    finally:
-        index.close()
+@pytest.fixture(autouse=True)
+def lexical_evidence_only(monkeypatch):
+    """These tests are about the second stage's own evidence: the contextual model, which
+    re-orders its best candidates on small indexes, is tested in test_context_model.py."""
+    monkeypatch.setattr(context, "CONTEXT_INDEX_LIMIT", -1)
 
 
 def first_position(index, question: str, with_text: bool = True) -> int:
