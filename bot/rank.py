@@ -12,7 +12,8 @@ second stage orders them by
 
 (see `bot.rerank.evidence`): equal weights on principle, the answer-kind evidence weighed
 lightly; benchmarks/quality.py records the measurements, fitted on half of the tuning set's
-articles and checked on the other half. Surface and kind evidence need the question's text;
+articles and checked on the other half. On a small index a contextual sentence model then
+re-orders the best ten (`bot.rerank.context`). Surface and kind evidence need the question's text;
 without it they count nothing and ranking falls back to the other features.
 """
 

@@ -3,6 +3,8 @@
 
 import gc
 import hashlib
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -104,3 +106,12 @@ def test_without_the_model_ranking_goes_on_as_before(tmp_path, monkeypatch):
     with built(tmp_path, [DECOY, ANSWER]) as index:
         monkeypatch.setattr(context, "_question", lambda question: broken())
         assert ranked_positions(index, QUESTION)[0] == 0
+
+
+def test_a_process_that_never_asks_a_small_index_never_loads_onnx_runtime():
+    # 0.3 s and 40 MB a process: the cold start of a large index must not pay for it.
+    code = "import sys, bot.cli, bot.answer, bot.rank; print('onnxruntime' in sys.modules)"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"
