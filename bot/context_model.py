@@ -81,7 +81,7 @@ class ContextModel:
 
 @functools.lru_cache(maxsize=1)
 def load_context_model() -> ContextModel:
-    """The packaged model, loaded once per process (about 0.5 s, 100 MB)."""
+    """The packaged model, loaded once per process (0.6-0.8 s, about 200 MB)."""
     weights = _weights_file()
     _check(weights, WEIGHTS_SHA256)
     _check(TOKENIZER_FILE, TOKENIZER_SHA256)
