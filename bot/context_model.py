@@ -20,7 +20,6 @@ import functools
 import hashlib
 import os
 from dataclasses import dataclass
-from importlib.util import find_spec
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,6 +31,8 @@ import numpy.typing as npt
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 from tokenizers import Tokenizer
+
+from bot.meaning import package_folder
 
 if TYPE_CHECKING:
     import onnxruntime
@@ -93,7 +94,7 @@ def load_context_model() -> ContextModel:
     tokenizer.enable_truncation(MAX_TOKENS)
     options = onnxruntime.SessionOptions()
     # One thread: the bot answers several questions at once, and a second thread gained
-    # little on one text (33 -> 28 ms a passage, benchmarks/context_model.py).
+    # little on one text (33 -> 28 ms a passage, measured in session 14).
     options.intra_op_num_threads = 1
     options.inter_op_num_threads = 1
     options.log_severity_level = 3  # errors only: the int8 graph's folding warnings are noise
@@ -104,10 +105,10 @@ def load_context_model() -> ContextModel:
 
 
 def _weights_file() -> Path:
-    spec = find_spec(WEIGHTS_PACKAGE)
-    if spec is None or not spec.submodule_search_locations:
-        raise ContextModelError(f"the {WEIGHTS_PACKAGE} package is not installed")
-    return Path(next(iter(spec.submodule_search_locations))) / "model.onnx"
+    try:
+        return package_folder(WEIGHTS_PACKAGE) / "model.onnx"
+    except ModuleNotFoundError as error:
+        raise ContextModelError(str(error)) from error
 
 
 @functools.lru_cache(maxsize=4)

@@ -135,7 +135,7 @@ CHUNK_CACHE = 1 << 20
 @functools.lru_cache(maxsize=1)
 def load_embedder() -> Embedder:
     """The packaged model, loaded once per process (about 35 MB, 0.1 s)."""
-    root = _package_folder("wordllama")
+    root = package_folder("wordllama")
     weights = load_file(str(root / "weights" / f"{MODEL}_{DIMENSIONS}.safetensors"))
     tokenizer = Tokenizer.from_file(str(root / "tokenizers" / f"{MODEL}_tokenizer_config.json"))
     tokenizer.no_padding()
@@ -143,7 +143,7 @@ def load_embedder() -> Embedder:
     return Embedder(np.ascontiguousarray(weights["embedding.weight"], dtype=np.float32), tokenizer)
 
 
-def _package_folder(name: str) -> Path:
+def package_folder(name: str) -> Path:
     """Where an installed package's files are, without importing it (importing `wordllama`
     pulls in pydantic and requests, and configures logging)."""
     spec = find_spec(name)

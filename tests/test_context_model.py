@@ -115,3 +115,19 @@ def test_a_process_that_never_asks_a_small_index_never_loads_onnx_runtime():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "False"
+
+
+def test_the_model_loads_and_encodes_with_the_network_cut_off():
+    # Everything it needs is packaged: a loader that reached for a model hub would fail here.
+    code = (
+        "import socket\n"
+        "def refuse(*args, **kwargs): raise OSError('network used')\n"
+        "socket.socket.connect = refuse\n"
+        "socket.getaddrinfo = refuse\n"
+        "from bot.context_model import load_context_model\n"
+        "print(load_context_model().encode(['a question']).shape)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "(1, 384)"

@@ -64,11 +64,11 @@ class PassageVectors:
             known = {key: self._vectors[key] for key in keys if key in self._vectors}
             for key in known:
                 self._vectors.move_to_end(key)
-        # The first place of each text not known yet (a text may come twice).
-        missing = list(
-            {key: i for i, key in reversed(list(enumerate(keys))) if key not in known}.values()
-        )
-        if missing:
+        first: dict[bytes, int] = {}  # each unknown text's first place (a text may come twice)
+        for i, key in enumerate(keys):
+            if key not in known:
+                first.setdefault(key, i)
+        if missing := list(first.values()):
             fresh = self._encode([texts[i] for i in missing])
             with self._lock:
                 for i, vector in zip(missing, fresh, strict=True):
