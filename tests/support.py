@@ -64,3 +64,15 @@ def built(tmp_path: Path, paragraphs: list[str]) -> Iterator[SearchIndex]:
         yield index
     finally:
         index.close()
+
+
+# A question a sentence model must read for: the decoy shares its words (hot, cold, someone,
+# doing, gets); the answer shares one word and says what is asked in other words.
+SPACEWALK_QUESTION = "How hot or cold does it get for someone doing a spacewalk?"
+SPACEWALK_DECOY = (
+    "Someone doing laundry on the station gets to choose between hot and cold water for the wash."
+)
+SPACEWALK_ANSWER = (
+    "During a spacewalk, temperatures swing between 250 degrees Fahrenheit in sunlight and "
+    "minus 250 in shadow, so the suit keeps the astronaut comfortable in both."
+)

@@ -9,25 +9,17 @@ import sys
 import numpy as np
 import pytest
 from support import FILLER, built
+from support import SPACEWALK_ANSWER as ANSWER
+from support import SPACEWALK_DECOY as DECOY
+from support import SPACEWALK_QUESTION as QUESTION
 
 import bot.context_model as context_model
 import bot.rerank.context as context
-from bot.context_model import ContextModelError, load_context_model
+from bot.context_model import ContextModelError, Reading, load_context_model
 from bot.index.search import SearchIndex
 from bot.rank import rank_paragraphs
-from bot.rerank.context import PassageVectors
+from bot.rerank.context import PassageReadings
 from bot.text import analyze
-
-QUESTION = "How hot or cold does it get for someone doing a spacewalk?"
-# The decoy shares the question's words (hot, cold, someone, doing, gets); the answer shares
-# one word and says what is asked in other words.
-DECOY = (
-    "Someone doing laundry on the station gets to choose between hot and cold water for the wash."
-)
-ANSWER = (
-    "During a spacewalk, temperatures swing between 250 degrees Fahrenheit in sunlight and "
-    "minus 250 in shadow, so the suit keeps the astronaut comfortable in both."
-)
 
 
 def ranked_positions(index: SearchIndex, question: str) -> list[int]:
@@ -53,31 +45,65 @@ def test_a_file_that_is_not_the_published_one_is_refused(tmp_path):
     tampered = tmp_path / "model.onnx"
     tampered.write_bytes(b"not the model")
     with pytest.raises(ContextModelError, match="not the published file"):
-        context_model._check(tampered, context_model.WEIGHTS_SHA256)
+        context_model.check_file(tampered, context_model.WEIGHTS_SHA256)
     with pytest.raises(ContextModelError, match="cannot read"):
-        context_model._check(tmp_path / "missing.onnx", context_model.WEIGHTS_SHA256)
+        context_model.check_file(tmp_path / "missing.onnx", context_model.WEIGHTS_SHA256)
     real = context_model.TOKENIZER_FILE
     assert hashlib.sha256(real.read_bytes()).hexdigest() == context_model.TOKENIZER_SHA256
 
 
-def test_passage_vectors_encode_each_text_once_and_keep_only_the_latest():
-    encoded: list[str] = []
+def test_a_reading_keeps_the_pooled_vector_and_states_within_half_a_step():
+    hidden = np.random.default_rng(0).normal(size=(7, 384)).astype(np.float32)
+    reading = Reading.of(hidden)
+    pooled = hidden.mean(axis=0)
+    assert np.allclose(reading.vector, pooled / np.linalg.norm(pooled), atol=1e-6)
+    assert reading.states.dtype == np.int8 and reading.states.shape == (7, 384)
+    steps = np.abs(hidden).max(axis=1, keepdims=True) / 127
+    assert (np.abs(reading.token_states() - hidden) <= steps / 2 + 1e-6).all()
+    assert reading.nbytes == 384 * 4 + 7 * 384 + 7 * 4
 
-    def encode(texts: list[str]) -> np.ndarray:
-        encoded.extend(texts)
-        return np.array([[float(len(t)), 1.0] for t in texts], dtype=np.float32)
 
-    vectors = PassageVectors(encode, size=2)
-    first = vectors.of(["a", "bb", "a"])
-    assert sorted(encoded) == ["a", "bb"]
-    assert first[:, 0].tolist() == [1.0, 2.0, 1.0]
-    encoded.clear()
-    vectors.of(["bb", "a"])
-    assert encoded == []
-    vectors.of(["ccc"])  # evicts the least recently used ("bb")
-    assert len(vectors) == 2
-    vectors.of(["bb"])
-    assert encoded == ["ccc", "bb"]
+def _fake_reading(text: str) -> Reading:
+    return Reading.of(np.full((len(text), 384), float(len(text)), dtype=np.float32))
+
+
+class Owner:
+    """Stands for an index: anything that can be weakly referenced."""
+
+
+def test_passage_readings_read_each_text_once_and_keep_the_latest_within_the_budget():
+    read: list[str] = []
+
+    def reader(text: str) -> Reading:
+        read.append(text)
+        return _fake_reading(text)
+
+    one = _fake_reading("a").nbytes
+    readings = PassageReadings(reader, budget=one + _fake_reading("bb").nbytes)
+    owner = Owner()
+    first = readings.of(owner, ["a", "bb", "a"])
+    assert sorted(read) == ["a", "bb"]
+    assert [len(r.scales) for r in first] == [1, 2, 1]
+    read.clear()
+    readings.of(owner, ["bb", "a"])
+    assert read == []
+    readings.of(owner, ["c"])  # over the budget: the least recently used ("bb") goes
+    assert readings.count(owner) == 2
+    assert readings.nbytes == 2 * one
+    readings.of(owner, ["bb"])
+    assert read == ["c", "bb"]
+
+
+def test_passage_readings_of_two_indexes_are_kept_apart_and_dropped_with_their_index():
+    readings = PassageReadings(_fake_reading)
+    first, second = Owner(), Owner()
+    readings.of(first, ["a", "bb"])
+    readings.of(second, ["a"])
+    assert (readings.count(first), readings.count(second)) == (2, 1)
+    del first
+    gc.collect()
+    assert readings.nbytes == _fake_reading("a").nbytes
+    assert readings.count(second) == 1
 
 
 def test_on_a_small_index_the_model_puts_the_paraphrase_first(tmp_path, monkeypatch):
@@ -88,15 +114,14 @@ def test_on_a_small_index_the_model_puts_the_paraphrase_first(tmp_path, monkeypa
         assert ranked_positions(index, QUESTION)[0] == 0
 
 
-def test_passage_vectors_are_forgotten_with_their_index(tmp_path):
+def test_the_readings_of_an_index_are_forgotten_with_it(tmp_path):
     with built(tmp_path, [DECOY, ANSWER]) as index:
         ranked_positions(index, QUESTION)
-        assert len(context.passage_vectors(index)) == len(FILLER) + 2
-        key = id(index)
-        assert key in context._BY_INDEX
+        assert context.READINGS.count(index) == len(FILLER) + 2
+        held = context.READINGS.nbytes
     del index
     gc.collect()
-    assert key not in context._BY_INDEX
+    assert context.READINGS.nbytes < held
 
 
 def test_without_the_model_ranking_goes_on_as_before(tmp_path, monkeypatch):

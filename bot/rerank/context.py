@@ -2,15 +2,20 @@
 
 After the second stage has ordered the candidates, their scores become shares of the best
 one's, the best `CONTEXT_DEPTH` of them get `CONTEXT_WEIGHT` times their contextual cosine
-with the question, and those are ordered again.
+with the question, and those are ordered again. Then the reading head
+(`bot.rerank.reading`) gives each of them the probability that it answers the question, and
+they are ordered a last time by that probability plus `READING_PRIOR` times their place
+(1 for the first, falling by 1/`CONTEXT_DEPTH` a place): the head decides where it is sure,
+the ranking where it is not.
 Only the best few: on the own-words set depth 5, 10 and 30 gave the same Hit@1, and each
 passage the model has not read yet costs about 30 ms. Only on indexes of at most
 `CONTEXT_INDEX_LIMIT` paragraphs: the question alone costs about 12 ms, more than a whole
 answer at 100k paragraphs, and on a large index most candidates are new to the model.
 
-Passage vectors are remembered with the index they were read for (the last
-`CACHE_SIZE` of them) and forgotten with it: a process that reindexes all day holds only
-the vectors of the indexes it still serves.
+The model's readings of passages are remembered with the index they were read for, at most
+`CACHE_BYTES` of them in the whole process (the least recently used go first), and
+forgotten with their index: a process that reindexes all day holds only the readings of the
+indexes it still serves.
 """
 
 from __future__ import annotations
@@ -23,12 +28,11 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 
-import numpy as np
-
-from bot.context_model import ContextModelError, Vectors, load_context_model
+from bot.context_model import ContextModelError, Reading, load_context_model
 from bot.index.backend import SearchBackend
 from bot.index.search import StoredParagraph
 from bot.meaning import passage_text
+from bot.rerank.reading import load_reading_head
 
 log = logging.getLogger(__name__)
 
@@ -38,44 +42,79 @@ log = logging.getLogger(__name__)
 CONTEXT_WEIGHT = 1.5
 CONTEXT_DEPTH = 10
 CONTEXT_INDEX_LIMIT = 5_000
-# Passages remembered per index: 1.5 KB each, so at most 3 MB an index.
-CACHE_SIZE = 2_000
+# How much a candidate's place weighs against the head's probability. The smallest weight at
+# which no half of any set loses Hit@1 (benchmarks/reading_head.py; the table is in the
+# README): below it squadshifts, whose questions reuse the paragraph's words, loses.
+READING_PRIOR = 2.0
+# About 60 KB a passage of 150 tokens: some 1,600 passages, across all the indexes served.
+CACHE_BYTES = 96 * 1024 * 1024
+
+Key = tuple[int, bytes]
 
 
-class PassageVectors:
-    """Passage text -> its contextual vector, computed on first use; the last `size` kept."""
+class PassageReadings:
+    """(index, passage text) -> the model's reading, computed on first use; the least recently
+    used are dropped past `budget` bytes, and an index's own when it is freed."""
 
-    def __init__(self, encode: Callable[[list[str]], Vectors], size: int = CACHE_SIZE) -> None:
-        self._encode = encode
-        self._size = size
-        self._vectors: OrderedDict[bytes, Vectors] = OrderedDict()
+    def __init__(self, read: Callable[[str], Reading], budget: int = CACHE_BYTES) -> None:
+        self._read = read
+        self._budget = budget
+        self._readings: OrderedDict[Key, Reading] = OrderedDict()
+        self._owned: dict[int, set[Key]] = {}
+        self._bytes = 0
         self._lock = threading.Lock()
 
-    def __len__(self) -> int:
-        return len(self._vectors)
+    @property
+    def nbytes(self) -> int:
+        """Memory held by the readings kept."""
+        return self._bytes
 
-    def of(self, texts: Sequence[str]) -> Vectors:
-        """One unit vector per text, in order."""
+    def count(self, owner: object) -> int:
+        """How many readings are kept for this index."""
+        with self._lock:
+            return len(self._owned.get(id(owner), ()))
+
+    def of(self, owner: object, texts: Sequence[str]) -> list[Reading]:
+        """One reading per text, in order, remembered with `owner` (an index)."""
         keys = [
-            hashlib.blake2b(text.encode("utf-8", "replace"), digest_size=16).digest()
+            (id(owner), hashlib.blake2b(text.encode("utf-8", "replace"), digest_size=16).digest())
             for text in texts
         ]
         with self._lock:
-            known = {key: self._vectors[key] for key in keys if key in self._vectors}
+            known = {key: self._readings[key] for key in keys if key in self._readings}
             for key in known:
-                self._vectors.move_to_end(key)
-        first: dict[bytes, int] = {}  # each unknown text's first place (a text may come twice)
+                self._readings.move_to_end(key)
+        first: dict[Key, int] = {}  # each unknown text's first place (a text may come twice)
         for i, key in enumerate(keys):
             if key not in known:
                 first.setdefault(key, i)
-        if missing := list(first.values()):
-            fresh = self._encode([texts[i] for i in missing])
-            with self._lock:
-                for i, vector in zip(missing, fresh, strict=True):
-                    known[keys[i]] = self._vectors[keys[i]] = vector
-                while len(self._vectors) > self._size:
-                    self._vectors.popitem(last=False)
-        return np.vstack([known[key] for key in keys])
+        if first:
+            fresh = {key: self._read(texts[i]) for key, i in first.items()}
+            known.update(fresh)
+            self._keep(owner, fresh)
+        return [known[key] for key in keys]
+
+    def forget(self, owner_key: int) -> None:
+        """Drop every reading kept for the index whose id this was."""
+        with self._lock:
+            for key in self._owned.pop(owner_key, set()):
+                self._bytes -= self._readings.pop(key).nbytes
+
+    def _keep(self, owner: object, fresh: dict[Key, Reading]) -> None:
+        with self._lock:
+            if id(owner) not in self._owned:
+                self._owned[id(owner)] = set()
+                # Runs when the index is freed, before its id can be given to another object.
+                weakref.finalize(owner, self.forget, id(owner))
+            for key, reading in fresh.items():
+                if key not in self._readings:
+                    self._readings[key] = reading
+                    self._owned[id(owner)].add(key)
+                    self._bytes += reading.nbytes
+            while self._bytes > self._budget and len(self._readings) > 1:
+                key, dropped = self._readings.popitem(last=False)
+                self._owned[key[0]].discard(key)
+                self._bytes -= dropped.nbytes
 
 
 def reorder_by_context(
@@ -83,8 +122,9 @@ def reorder_by_context(
     ranked: list[tuple[StoredParagraph, float]],
     index: SearchBackend,
 ) -> list[tuple[StoredParagraph, float]]:
-    """`ranked` (best first, from `index`) with its head re-scored by the contextual model,
-    on a small index; unchanged on a large one or when the model cannot be loaded."""
+    """`ranked` (best first, from `index`) with its head re-scored by the contextual model and
+    the reading head, on a small index; unchanged on a large one or when the model cannot be
+    loaded."""
     if index.paragraph_count > CONTEXT_INDEX_LIMIT or not ranked or not question.strip():
         return ranked
     try:
@@ -94,42 +134,67 @@ def reorder_by_context(
         return ranked
     head, tail = ranked[:CONTEXT_DEPTH], ranked[CONTEXT_DEPTH:]
     texts = [passage_text(p.article.title, p.text) for p, _ in head]
-    cosines = passage_vectors(index).of(texts) @ asked
+    readings = dict(zip(texts, READINGS.of(index, texts), strict=True))
     # Scores as a share of the best, so that the weight means the same on every question.
     top = ranked[0][1] if ranked[0][1] > 0 else 1.0
     rescored = [
-        (paragraph, score / top + CONTEXT_WEIGHT * float(cosine))
-        for (paragraph, score), cosine in zip(head, cosines, strict=True)
+        (paragraph, score / top + CONTEXT_WEIGHT * float(readings[text].vector @ asked.vector))
+        for (paragraph, score), text in zip(head, texts, strict=True)
     ]
     rescored.sort(key=lambda pair: (-pair[1], pair[0].doc))
+    rescored = _read_closely(asked, rescored, readings)
     return rescored + [(paragraph, score / top) for paragraph, score in tail]
 
 
-def _encode(texts: list[str]) -> Vectors:
-    return load_context_model().encode(texts)
+def answer_likelihoods(
+    question: str, paragraphs: Sequence[StoredParagraph], index: SearchBackend
+) -> list[float] | None:
+    """The reading head's probability that each paragraph (of `index`) answers the question;
+    None where the head has no say (a large index, no text, no model)."""
+    if index.paragraph_count > CONTEXT_INDEX_LIMIT or not paragraphs or not question.strip():
+        return None
+    try:
+        asked = _question(question)
+        reader = load_reading_head()
+    except ContextModelError as error:
+        _warn_once(str(error))
+        return None
+    texts = [passage_text(p.article.title, p.text) for p in paragraphs]
+    passages = [reading.token_states() for reading in READINGS.of(index, texts)]
+    return [float(p) for p in reader.likelihoods(asked.token_states(), passages)]
 
 
-_BY_INDEX: dict[int, PassageVectors] = {}
-_BY_INDEX_LOCK = threading.Lock()
+def _read_closely(
+    asked: Reading,
+    ranked: list[tuple[StoredParagraph, float]],
+    readings: dict[str, Reading],
+) -> list[tuple[StoredParagraph, float]]:
+    """`ranked` ordered by the reading head's probability plus the weight of each place."""
+    try:
+        reader = load_reading_head()
+    except ContextModelError as error:
+        _warn_once(str(error))
+        return ranked
+    passages = [readings[passage_text(p.article.title, p.text)].token_states() for p, _ in ranked]
+    answers = reader.likelihoods(asked.token_states(), passages)
+    scored = [
+        (paragraph, float(answers[place]) + READING_PRIOR * (1 - place / CONTEXT_DEPTH))
+        for place, (paragraph, _) in enumerate(ranked)
+    ]
+    scored.sort(key=lambda pair: (-pair[1], pair[0].doc))
+    return scored
 
 
-def passage_vectors(index: SearchBackend) -> PassageVectors:
-    """The passage vectors remembered for this index (dropped when the index is)."""
-    key = id(index)
-    with _BY_INDEX_LOCK:
-        found = _BY_INDEX.get(key)
-        if found is None:
-            found = _BY_INDEX[key] = PassageVectors(_encode)
-            # Runs when the index is freed, before its id can be given to another object.
-            weakref.finalize(index, _BY_INDEX.pop, key, None)
-        return found
+def _read(text: str) -> Reading:
+    return load_context_model().read(text)
+
+
+READINGS = PassageReadings(_read)
 
 
 @lru_cache(maxsize=256)  # the same question asked again (or paged through) costs nothing
-def _question(question: str) -> Vectors:
-    vector: Vectors = _encode([question])[0]
-    vector.flags.writeable = False
-    return vector
+def _question(question: str) -> Reading:
+    return _read(question)
 
 
 @lru_cache(maxsize=1)

@@ -1,0 +1,112 @@
+"""The reading head (`bot.rerank.reading`): its forward pass, its packaged weights, and its
+say in ranking a small index."""
+
+import math
+
+import numpy as np
+import pytest
+from support import SPACEWALK_ANSWER as ANSWER
+from support import SPACEWALK_DECOY as DECOY
+from support import SPACEWALK_QUESTION as QUESTION
+from support import built
+
+import bot.relevance as relevance
+import bot.rerank.context as context
+import bot.rerank.reading as reading
+from bot.context_model import ContextModelError, load_context_model
+from bot.rank import rank_paragraphs
+from bot.relevance import unanswered_by_reading
+from bot.rerank.reading import ReadingHead, load_reading_head
+from bot.text import analyze
+
+
+def random_head(dim: int = 4, seed: int = 0) -> ReadingHead:
+    rng = np.random.default_rng(seed)
+
+    def w(*shape: int) -> np.ndarray:
+        return rng.normal(scale=0.05, size=shape).astype(np.float32)
+
+    return ReadingHead(
+        w(dim, 384), w(dim), w(dim, 384), w(dim), w(dim, 4 * dim + 1), w(dim),
+        w(dim, dim), w(dim), w(1, dim), w(1), w(1, 2 * dim), w(1),
+    )  # fmt: skip
+
+
+def naive_likelihood(head: ReadingHead, question: np.ndarray, passage: np.ndarray) -> float:
+    """The head's definition, one question token at a time."""
+    relu = lambda x: np.maximum(x, 0)  # noqa: E731
+    dim = head.project.shape[0]
+    compared, pool_logits = [], []
+    for token in question:
+        query = head.project @ token + head.project_bias
+        logits = [(head.project @ p + head.project_bias) @ query / math.sqrt(dim) for p in passage]
+        weights = np.exp(np.array(logits) - max(logits))
+        weights /= weights.sum()
+        attended = sum(
+            wt * (head.value @ p + head.value_bias) for wt, p in zip(weights, passage, strict=True)
+        )
+        asked = head.value @ token + head.value_bias
+        best = max(token @ p / np.linalg.norm(token) / np.linalg.norm(p) for p in passage)
+        features = np.concatenate([asked, attended, asked * attended, asked - attended, [best]])
+        hidden = relu(head.compare @ features + head.compare_bias)
+        c = relu(head.compare2 @ hidden + head.compare2_bias)
+        compared.append(c)
+        pool_logits.append(float(head.pool[0] @ c + head.pool_bias[0]))
+    pool = np.exp(np.array(pool_logits) - max(pool_logits))
+    pool /= pool.sum()
+    mean = sum(p * c for p, c in zip(pool, compared, strict=True))
+    logit = head.out[0] @ np.concatenate([mean, np.max(compared, axis=0)]) + head.out_bias[0]
+    return float(1 / (1 + np.exp(-logit)))
+
+
+def test_the_forward_pass_is_the_heads_definition_and_ignores_passage_token_order():
+    rng = np.random.default_rng(1)
+    head = random_head()
+    question = rng.normal(size=(5, 384)).astype(np.float32)
+    passage = rng.normal(size=(9, 384)).astype(np.float32)
+    ours = head.likelihood(question, passage)
+    assert 0 < ours < 1
+    assert ours == pytest.approx(naive_likelihood(head, question, passage), abs=1e-5)
+    shuffled = passage[rng.permutation(len(passage))]
+    assert head.likelihood(question, shuffled) == pytest.approx(ours, abs=1e-6)
+
+
+def test_the_packaged_head_reads_that_the_answer_answers_and_the_decoy_does_not():
+    model, head = load_context_model(), load_reading_head()
+    question = model.read(QUESTION).token_states()
+    answers = head.likelihood(question, model.read(ANSWER).token_states())
+    decoy = head.likelihood(question, model.read(DECOY).token_states())
+    assert answers > 0.5 > decoy
+
+
+def test_a_head_file_that_is_not_the_published_one_is_refused(monkeypatch, tmp_path):
+    monkeypatch.setattr(reading, "WEIGHTS_FILE", tmp_path / "reading-head.npz")
+    (tmp_path / "reading-head.npz").write_bytes(b"not the head")
+    load_reading_head.cache_clear()
+    try:
+        with pytest.raises(ContextModelError, match="not the published file"):
+            load_reading_head()
+    finally:
+        load_reading_head.cache_clear()
+
+
+def test_without_the_head_small_indexes_are_ranked_by_the_context_model_alone(
+    tmp_path, monkeypatch
+):
+    def broken() -> ReadingHead:
+        raise ContextModelError("reading-head.npz is missing")
+
+    with built(tmp_path, [DECOY, ANSWER]) as index:
+        with_head = rank_paragraphs(index, analyze(QUESTION), 3, question=QUESTION)
+        monkeypatch.setattr(context, "load_reading_head", broken)
+        without = rank_paragraphs(index, analyze(QUESTION), 3, question=QUESTION)
+    assert with_head[0][0].position == without[0][0].position == 1
+    assert [s for _, s in with_head] != [s for _, s in without]
+
+
+def test_the_head_refuses_only_when_it_finds_no_answer_and_the_words_do_not_vouch_for_one():
+    floor, vouched = relevance.READING_FLOOR, relevance.VOUCHED_RELEVANCE
+    assert unanswered_by_reading([floor / 2, floor / 5], vouched - 0.1)
+    assert not unanswered_by_reading([floor / 2, floor * 2], vouched - 0.1)  # one may answer
+    assert not unanswered_by_reading([floor / 2], vouched)  # the words vouch for it
+    assert not unanswered_by_reading(None, 0.0)  # the head had no say (a large index)
