@@ -5,7 +5,7 @@ The sentence model compares one vector per text, so a passage about the question
 scores as high as one that says what is asked. The head looks at every question token: it
 finds the passage tokens that token attends to (one attention step over learned 32-dimension
 projections), compares the two, and adds each token's best cosine with any passage token.
-A small network turns those comparisons into a probability. It has 16,000 weights, trained
+A small network turns those comparisons into a probability. It has 29,954 weights, trained
 by `benchmarks/reading_head.py` on half A of squadshifts-new-wiki's and natural-nq's
 articles (each question's gold paragraphs against the other passages citebot found for it)
 and checked on the other halves and on the own-words set, which it never saw. The weights
