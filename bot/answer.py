@@ -21,7 +21,6 @@ from bot.index.search import StoredParagraph
 from bot.paragraph import ParagraphAnalysis
 from bot.rank import question_vector, rank_paragraphs
 from bot.relevance import RelevanceRule, unanswered_by_reading
-from bot.rerank.context import CONTEXT_DEPTH, answer_likelihoods
 from bot.rerank.evidence import ParagraphTerms, Sentence, paragraph_terms
 from bot.text import analyze, token_spans
 
@@ -88,36 +87,22 @@ def answer(
         return Answer(question, AnswerStatus.NO_SEARCH_TERMS, (), truncated=truncated)
     weights = term_weights(index, terms)
     rule = question_rule(read)
-    ranked = rank_paragraphs(
-        index, terms, k=max(k, CONTEXT_DEPTH), article_id=article_id, question=read
-    )
-    found = ranked[:k]
+    likelihoods: dict[int, float] = {}
+    found = rank_paragraphs(index, terms, k, article_id, read, likelihoods)
     cosines = _cosines(index, rule, [paragraph for paragraph, _ in found])
     candidates = [
         _passage(paragraph, score, weights, rule, cosine)
         for (paragraph, score), cosine in zip(found, cosines, strict=True)
     ]
     passages = tuple(p for p in candidates if p.relevance >= min_relevance)
-    if passages and min_relevance > 0 and _read_as_unanswered(read, ranked, candidates, index):
+    best = max((p.relevance for p in candidates), default=0.0)
+    if passages and min_relevance > 0 and unanswered_by_reading(list(likelihoods.values()), best):
         passages = ()
     if not passages:
         titles = tuple(dict.fromkeys(p.article.title for p, _ in found))[:3]
         return Answer(question, AnswerStatus.NO_RELEVANT_PASSAGE, (), titles, truncated)
     numbered = tuple(replace(p, rank=rank) for rank, p in enumerate(passages, start=1))
     return Answer(question, AnswerStatus.ANSWERED, numbered, truncated=truncated)
-
-
-def _read_as_unanswered(
-    question: str,
-    ranked: list[tuple[StoredParagraph, float]],
-    top: list[Passage],
-    index: SearchBackend,
-) -> bool:
-    """The reading head's refusal (`bot.relevance.unanswered_by_reading`), small indexes only:
-    `ranked` is the best candidates, `top` the k passages the answer would show."""
-    heads = [paragraph for paragraph, _ in ranked[:CONTEXT_DEPTH]]
-    likelihoods = answer_likelihoods(question, heads, index)
-    return unanswered_by_reading(likelihoods, max(p.relevance for p in top))
 
 
 def bounded_question(question: str) -> tuple[str, bool]:

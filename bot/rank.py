@@ -85,8 +85,11 @@ def rank_paragraphs(
     k: int,
     article_id: str | None = None,
     question: str | None = None,
+    likelihoods: dict[int, float] | None = None,
 ) -> list[tuple[StoredParagraph, float]]:
-    """The k best paragraphs and their scores, best first (read once, for the answer too)."""
+    """The k best paragraphs and their scores, best first (read once, for the answer too).
+    `likelihoods`, if given, receives the reading head's probability that each candidate it
+    read answers the question (`bot.rerank.context`; small indexes only)."""
     first = index.search(terms, max(k, RERANK_DEPTH), article_id)
     meaning = question_vector(question)
     docs = [doc for doc, _ in first]
@@ -110,7 +113,7 @@ def rank_paragraphs(
     ]
     rescored.sort(key=lambda pair: (-pair[1], pair[0].doc))
     if question:
-        rescored = reorder_by_context(question, rescored, index)
+        rescored = reorder_by_context(question, rescored, index, likelihoods)
     return rescored[:k]
 
 

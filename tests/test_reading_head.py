@@ -2,6 +2,7 @@
 say in ranking a small index."""
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -13,7 +14,10 @@ from support import built
 import bot.relevance as relevance
 import bot.rerank.context as context
 import bot.rerank.reading as reading
+from bot.answer import AnswerStatus, answer
 from bot.context_model import ContextModelError, load_context_model
+from bot.index.build import reindex
+from bot.index.search import load_index
 from bot.rank import rank_paragraphs
 from bot.relevance import unanswered_by_reading
 from bot.rerank.reading import ReadingHead, load_reading_head
@@ -110,3 +114,23 @@ def test_the_head_refuses_only_when_it_finds_no_answer_and_the_words_do_not_vouc
     assert not unanswered_by_reading([floor / 2, floor * 2], vouched - 0.1)  # one may answer
     assert not unanswered_by_reading([floor / 2], vouched)  # the words vouch for it
     assert not unanswered_by_reading(None, 0.0)  # the head had no say (a large index)
+
+
+def test_a_question_on_a_neighbouring_topic_is_refused_because_the_head_reads_no_answer(
+    tmp_path, monkeypatch
+):
+    # The own-words set's HTTPS article shares "https" and much meaning with the question,
+    # enough for the relevance bar; none of its passages says how to turn HTTPS on in
+    # WordPress. The same index answers a question the article does answer.
+    corpus = Path(__file__).parent.parent / "benchmarks" / "own_words" / "corpus"
+    reindex(corpus, tmp_path / "index.db")
+    index = load_index(tmp_path / "index.db")
+    try:
+        off_topic = "how do i turn on https for my wordpress blog?"
+        assert answer(index, off_topic).status is AnswerStatus.NO_RELEVANT_PASSAGE
+        assert answer(index, "does https make a website slower?").status is AnswerStatus.ANSWERED
+        monkeypatch.setattr(relevance, "READING_FLOOR", 0.0)  # the relevance bar alone
+        assert answer(index, off_topic).status is AnswerStatus.ANSWERED
+        assert answer(index, off_topic, min_relevance=0.0).passages
+    finally:
+        index.close()

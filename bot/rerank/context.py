@@ -121,10 +121,12 @@ def reorder_by_context(
     question: str,
     ranked: list[tuple[StoredParagraph, float]],
     index: SearchBackend,
+    likelihoods: dict[int, float] | None = None,
 ) -> list[tuple[StoredParagraph, float]]:
     """`ranked` (best first, from `index`) with its head re-scored by the contextual model and
     the reading head, on a small index; unchanged on a large one or when the model cannot be
-    loaded."""
+    loaded. `likelihoods`, if given, receives the head's probability for each document it
+    read (the no-answer rule's evidence, computed once)."""
     if index.paragraph_count > CONTEXT_INDEX_LIMIT or not ranked or not question.strip():
         return ranked
     try:
@@ -142,32 +144,15 @@ def reorder_by_context(
         for (paragraph, score), text in zip(head, texts, strict=True)
     ]
     rescored.sort(key=lambda pair: (-pair[1], pair[0].doc))
-    rescored = _read_closely(asked, rescored, readings)
+    rescored = _read_closely(asked, rescored, readings, likelihoods)
     return rescored + [(paragraph, score / top) for paragraph, score in tail]
-
-
-def answer_likelihoods(
-    question: str, paragraphs: Sequence[StoredParagraph], index: SearchBackend
-) -> list[float] | None:
-    """The reading head's probability that each paragraph (of `index`) answers the question;
-    None where the head has no say (a large index, no text, no model)."""
-    if index.paragraph_count > CONTEXT_INDEX_LIMIT or not paragraphs or not question.strip():
-        return None
-    try:
-        asked = _question(question)
-        reader = load_reading_head()
-    except ContextModelError as error:
-        _warn_once(str(error))
-        return None
-    texts = [passage_text(p.article.title, p.text) for p in paragraphs]
-    passages = [reading.token_states() for reading in READINGS.of(index, texts)]
-    return [float(p) for p in reader.likelihoods(asked.token_states(), passages)]
 
 
 def _read_closely(
     asked: Reading,
     ranked: list[tuple[StoredParagraph, float]],
     readings: dict[str, Reading],
+    likelihoods: dict[int, float] | None = None,
 ) -> list[tuple[StoredParagraph, float]]:
     """`ranked` ordered by the reading head's probability plus the weight of each place."""
     try:
@@ -177,6 +162,8 @@ def _read_closely(
         return ranked
     passages = [readings[passage_text(p.article.title, p.text)].token_states() for p, _ in ranked]
     answers = reader.likelihoods(asked.token_states(), passages)
+    if likelihoods is not None:
+        likelihoods.update((p.doc, float(a)) for (p, _), a in zip(ranked, answers, strict=True))
     scored = [
         (paragraph, float(answers[place]) + READING_PRIOR * (1 - place / CONTEXT_DEPTH))
         for place, (paragraph, _) in enumerate(ranked)
