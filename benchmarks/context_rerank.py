@@ -64,7 +64,8 @@ def candidates(qset: QualitySet, db: Path, sample: int) -> list[Scored]:
                 continue
             top = ranked[0][1] if ranked[0][1] > 0 else 1.0
             texts = [passage_text(p.article.title, p.text) for p, _ in ranked]
-            cosines = context.passage_vectors(index).of(texts) @ context._question(q.question)
+            vectors = np.vstack([r.vector for r in context.READINGS.of(index, texts)])
+            cosines = vectors @ context._question(q.question).vector
             golds = set(q.paragraphs or (q.paragraph,))
             gold = np.array([p.article.id == q.article and p.position in golds for p, _ in ranked])
             scores = np.array([s / top for _, s in ranked])

@@ -72,6 +72,8 @@ class Reading:
         scales = (np.abs(hidden).max(axis=1) / INT8_STEPS).astype(np.float32)
         steps = np.where(scales > 0, scales, 1.0)[:, None]
         states = np.rint(hidden / steps).astype(np.int8)
+        for shared in (vector, states, scales):  # readings are cached and shared by threads
+            shared.flags.writeable = False
         return cls(vector, states, scales)
 
     @property
