@@ -136,12 +136,16 @@ def reorder_by_context(
         return ranked
     head, tail = ranked[:CONTEXT_DEPTH], ranked[CONTEXT_DEPTH:]
     texts = [passage_text(p.article.title, p.text) for p, _ in head]
-    readings = dict(zip(texts, READINGS.of(index, texts), strict=True))
+    # By document: the head reads them again after the sort, without rebuilding their texts.
+    readings = {p.doc: r for (p, _), r in zip(head, READINGS.of(index, texts), strict=True)}
     # Scores as a share of the best, so that the weight means the same on every question.
     top = ranked[0][1] if ranked[0][1] > 0 else 1.0
     rescored = [
-        (paragraph, score / top + CONTEXT_WEIGHT * float(readings[text].vector @ asked.vector))
-        for (paragraph, score), text in zip(head, texts, strict=True)
+        (
+            paragraph,
+            score / top + CONTEXT_WEIGHT * float(readings[paragraph.doc].vector @ asked.vector),
+        )
+        for paragraph, score in head
     ]
     rescored.sort(key=lambda pair: (-pair[1], pair[0].doc))
     rescored = _read_closely(asked, rescored, readings, likelihoods)
@@ -151,7 +155,7 @@ def reorder_by_context(
 def _read_closely(
     asked: Reading,
     ranked: list[tuple[StoredParagraph, float]],
-    readings: dict[str, Reading],
+    readings: dict[int, Reading],
     likelihoods: dict[int, float] | None = None,
 ) -> list[tuple[StoredParagraph, float]]:
     """`ranked` ordered by the reading head's probability plus the weight of each place."""
@@ -160,7 +164,7 @@ def _read_closely(
     except ContextModelError as error:
         _warn_once(str(error))
         return ranked
-    passages = [readings[passage_text(p.article.title, p.text)].token_states() for p, _ in ranked]
+    passages = [readings[paragraph.doc].token_states() for paragraph, _ in ranked]
     answers = reader.likelihoods(asked.token_states(), passages)
     if likelihoods is not None:
         likelihoods.update((p.doc, float(a)) for (p, _), a in zip(ranked, answers, strict=True))
