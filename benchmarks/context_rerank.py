@@ -8,7 +8,7 @@ For every question, the second stage's best `CONTEXT_DEPTH` candidates are taken
 ranks them without the model; the model reads the question and each candidate once, and
 every weight is then scored on the same candidates: Hit@1 and Hit@3 per half. The
 `--limit`ed set sizes are not what citebot serves with (it asks the model only on indexes of
-at most `CONTEXT_INDEX_LIMIT` paragraphs); they only keep the model's reading time down
+at most `context.index_limit()` paragraphs); they only keep the model's reading time down
 (about 30 ms a paragraph, 100 ms or more for a long Wikipedia one).
 """
 
@@ -53,7 +53,8 @@ def candidates(qset: QualitySet, db: Path, sample: int) -> list[Scored]:
     questions = list(qset.questions)
     if sample and len(questions) > sample:
         questions = random.Random(7).sample(questions, sample)
-    limit, context.CONTEXT_INDEX_LIMIT = context.CONTEXT_INDEX_LIMIT, -1  # ranked without it
+    limit = context.index_limit()
+    context.set_index_limit(0)  # ranked without it
     try:
         out = []
         for q in questions:
@@ -72,7 +73,7 @@ def candidates(qset: QualitySet, db: Path, sample: int) -> list[Scored]:
             out.append(Scored(q.article in half_a, scores, cosines, gold))
         return out
     finally:
-        context.CONTEXT_INDEX_LIMIT = limit
+        context.set_index_limit(limit)
         index.close()
 
 

@@ -34,6 +34,7 @@ from bot.output import (
     terminal_safe,
 )
 from bot.progress import terminal_progress
+from bot.rerank.context import set_index_limit
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +56,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         settings = collection_settings(load_settings().with_paths(args.corpus, args.db), args)
+        set_index_limit(settings.close_reading_limit)
         _configure_logging(settings.log_level, args.command)
         command: Callable[[argparse.Namespace, Settings], int] = args.command
         return command(args, settings)

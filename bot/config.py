@@ -63,6 +63,10 @@ class Settings:
     # index (a cache, rebuilt from PostgreSQL); None: `citebot-fleet` beside CITEBOT_DB.
     # Two processes on one machine need folders of their own.
     fleet_cache: Path | None = None
+    # The largest index (in paragraphs) whose best candidates the contextual model and the
+    # reading head read closely (bot/rerank/context.py); 0: never. Larger indexes answer in
+    # milliseconds without them; up to it a question costs up to 0.3 s more on 2 cores.
+    close_reading_limit: int = 5_000
 
     @property
     def state_path(self) -> Path:
@@ -189,6 +193,14 @@ def _parse(values: Mapping[str, str]) -> Settings:
         ),
         process_name=_process_name(get("CITEBOT_PROCESS_NAME")),
         fleet_cache=_optional_path(get("CITEBOT_FLEET_CACHE")),
+        close_reading_limit=_number(
+            int,
+            "CITEBOT_CLOSE_READING_LIMIT",
+            get("CITEBOT_CLOSE_READING_LIMIT"),
+            defaults.close_reading_limit,
+            0,
+            10_000_000,
+        ),
     )
 
 

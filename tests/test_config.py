@@ -93,3 +93,14 @@ def test_an_env_file_that_is_not_utf8_is_one_clear_error(tmp_path: Path):
     env_file.write_bytes(b"CITEBOT_CORPUS=caf\xe9\nDISCORD_TOKEN=abc\n")
     with pytest.raises(ConfigError, match=r"\.env: not UTF-8 text \(byte 19\): save it as UTF-8"):
         load_settings({}, env_file=env_file)
+
+
+def test_the_close_reading_limit_defaults_to_the_rankings_own_and_refuses_negatives():
+    import bot.rerank.context as context
+
+    assert Settings().close_reading_limit == context.DEFAULT_INDEX_LIMIT
+    assert (
+        load_settings({"CITEBOT_CLOSE_READING_LIMIT": "0"}, env_file=None).close_reading_limit == 0
+    )
+    with pytest.raises(ConfigError, match=r"CITEBOT_CLOSE_READING_LIMIT: -1 is outside"):
+        load_settings({"CITEBOT_CLOSE_READING_LIMIT": "-1"}, env_file=None)

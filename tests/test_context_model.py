@@ -3,6 +3,7 @@
 
 import gc
 import hashlib
+import json
 import subprocess
 import sys
 
@@ -106,12 +107,18 @@ def test_passage_readings_of_two_indexes_are_kept_apart_and_dropped_with_their_i
     assert readings.count(second) == 1
 
 
-def test_on_a_small_index_the_model_puts_the_paraphrase_first(tmp_path, monkeypatch):
+def test_on_a_small_index_the_model_puts_the_paraphrase_first(tmp_path):
     with built(tmp_path, [DECOY, ANSWER]) as index:
         assert ranked_positions(index, QUESTION)[0] == 1
-        # Past the size limit the model is not asked, and the shared words win.
-        monkeypatch.setattr(context, "CONTEXT_INDEX_LIMIT", index.paragraph_count - 1)
-        assert ranked_positions(index, QUESTION)[0] == 0
+        # Past the size limit (CITEBOT_CLOSE_READING_LIMIT) the model is not asked, and the
+        # shared words win; at the limit it is.
+        try:
+            context.set_index_limit(index.paragraph_count - 1)
+            assert ranked_positions(index, QUESTION)[0] == 0
+            context.set_index_limit(index.paragraph_count)
+            assert ranked_positions(index, QUESTION)[0] == 1
+        finally:
+            context.set_index_limit(context.DEFAULT_INDEX_LIMIT)
 
 
 def test_the_readings_of_an_index_are_forgotten_with_it(tmp_path):
@@ -156,3 +163,19 @@ def test_the_model_loads_and_encodes_with_the_network_cut_off():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "(1, 384)"
+
+
+@pytest.mark.parametrize(("limit", "first"), [("0", 1), ("5000", 2)])
+def test_citebot_close_reading_limit_turns_the_model_off_for_the_whole_process(
+    tmp_path, limit, first
+):
+    """The setting reaches the ranking through `citebot ask` (¶2 is the answer, ¶1 the decoy)."""
+    with built(tmp_path, [DECOY, ANSWER]):
+        pass
+    env = {"PATH": "/usr/bin:/bin", "CITEBOT_CLOSE_READING_LIMIT": limit}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "ask", "--json", "--corpus", "corpus", "--db", "x.db",
+         QUESTION],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120, check=True,
+    )  # fmt: skip
+    assert json.loads(result.stdout)["passages"][0]["paragraph"] == first

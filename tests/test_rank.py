@@ -12,10 +12,12 @@ from bot.text import analyze
 
 
 @pytest.fixture(autouse=True)
-def lexical_evidence_only(monkeypatch):
+def lexical_evidence_only():
     """These tests are about the second stage's own evidence: the contextual model, which
     re-orders its best candidates on small indexes, is tested in test_context_model.py."""
-    monkeypatch.setattr(context, "CONTEXT_INDEX_LIMIT", -1)
+    context.set_index_limit(0)
+    yield
+    context.set_index_limit(context.DEFAULT_INDEX_LIMIT)
 
 
 def first_position(index, question: str, with_text: bool = True) -> int:

@@ -28,6 +28,7 @@ from bot.discord_app.sync import sync_tree
 from bot.discord_app.views import register_buttons
 from bot.fetch import add_limiter
 from bot.library import Library
+from bot.rerank.context import set_index_limit
 from bot.server_cooldowns import ServerCooldowns
 from bot.stores import feed_scheduler, follow_settings, open_settings_store
 from bot.watch import CollectionsWatcher, CorpusWatcher
@@ -213,6 +214,7 @@ def identify_pacer(settings: Settings) -> IdentifyPacer | None:
 def create_client(settings: Settings | None = None, shards: Shards | None = None) -> CitebotClient:
     """The bot, wired: settings (default: from the environment), library, client."""
     settings = settings or load_settings()
+    set_index_limit(settings.close_reading_limit)
     if settings.database_url is not None:
         return fleet_client(settings, shards)
     return CitebotClient(settings, Library.open(settings), shards)

@@ -9,8 +9,9 @@ they are ordered a last time by that probability plus `READING_PRIOR` times thei
 the ranking where it is not.
 Only the best few: on the own-words set depth 5, 10 and 30 gave the same Hit@1, and each
 passage the model has not read yet costs about 30 ms. Only on indexes of at most
-`CONTEXT_INDEX_LIMIT` paragraphs: the question alone costs about 12 ms, more than a whole
-answer at 100k paragraphs, and on a large index most candidates are new to the model.
+`index_limit()` paragraphs (`DEFAULT_INDEX_LIMIT` unless `CITEBOT_CLOSE_READING_LIMIT` says
+otherwise): the question alone costs about 12 ms, more than a whole answer at 100k
+paragraphs, and on a large index most candidates are new to the model.
 
 The model's readings of passages are remembered with the index they were read for, at most
 `CACHE_BYTES` of them in the whole process (the least recently used go first), and
@@ -41,7 +42,7 @@ log = logging.getLogger(__name__)
 # benchmarks/context_rerank.py; the table is in the README.
 CONTEXT_WEIGHT = 1.5
 CONTEXT_DEPTH = 10
-CONTEXT_INDEX_LIMIT = 5_000
+DEFAULT_INDEX_LIMIT = 5_000
 # How much a candidate's place weighs against the head's probability. The smallest weight at
 # which no half of any set loses Hit@1 (benchmarks/reading_head.py; the table is in the
 # README): below it squadshifts, whose questions reuse the paragraph's words, loses.
@@ -50,6 +51,20 @@ READING_PRIOR = 2.0
 CACHE_BYTES = 96 * 1024 * 1024
 
 Key = tuple[int, bytes]
+
+# Process-wide: set once, where the settings are read (`bot.cli`, `bot.discord_app.client`).
+_index_limit = DEFAULT_INDEX_LIMIT
+
+
+def set_index_limit(paragraphs: int) -> None:
+    """Read closely only on indexes of at most this many paragraphs (0: never)."""
+    global _index_limit
+    _index_limit = paragraphs
+
+
+def index_limit() -> int:
+    """The most paragraphs an index may have for its candidates to be read closely."""
+    return _index_limit
 
 
 class PassageReadings:
@@ -127,7 +142,7 @@ def reorder_by_context(
     the reading head, on a small index; unchanged on a large one or when the model cannot be
     loaded. `likelihoods`, if given, receives the head's probability for each document it
     read (the no-answer rule's evidence, computed once)."""
-    if index.paragraph_count > CONTEXT_INDEX_LIMIT or not ranked or not question.strip():
+    if index.paragraph_count > _index_limit or not ranked or not question.strip():
         return ranked
     try:
         asked = _question(question)
