@@ -65,7 +65,7 @@ class Settings:
     fleet_cache: Path | None = None
     # The largest index (in paragraphs) whose best candidates the contextual model and the
     # reading head read closely (bot/rerank/context.py); 0: never. Larger indexes answer in
-    # milliseconds without them; up to it a question costs up to 0.3 s more on 2 cores.
+    # milliseconds without them: at 7,505 paragraphs with them, 0.4 s a question on 2 cores.
     close_reading_limit: int = 5_000
 
     @property
