@@ -17,7 +17,7 @@ from bot.discord_app.collections_commands import register_collection_commands
 from bot.discord_app.commands import register_commands
 from bot.discord_app.context_buttons import register_collection_buttons
 from bot.discord_app.feed_commands import register_feed_commands
-from bot.discord_app.inflight import AnswerSlots
+from bot.discord_app.inflight import AnswerSlots, share_the_interpreter_finely
 from bot.discord_app.messages import APOLOGY, handle_message
 from bot.discord_app.pager import Pagers
 from bot.discord_app.pending import PendingActions
@@ -107,9 +107,10 @@ class CitebotClient(discord.AutoShardedClient):
         register_feed_commands(self)
 
     async def setup_hook(self) -> None:
-        """Learn the application's owners; watch the corpus and collections folders if
-        CITEBOT_WATCH; run feeds on their schedule; sync commands to the dev server if one
-        is set."""
+        """Keep the event loop responsive beside busy answer threads; learn the application's
+        owners; watch the corpus and collections folders if CITEBOT_WATCH; run feeds on their
+        schedule; sync commands to the dev server if one is set."""
+        share_the_interpreter_finely()
         app = await self.application_info()
         owners = {member.id for member in app.team.members} if app.team else {app.owner.id}
         self.owner_ids = frozenset(owners)

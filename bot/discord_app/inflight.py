@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
@@ -20,6 +21,21 @@ T = TypeVar("T")
 
 # Answering is CPU-bound Python: more threads than this only share the same GIL more thinly.
 ANSWER_WORKERS = 4
+
+# CPython hands the GIL to a waiting thread only after the running one has held it this long
+# (5 ms by default). While answer threads grind through slow questions, every step of the
+# event loop (a gateway read, an HTTP reply) and of a quick answer waits that long to get
+# back in: a warm answer reached Discord after 0.6-0.9 s behind two slow ones, 0.1-0.3 s at
+# 1 ms (tests/e2e/test_bot_fairness.py). What it costs: python -m benchmarks.switch_interval.
+SWITCH_INTERVAL = 0.001
+
+
+def share_the_interpreter_finely() -> None:
+    """Switch threads every SWITCH_INTERVAL at most, for the whole process (never coarser
+    than an interval already set finer). Kept when the bot closes: it is the process's
+    setting, and other clients in it may still be running."""
+    if sys.getswitchinterval() > SWITCH_INTERVAL:
+        sys.setswitchinterval(SWITCH_INTERVAL)
 
 
 class AnswerSlots:

@@ -86,6 +86,7 @@ async def test_one_members_slow_questions_do_not_hold_up_anyone_elses_answer(
         firsts = await asyncio.gather(*(slow[i].content(timeout=6 * SLOW) for i in (0, 5)))
     assert "lighthouse keeper" in answer.embeds[0]["fields"][0]["value"]
     assert waited < SLOW / 2, f"the owner waited {waited:.2f} s behind the slow questions"
+    assert owners.content_at < min(slow[i].content_at for i in (0, 5))
     for record in slow:
         assert_acked_in_time(record)
     for message in firsts:
