@@ -21,6 +21,7 @@ from bot.index.search import StoredParagraph
 from bot.paragraph import ParagraphAnalysis
 from bot.rank import question_vector, rank_paragraphs
 from bot.relevance import RelevanceRule, unanswered_by_reading
+from bot.rerank.context import prepare_close_reading
 from bot.rerank.evidence import ParagraphTerms, Sentence, paragraph_terms
 from bot.text import analyze, token_spans
 
@@ -103,6 +104,18 @@ def answer(
         return Answer(question, AnswerStatus.NO_RELEVANT_PASSAGE, (), titles, truncated)
     numbered = tuple(replace(p, rank=rank) for rank, p in enumerate(passages, start=1))
     return Answer(question, AnswerStatus.ANSWERED, numbered, truncated=truncated)
+
+
+def prepare_for_questions(index: SearchBackend) -> None:
+    """Load now what the first question would otherwise load: the irregular-lemma table,
+    general-English word frequencies and the meaning model (about 0.6 s together), and the
+    contextual model if this index is read closely.
+
+    A server's first questions arrive together and run on several threads; each would build
+    the same tables side by side under one GIL, and the first answers took over 3 s
+    (`python -m benchmarks.discord_load`)."""
+    question_rule("said")  # "said" -> "say" is an irregular form
+    prepare_close_reading(index)
 
 
 def bounded_question(question: str) -> tuple[str, bool]:

@@ -19,6 +19,7 @@ from bot.cli_fleet import add_fleet_parsers
 from bot.config import ConfigError, Settings, load_settings
 from bot.corpus import ArticleError
 from bot.corpus.checks import metadata_warnings
+from bot.counting import counted
 from bot.errors import UserFacingError
 from bot.index import health
 from bot.index.build import ReindexSummary, reindex
@@ -172,7 +173,7 @@ def _reindex(settings: Settings) -> ReindexSummary:
 def format_summary(summary: ReindexSummary) -> str:
     """A reindex summary for people."""
     lines = [
-        f"{summary.articles} articles, {summary.paragraphs} paragraphs"
+        f"{counted(summary.articles, 'article')}, {counted(summary.paragraphs, 'paragraph')}"
         f" ({len(summary.added)} added, {len(summary.changed)} changed,"
         f" {len(summary.removed)} removed, {summary.unchanged} unchanged)"
         f" in {summary.seconds:.1f} s",
@@ -282,7 +283,8 @@ def cmd_articles(args: argparse.Namespace, settings: Settings) -> int:
                 print(json_line(row))
             else:
                 fields = (a.id, a.title, a.author or "-", a.date or "-")
-                print("\t".join(map(terminal_safe, (*fields, f"{a.paragraph_count} paragraphs"))))
+                size = counted(a.paragraph_count, "paragraph")
+                print("\t".join(map(terminal_safe, (*fields, size))))
     finally:
         index.close()
     return ExitCode.OK

@@ -34,6 +34,7 @@ from bot.collections.purge import purge_trash
 from bot.collections.replacing import recover_if_needed
 from bot.config import Settings
 from bot.corpus import ArticleError, read_article_file
+from bot.counting import counted
 from bot.errors import UserFacingError
 from bot.output import json_line, terminal_safe
 
@@ -144,7 +145,9 @@ def format_report(report: ArticleReport, verb: str | None = None) -> str:
     """What an add or restore found, for people."""
     verb = verb or ("replaced" if report.replaced else "added")
     details = ", ".join(
-        d for d in (report.author, human_date(report.date), f"{report.paragraphs} paragraphs") if d
+        d
+        for d in (report.author, human_date(report.date), counted(report.paragraphs, "paragraph"))
+        if d
     )
     lines = [
         f"{verb} {report.article_id} to collection {report.collection}: {report.title} — {details}",
@@ -234,7 +237,7 @@ def cmd_collections(args: argparse.Namespace, settings: Settings) -> int:
             print(json_line(row))
             continue
         size = "not indexed yet"
-        if stats.articles is not None:
-            size = f"{stats.articles} articles, {stats.paragraphs} paragraphs"
+        if stats.articles is not None and stats.paragraphs is not None:
+            size = f"{counted(stats.articles, 'article')}, {counted(stats.paragraphs, 'paragraph')}"
         print("\t".join((found.name, terminal_safe(str(found.folder)), size)))
     return 0

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.config import Settings
+from bot.counting import counted
 from bot.output import json_line, terminal_safe
 
 if TYPE_CHECKING:
@@ -111,7 +112,7 @@ def _wait_for_fleet(
 def format_imported(imported: Imported) -> str:
     """One collection's import as lines: generation, changes, skipped files."""
     commit, folder = imported.commit, imported.folder
-    count = f"{len(folder.articles)} articles"
+    count = counted(len(folder.articles), "article")
     if commit.generation is None:
         head = f"{commit.collection}: unchanged, {count}"
     else:

@@ -66,7 +66,7 @@ class Settings:
     # The largest index (in paragraphs) whose best candidates the contextual model and the
     # reading head read closely (bot/rerank/context.py); 0: never. Larger indexes answer in
     # milliseconds without them: at 7,505 paragraphs with them, 0.4 s a question on 2 cores.
-    close_reading_limit: int = 5_000
+    close_reading_limit: int = 10_000
 
     @property
     def state_path(self) -> Path:

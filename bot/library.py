@@ -12,7 +12,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.answer import Answer, answer
+from bot.answer import Answer, answer, prepare_for_questions
 from bot.config import Settings
 from bot.index import health
 from bot.index.build import ReindexSummary, reindex
@@ -42,11 +42,14 @@ class Library:
     @classmethod
     def open(cls, settings: Settings) -> Library:
         """Load the index, building it first if there is none yet, it is outdated, or its
-        tables disagree (a damaged one is rebuilt: see `bot.index.health`)."""
+        tables disagree (a damaged one is rebuilt: see `bot.index.health`), and what
+        answering it needs."""
         if not is_current(Path(settings.db)) or health.damage(settings.db, quick_check=False):
             log.info("no current index at %s: building it", settings.db)
             reindex(settings.corpus, settings.db)
-        return cls(settings, load_index(settings.db))
+        index = load_index(settings.db)
+        prepare_for_questions(index)
+        return cls(settings, index)
 
     @property
     def index(self) -> SearchIndex:
@@ -87,6 +90,7 @@ class Library:
             summary = await asyncio.to_thread(reindex, settings.corpus, settings.db)
             # What the served generation holds unchanged (terms, vectors) is kept.
             fresh = await asyncio.to_thread(load_index, settings.db, previous=self._index)
+            await asyncio.to_thread(prepare_for_questions, fresh)
         except Exception as exc:
             log.exception("reindex failed; still serving generation %s", self._index.generation)
             return ReindexOutcome(summary=None, error=_describe(exc))

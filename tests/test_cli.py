@@ -31,7 +31,7 @@ def test_index_reports_articles_paragraphs_and_changes(capsys, bundled_corpus, t
     db = str(tmp_path / "x.db")
     code, out, _ = run(capsys, "index", "--corpus", str(bundled_corpus), "--db", db)
     assert code == 0
-    assert "1 articles, 20 paragraphs (1 added, 0 changed, 0 removed, 0 unchanged)" in out
+    assert "1 article, 20 paragraphs (1 added, 0 changed, 0 removed, 0 unchanged)" in out
     code, out, _ = run(capsys, "index", "--corpus", str(bundled_corpus), "--db", db)
     assert "(0 added, 0 changed, 0 removed, 1 unchanged)" in out
 
@@ -50,7 +50,7 @@ def test_ask_builds_the_index_on_first_use_and_prints_citations(capsys, bundled_
         capsys, "ask", "Who delivered the US response in Moscow?", "--corpus", str(bundled_corpus)
     )
     assert code == 0
-    assert "1 articles" in err
+    assert "1 article" in err
     assert "John Sullivan" in out
     assert (
         "[1] US made no concessions to Russia over Ukraine… — Alex Woodward, 26 Jan 2022, ¶7" in out
@@ -215,7 +215,7 @@ def test_installed_console_script_answers_in_a_subprocess(bundled_corpus, tmp_pa
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["passages"][0]["paragraph"] == 7
     # The first ask builds the index and says so in its summary line, with no log line.
-    assert result.stderr.startswith("1 articles, 20 paragraphs (1 added")
+    assert result.stderr.startswith("1 article, 20 paragraphs (1 added")
     assert " INFO " not in result.stderr and len(result.stderr.splitlines()) == 1
 
 

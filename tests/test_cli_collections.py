@@ -90,9 +90,9 @@ def test_collections_lists_name_folder_articles_and_paragraphs(capsys):
     code, out, _ = run(capsys, "collections")
     assert code == 0
     assert out.splitlines() == [
-        "shared\tcorpus\t1 articles, 20 paragraphs",
-        "club\tcollections/club\t1 articles, 3 paragraphs",
-        "server-7\tcollections/server-7\t1 articles, 3 paragraphs",
+        "shared\tcorpus\t1 article, 20 paragraphs",
+        "club\tcollections/club\t1 article, 3 paragraphs",
+        "server-7\tcollections/server-7\t1 article, 3 paragraphs",
     ]
     _, out, _ = run(capsys, "collections", "--json")
     assert json.loads(out.splitlines()[1]) == {

@@ -71,7 +71,7 @@ def test_a_damaged_index_is_rebuilt_from_the_corpus_saying_so(capsys, indexed, d
     assert code == 0
     said = out + err
     assert said.count(REBUILT) == 1 and "rebuilt it from the corpus" in said
-    assert "1 articles, 20 paragraphs (1 added" in said
+    assert "1 article, 20 paragraphs (1 added" in said
     code, out, err = run(capsys, "ask", QUESTION, *indexed)
     assert (code, err) == (0, "")
     assert "John Sullivan" in out

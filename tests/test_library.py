@@ -8,7 +8,12 @@ from pathlib import Path
 
 import bot.library
 from bot.config import Settings
+from bot.context_model import load_context_model
 from bot.library import Library
+from bot.meaning import load_embedder
+from bot.rerank.context import DEFAULT_INDEX_LIMIT, set_index_limit
+from bot.rerank.reading import load_reading_head
+from bot.text import _irregular_lemmas
 
 
 def make_library(corpus: Path, tmp_path: Path) -> Library:
@@ -103,3 +108,29 @@ async def test_the_log_starts_over_after_each_reindex_instead_of_growing(
         sizes.append((tmp_path / "lib.db-wal").stat().st_size)
     assert sizes[-1] == sizes[1], sizes
     assert "Apple orchards" in library.ask("apple orchards", 3).passages[0].text
+
+
+LAZY_LOADS = (_irregular_lemmas, load_embedder, load_context_model, load_reading_head)
+
+
+def test_opening_loads_what_the_first_questions_would_have_loaded_side_by_side(
+    write_article, corpus_dir, tmp_path
+):
+    write_article("a", "Apples", ["Apple orchards grow apples.", "Pears.", "Plums."])
+    for load in LAZY_LOADS:
+        load.cache_clear()
+    make_library(corpus_dir, tmp_path)
+    assert [load.cache_info().currsize for load in LAZY_LOADS] == [1, 1, 1, 1]
+
+
+def test_an_index_too_large_to_read_closely_does_not_load_the_contextual_model(
+    write_article, corpus_dir, tmp_path
+):
+    write_article("a", "Apples", ["Apple orchards grow apples.", "Pears.", "Plums."])
+    load_context_model.cache_clear()
+    set_index_limit(2)  # the article has 3 paragraphs
+    try:
+        make_library(corpus_dir, tmp_path)
+    finally:
+        set_index_limit(DEFAULT_INDEX_LIMIT)
+    assert load_context_model.cache_info().currsize == 0

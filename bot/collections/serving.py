@@ -12,6 +12,7 @@ import logging
 import threading
 from collections import OrderedDict
 
+from bot.answer import prepare_for_questions
 from bot.collections.articles import refresh
 from bot.collections.layout import Collection
 from bot.collections.replacing import recover_if_needed
@@ -28,7 +29,9 @@ def open_collection(collection: Collection, previous: SearchIndex | None = None)
     collection.folder.mkdir(parents=True, exist_ok=True)
     recover_if_needed(collection)
     refresh(collection)
-    return load_index(collection.db, previous=previous)
+    index = load_index(collection.db, previous=previous)
+    prepare_for_questions(index)
+    return index
 
 
 class ServedCollections:

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
+from bot.counting import noun_for
 from bot.discord_app.render import safe_trim
 
 if TYPE_CHECKING:
@@ -16,7 +17,8 @@ def published_embed(published: Published) -> discord.Embed:
     """The generation now current, and whether every live process serves it."""
     made = "committed" if published.new else "unchanged, still"
     lines = [
-        f"**{published.articles}** articles: generation **{published.generation}** {made}.",
+        f"**{published.articles}** {noun_for(published.articles, 'article')}: "
+        f"generation **{published.generation}** {made}.",
     ]
     if published.lagging:
         names = safe_trim(", ".join(published.lagging), 1000)

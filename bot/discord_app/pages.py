@@ -5,6 +5,7 @@ from __future__ import annotations
 import discord
 
 from bot.citation import human_date
+from bot.counting import counted, noun_for
 from bot.discord_app.render import COLOUR, DESCRIPTION_LIMIT, bold_trim, safe_trim
 from bot.index.build import ReindexSummary
 from bot.index.search import IndexedArticle
@@ -25,7 +26,7 @@ def articles_embed(articles: tuple[IndexedArticle, ...], page: int) -> discord.E
     start = (page - 1) * ARTICLES_PER_PAGE
     lines = [
         f"{bold_trim(a.title, 154)}\n{safe_trim(a.id, 80)} · "
-        f"{human_date(a.date) or 'undated'} · {a.paragraph_count} paragraphs"
+        f"{human_date(a.date) or 'undated'} · {counted(a.paragraph_count, 'paragraph')}"
         for a in articles[start : start + ARTICLES_PER_PAGE]
     ]
     embed = discord.Embed(
@@ -77,7 +78,8 @@ def help_embed() -> discord.Embed:
 def reindex_embed(summary: ReindexSummary) -> discord.Embed:
     """What a reindex changed."""
     lines = [
-        f"**{summary.articles}** articles, **{summary.paragraphs}** paragraphs "
+        f"**{summary.articles}** {noun_for(summary.articles, 'article')}, "
+        f"**{summary.paragraphs}** {noun_for(summary.paragraphs, 'paragraph')} "
         f"in {summary.seconds:.1f} s",
         _changes("Added", summary.added),
         _changes("Changed", summary.changed),

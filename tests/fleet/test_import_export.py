@@ -59,7 +59,7 @@ def library(tmp_path, monkeypatch, pg_url) -> Path:
 def test_export_writes_back_every_imported_file_byte_for_byte(library, tmp_path, capsys):
     assert main(["import", str(library)]) == 0
     out = capsys.readouterr().out
-    assert "shared: generation 1, 1 articles (1 added, 0 changed, 0 removed)" in out
+    assert "shared: generation 1, 1 article (1 added, 0 changed, 0 removed)" in out
     assert "server-1: generation 1, 3 articles (3 added, 0 changed, 0 removed)" in out
     assert "skipped scan.pdf: unsupported file type .pdf" in out
     assert "skipped blank.txt: empty article" in out
@@ -91,7 +91,7 @@ def test_importing_again_commits_a_generation_only_for_the_changed_collection(
     capsys.readouterr()
     assert main(["import", str(library)]) == 0
     out = capsys.readouterr().out
-    assert "shared: unchanged, 1 articles" in out
+    assert "shared: unchanged, 1 article" in out
     assert "server-1: generation 2, 2 articles (0 added, 0 changed, 1 removed)" in out
     with psycopg.connect(pg_url) as conn:
         generations = conn.execute(
