@@ -145,11 +145,14 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing
+import os
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from multiprocessing.connection import wait
 from pathlib import Path
 
 from benchmarks.quality_report import format_set, format_summary, to_json
@@ -179,9 +182,26 @@ def measure_all(sets: list[QualitySet], tmp: Path, bar: float, jobs: int) -> Ite
         yield from (measure(qset, db, bar) for qset, db in zip(sets, dbs, strict=True))
         return
     spawn = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(min(jobs, len(sets)), mp_context=spawn) as pool:
+    workers = min(jobs, len(sets))
+    with ProcessPoolExecutor(workers, mp_context=spawn, initializer=exit_with_parent) as pool:
         futures = [pool.submit(measure, s, db, bar) for s, db in zip(sets, dbs, strict=True)]
         yield from (future.result() for future in futures)
+
+
+def exit_with_parent() -> None:
+    """In a worker process: end it when the process that started it ends.
+
+    A benchmark stopped with `kill` dies without shutting its pool down, and its workers
+    would go on measuring for an hour, taking the cores from whatever runs next."""
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        wait([parent.sentinel])
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 def main(argv: list[str] | None = None) -> int:

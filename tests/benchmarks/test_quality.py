@@ -1,10 +1,15 @@
 """The quality benchmark's bookkeeping: set specs, halves, several gold paragraphs, figures."""
 
 import json
+import multiprocessing
+import os
+import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
 
+from benchmarks.quality import exit_with_parent
 from benchmarks.quality_peers import RankBm25Whitespace
 from benchmarks.quality_run import Run, figures, peer_ranks
 from benchmarks.quality_sets import halves, load_set, parse_sets
@@ -69,3 +74,46 @@ def test_the_rank_bm25_peer_scores_equal_the_library_bit_for_bit():
         assert peer._scores(tokens).tolist() == peer._bm25.get_scores(tokens).tolist()
         for article in (None, "a", "b"):
             assert peer.rank(question, 3, article) == peer.library_rank(question, 3, article)
+
+
+def _start_pool_and_hang(pid_file: Path) -> None:
+    """In a process of its own: a quality-style pool whose worker outlives the task queue."""
+    spawn = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(1, mp_context=spawn, initializer=exit_with_parent)
+    pool.submit(_write_pid_and_sleep, pid_file)
+    time.sleep(60)
+
+
+def _write_pid_and_sleep(pid_file: Path) -> None:
+    pid_file.write_text(str(os.getpid()))
+    time.sleep(60)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A dead child of a dead parent is reaped by init; until then it is a zombie.
+    status = Path(f"/proc/{pid}/status")
+    return not (status.exists() and "\nState:\tZ" in status.read_text())
+
+
+def test_a_killed_benchmark_takes_its_worker_processes_with_it(tmp_path: Path):
+    pid_file = tmp_path / "worker.pid"
+    parent = multiprocessing.get_context("spawn").Process(
+        target=_start_pool_and_hang, args=(pid_file,)
+    )
+    parent.start()
+    deadline = time.monotonic() + 30
+    while not pid_file.exists() or not pid_file.read_text():
+        assert time.monotonic() < deadline, "the worker never started"
+        time.sleep(0.05)
+    worker = int(pid_file.read_text())
+    assert _alive(worker)
+    parent.kill()  # SIGKILL: no chance to shut the pool down
+    parent.join()
+    deadline = time.monotonic() + 10
+    while _alive(worker):
+        assert time.monotonic() < deadline, "the worker outlived the benchmark"
+        time.sleep(0.05)
