@@ -51,14 +51,19 @@ FILLER = [
 ]
 
 
-@contextmanager
-def built(tmp_path: Path, paragraphs: list[str]) -> Iterator[SearchIndex]:
-    """An index of the paragraphs and the filler, closed when the test is done with it."""
+def write_corpus(tmp_path: Path, paragraphs: list[str]) -> Path:
+    """`tmp_path/corpus`, holding one article: the paragraphs, then the filler."""
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     text = "---\ntitle: Test\nsource: test\n---\n\n" + "\n\n".join(paragraphs + FILLER) + "\n"
     (corpus / "test.txt").write_text(text)
-    reindex(corpus, tmp_path / "index.db")
+    return corpus
+
+
+@contextmanager
+def built(tmp_path: Path, paragraphs: list[str]) -> Iterator[SearchIndex]:
+    """An index of the paragraphs and the filler, closed when the test is done with it."""
+    reindex(write_corpus(tmp_path, paragraphs), tmp_path / "index.db")
     index = load_index(tmp_path / "index.db")
     try:
         yield index

@@ -9,7 +9,7 @@ import sys
 
 import numpy as np
 import pytest
-from support import FILLER, built
+from support import FILLER, built, write_corpus
 from support import SPACEWALK_ANSWER as ANSWER
 from support import SPACEWALK_DECOY as DECOY
 from support import SPACEWALK_QUESTION as QUESTION
@@ -170,8 +170,7 @@ def test_citebot_close_reading_limit_turns_the_model_off_for_the_whole_process(
     tmp_path, limit, first
 ):
     """The setting reaches the ranking through `citebot ask` (¶2 is the answer, ¶1 the decoy)."""
-    with built(tmp_path, [DECOY, ANSWER]):
-        pass
+    write_corpus(tmp_path, [DECOY, ANSWER])
     env = {"PATH": "/usr/bin:/bin", "CITEBOT_CLOSE_READING_LIMIT": limit}
     result = subprocess.run(
         [sys.executable, "-m", "bot", "ask", "--json", "--corpus", "corpus", "--db", "x.db",
