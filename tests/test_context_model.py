@@ -6,6 +6,7 @@ import hashlib
 import json
 import subprocess
 import sys
+import threading
 
 import numpy as np
 import pytest
@@ -105,6 +106,40 @@ def test_passage_readings_of_two_indexes_are_kept_apart_and_dropped_with_their_i
     gc.collect()
     assert readings.nbytes == _fake_reading("a").nbytes
     assert readings.count(second) == 1
+
+
+class CollectingLock:
+    """A lock that runs the garbage collector as soon as it is taken, as any allocation
+    made while holding it may."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+
+    def __enter__(self) -> None:
+        self._lock.acquire()
+        gc.collect()
+
+    def __exit__(self, *exc: object) -> None:
+        self._lock.release()
+
+
+def test_an_index_collected_while_its_readings_are_being_updated_does_not_deadlock():
+    """An old index sits in a reference cycle, so the collector frees it at some allocation,
+    possibly one made while the readings' lock is held; forgetting its readings then must
+    not wait for that lock. It did: under load an answer thread hung for good."""
+    readings = PassageReadings(_fake_reading)
+    readings._lock = CollectingLock()  # type: ignore[assignment]
+    old = Owner()
+    old.cycle = old  # type: ignore[attr-defined]  # freed only by the cyclic collector
+    readings.of(old, ["a"])
+    del old
+    current = Owner()
+    worker = threading.Thread(target=readings.of, args=(current, ["bb", "ccc"]), daemon=True)
+    worker.start()
+    worker.join(10)
+    assert not worker.is_alive(), "the thread holding the readings' lock waited for it"
+    assert readings.count(current) == 2
+    assert readings.nbytes == _fake_reading("bb").nbytes + _fake_reading("ccc").nbytes
 
 
 def test_on_a_small_index_the_model_puts_the_paraphrase_first(tmp_path):

@@ -21,12 +21,13 @@ indexes it still serves.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import threading
 import weakref
-from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections import OrderedDict, deque
+from collections.abc import Callable, Iterator, Sequence
 from functools import lru_cache
 
 from bot.context_model import ContextModelError, Reading, load_context_model
@@ -81,15 +82,31 @@ class PassageReadings:
         self._owned: dict[int, set[Key]] = {}
         self._bytes = 0
         self._lock = threading.Lock()
+        # Ids of indexes freed since the last look. An index is freed by the garbage
+        # collector, at whatever allocation triggers it, on whichever thread, possibly one
+        # holding `_lock` right here; so its finalizer only notes the id (a deque's append
+        # takes no lock of ours) and the readings go at the next `_locked()`. Taking the lock
+        # in the finalizer hung an answer thread for good under load.
+        self._freed: deque[int] = deque()
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        """Holds the lock, once the readings of every index freed so far are dropped."""
+        with self._lock:
+            while self._freed:
+                for key in self._owned.pop(self._freed.popleft(), set()):
+                    self._bytes -= self._readings.pop(key).nbytes
+            yield
 
     @property
     def nbytes(self) -> int:
         """Memory held by the readings kept."""
-        return self._bytes
+        with self._locked():
+            return self._bytes
 
     def count(self, owner: object) -> int:
         """How many readings are kept for this index."""
-        with self._lock:
+        with self._locked():
             return len(self._owned.get(id(owner), ()))
 
     def of(self, owner: object, texts: Sequence[str]) -> list[Reading]:
@@ -98,7 +115,7 @@ class PassageReadings:
             (id(owner), hashlib.blake2b(text.encode("utf-8", "replace"), digest_size=16).digest())
             for text in texts
         ]
-        with self._lock:
+        with self._locked():
             known = {key: self._readings[key] for key in keys if key in self._readings}
             for key in known:
                 self._readings.move_to_end(key)
@@ -112,18 +129,18 @@ class PassageReadings:
             self._keep(owner, fresh)
         return [known[key] for key in keys]
 
-    def forget(self, owner_key: int) -> None:
-        """Drop every reading kept for the index whose id this was."""
-        with self._lock:
-            for key in self._owned.pop(owner_key, set()):
-                self._bytes -= self._readings.pop(key).nbytes
+    def _forget(self, owner_key: int) -> None:
+        """The finalizer of an index: its readings are to go (see `_freed`)."""
+        self._freed.append(owner_key)
 
     def _keep(self, owner: object, fresh: dict[Key, Reading]) -> None:
-        with self._lock:
+        with self._locked():
             if id(owner) not in self._owned:
                 self._owned[id(owner)] = set()
-                # Runs when the index is freed, before its id can be given to another object.
-                weakref.finalize(owner, self.forget, id(owner))
+                # Runs when the index is freed, before its id can be given to another object
+                # (and a new index given the id finds the old one's readings dropped, as
+                # `_locked` drops them before anything else).
+                weakref.finalize(owner, self._forget, id(owner))
             for key, reading in fresh.items():
                 if key not in self._readings:
                     self._readings[key] = reading

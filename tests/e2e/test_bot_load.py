@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import gc
+import inspect
 import re
 import threading
 import tracemalloc
@@ -233,13 +234,18 @@ async def settled(probe: Callable[[], bool], seconds: float = 3.0) -> bool:
 
 def clear_bounded_caches() -> int:
     """Empty citebot's `lru_cache`s that have a maxsize (bounded by construction; they fill
-    with each generation's new paragraphs). Returns how many caches have no bound."""
+    with each generation's new paragraphs). Returns how many caches have no bound.
+
+    The caches of functions without parameters are left alone: each holds one thing loaded
+    once for the process (a model, a table), the same for every generation. Emptying them
+    made every traced round load each model again under tracemalloc: its first wave took
+    22-28 s (4.6-5.1 s without), against the 30 s an answer may take, and some timed out."""
     unbounded = 0
     for obj in gc.get_objects():
         if isinstance(obj, functools._lru_cache_wrapper) and obj.__module__.startswith("bot"):
             if obj.cache_parameters()["maxsize"] is None:
                 unbounded += 1
-            else:
+            elif inspect.signature(obj).parameters:
                 obj.cache_clear()
     return unbounded
 
