@@ -8,6 +8,10 @@ Prints p50/p99/max of the time to acknowledgement and to the answer, and how man
 Discord's 3-second window.
 
     python -m benchmarks.discord_load [--paragraphs 100000] [--questions 500] [--users 20]
+                                      [--switch-interval MS]
+
+`--switch-interval` runs the bot with another thread switch interval than its own
+(`bot.discord_app.inflight.SWITCH_INTERVAL`; 5 is CPython's default), to see what it costs.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from pathlib import Path
 
 from benchmarks.synthetic import BUNDLED_CORPUS, Spec, questions, read_corpus, write_corpus
 from bot.config import Settings
-from bot.discord_app import create_client
+from bot.discord_app import create_client, inflight
 from bot.index.build import reindex
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -122,14 +126,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--paragraphs", type=int, default=100_000)
     parser.add_argument("--questions", type=int, default=500)
     parser.add_argument("--users", type=int, default=20)
+    parser.add_argument("--switch-interval", type=float, metavar="MS")
     args = parser.parse_args(argv)
+    if args.switch_interval is not None:  # this process's only bot is about to start
+        inflight.SWITCH_INTERVAL = args.switch_interval / 1000
     logging.basicConfig(level=logging.WARNING)
     corpus, db, asked = prepare(args.paragraphs, args.questions)
     r = asyncio.run(run(corpus, db, asked, args.users))
     print(
         f"{int(r['count'])} /ask from {args.users} concurrent users, "
         f"{args.paragraphs:,} paragraphs, {r['seconds']:.1f} s "
-        f"({r['count'] / r['seconds']:.1f} answers/s)"
+        f"({r['count'] / r['seconds']:.1f} answers/s), "
+        f"thread switch interval {sys.getswitchinterval() * 1000:g} ms"
     )
     print(f"ack:    p50 {_ms(r['ack_p50'])}  p99 {_ms(r['ack_p99'])}  max {_ms(r['ack_max'])}")
     print(

@@ -27,8 +27,9 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import lru_cache
 
+from bot.lazy import lazy
 from bot.paragraph import ParagraphAnalysis
 from bot.rerank.answer_type import AnswerKind, kind_words
 from bot.rerank.question import WORDING_LENGTHS, QuestionEvidence
@@ -53,12 +54,12 @@ class Sentence:
     text: str = field(repr=False)
     bounds: tuple[int, int] = field(repr=False)
 
-    @cached_property
+    @lazy
     def surface(self) -> tuple[str, ...]:
         """The sentence's surface words, in order, as written."""
         return tuple(_paragraph_tokens(self.text).between(*self.bounds))
 
-    @cached_property
+    @lazy
     def words(self) -> frozenset[str]:
         """The sentence's surface words, lower-cased."""
         return frozenset(map(str.lower, self.surface))
