@@ -19,6 +19,7 @@ file is ever read as an article.
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -99,7 +100,17 @@ def _is_name(text: str) -> bool:
 
 def check_layout(settings: Settings) -> None:
     """Refuse a collections folder the shared corpus scan would read, or the reverse."""
-    corpus, root = settings.corpus.resolve(), settings.collections.resolve()
+    # Absolute (without touching the disk), so a relative folder is not taken for the same
+    # one after the working folder changed.
+    _check_layout(settings.corpus.absolute(), settings.collections.absolute())
+
+
+# A layout that passed is not checked again: every question in a server looks up its
+# collection, and resolving both folders took 5% of an answer thread's time in
+# benchmarks/discord_load.py. One that fails raises each time (exceptions are not cached).
+@functools.lru_cache(maxsize=16)
+def _check_layout(corpus_folder: Path, collections_folder: Path) -> None:
+    corpus, root = corpus_folder.resolve(), collections_folder.resolve()
     if root == corpus or corpus.is_relative_to(root):
         raise CollectionError("CITEBOT_CORPUS must not be inside CITEBOT_COLLECTIONS")
     if root.is_relative_to(corpus):
