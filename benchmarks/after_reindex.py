@@ -65,10 +65,18 @@ def main(argv: list[str] | None = None) -> int:
         reads.append(text)
         return context._read(text)
 
-    context.READINGS = context.PassageReadings(counted)
+    kept, context.READINGS = context.READINGS, context.PassageReadings(counted)
+    try:
+        _run(args.dataset, questions, reads)
+    finally:
+        context.READINGS = kept
+    return 0
+
+
+def _run(dataset: Path, questions: list[str], reads: list[str]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         corpus, db = Path(tmp) / "corpus", Path(tmp) / "index.db"
-        shutil.copytree(args.dataset / "corpus", corpus)
+        shutil.copytree(dataset / "corpus", corpus)
         reindex(corpus, db)
         index = load_index(db)
         prepare_for_questions(index)
@@ -83,7 +91,6 @@ def main(argv: list[str] | None = None) -> int:
         del index  # as the bot lets go of the generation it no longer serves
         print(f"after {edited.name} changed: {timed_pass(fresh, questions, reads)}")
         fresh.close()
-    return 0
 
 
 if __name__ == "__main__":
