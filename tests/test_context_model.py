@@ -18,7 +18,8 @@ from support import SPACEWALK_QUESTION as QUESTION
 import bot.context_model as context_model
 import bot.rerank.context as context
 from bot.context_model import ContextModelError, Reading, load_context_model
-from bot.index.search import SearchIndex
+from bot.index.build import reindex
+from bot.index.search import SearchIndex, load_index
 from bot.rank import rank_paragraphs
 from bot.rerank.context import PassageReadings
 from bot.text import analyze
@@ -96,16 +97,35 @@ def test_passage_readings_read_each_text_once_and_keep_the_latest_within_the_bud
     assert read == ["c", "bb"]
 
 
-def test_passage_readings_of_two_indexes_are_kept_apart_and_dropped_with_their_index():
-    readings = PassageReadings(_fake_reading)
-    first, second = Owner(), Owner()
+def test_passage_readings_are_shared_and_outlive_their_index_until_the_next_is_let_go():
+    read: list[str] = []
+
+    def reader(text: str) -> Reading:
+        read.append(text)
+        return _fake_reading(text)
+
+    def size(*texts: str) -> int:
+        return sum(_fake_reading(text).nbytes for text in texts)
+
+    readings = PassageReadings(reader)
+    first = Owner()
     readings.of(first, ["a", "bb"])
-    readings.of(second, ["a"])
-    assert (readings.count(first), readings.count(second)) == (2, 1)
-    del first
+    del first  # replaced by a reindex: its readings wait for the next generation
     gc.collect()
-    assert readings.nbytes == _fake_reading("a").nbytes
-    assert readings.count(second) == 1
+    assert readings.nbytes == size("a", "bb")
+    second = Owner()
+    readings.of(second, ["a", "ccc"])  # the next generation kept "a" and changed "bb"
+    assert read == ["a", "bb", "ccc"]
+    assert readings.count(second) == 2
+    assert readings.nbytes == size("a", "bb", "ccc")
+    del second  # "bb" was not taken up: it goes; "a" and "ccc" wait in turn
+    gc.collect()
+    assert readings.nbytes == size("a", "ccc")
+    third = Owner()
+    readings.of(third, ["dddd"])
+    del third
+    gc.collect()
+    assert readings.nbytes == size("dddd")
 
 
 class CollectingLock:
@@ -139,7 +159,7 @@ def test_an_index_collected_while_its_readings_are_being_updated_does_not_deadlo
     worker.join(10)
     assert not worker.is_alive(), "the thread holding the readings' lock waited for it"
     assert readings.count(current) == 2
-    assert readings.nbytes == _fake_reading("bb").nbytes + _fake_reading("ccc").nbytes
+    assert readings.nbytes == sum(_fake_reading(t).nbytes for t in ("a", "bb", "ccc"))
 
 
 def test_on_a_small_index_the_model_puts_the_paraphrase_first(tmp_path):
@@ -156,14 +176,53 @@ def test_on_a_small_index_the_model_puts_the_paraphrase_first(tmp_path):
             context.set_index_limit(context.DEFAULT_INDEX_LIMIT)
 
 
-def test_the_readings_of_an_index_are_forgotten_with_it(tmp_path):
-    with built(tmp_path, [DECOY, ANSWER]) as index:
+def test_after_a_reindex_only_the_changed_paragraphs_are_read_again(tmp_path, monkeypatch):
+    read: list[str] = []
+
+    def reader(text: str) -> Reading:
+        read.append(text)
+        return context._read(text)
+
+    monkeypatch.setattr(context, "READINGS", PassageReadings(reader))
+    corpus, db = write_corpus(tmp_path, [DECOY, ANSWER]), tmp_path / "index.db"
+    reindex(corpus, db)
+    index = load_index(db)
+    ranked_positions(index, QUESTION)
+    assert any("laundry" in text for text in read)
+    read.clear()
+    article = corpus / "test.txt"
+    article.write_text(article.read_text().replace("laundry", "the dishes"))
+    reindex(corpus, db)
+    index.close()
+    del index  # the bot lets go of the old generation before the new one is asked
+    gc.collect()
+    fresh = load_index(db)
+    try:
+        assert ranked_positions(fresh, QUESTION)[0] == 1
+    finally:
+        fresh.close()
+    assert len(read) == 1 and "the dishes" in read[0]
+
+
+def test_the_readings_of_an_index_go_once_the_next_index_is_let_go_of(tmp_path, monkeypatch):
+    monkeypatch.setattr(context, "READINGS", PassageReadings(context._read))
+    (tmp_path / "one").mkdir()
+    with built(tmp_path / "one", [DECOY, ANSWER]) as index:
         ranked_positions(index, QUESTION)
         assert context.READINGS.count(index) == len(FILLER) + 2
-        held = context.READINGS.nbytes
+        first = context.READINGS.nbytes
     del index
     gc.collect()
-    assert context.READINGS.nbytes < held
+    assert context.READINGS.nbytes == first
+    (tmp_path / "two").mkdir()
+    with built(tmp_path / "two", [ANSWER]) as index:
+        ranked_positions(index, QUESTION)  # takes up all but the decoy's
+        assert context.READINGS.count(index) == len(FILLER) + 1
+        both = context.READINGS.nbytes
+    assert both == first
+    del index
+    gc.collect()
+    assert 0 < context.READINGS.nbytes < first  # the decoy's reading went
 
 
 def test_without_the_model_ranking_goes_on_as_before(tmp_path, monkeypatch):

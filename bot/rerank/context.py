@@ -13,10 +13,12 @@ passage the model has not read yet costs about 30 ms. Only on indexes of at most
 otherwise): the question alone costs about 12 ms, more than a whole answer at 100k
 paragraphs, and on a large index most candidates are new to the model.
 
-The model's readings of passages are remembered with the index they were read for, at most
-`CACHE_BYTES` of them in the whole process (the least recently used go first), and
-forgotten with their index: a process that reindexes all day holds only the readings of the
-indexes it still serves.
+The model's readings of passages are remembered while an index that uses them lives, at most
+`CACHE_BYTES` of them in the whole process (the least recently used go first). A reading
+depends on the passage's text alone, so the generation that replaces an index (a reindex)
+takes up the readings of the paragraphs it kept; those it does not take up are dropped when
+the next index is let go of. A process that reindexes all day holds the readings of the
+indexes it serves and of the one it let go of last.
 """
 
 from __future__ import annotations
@@ -54,7 +56,7 @@ READING_PRIOR = 2.0
 # About 60 KB a passage of 150 tokens: some 1,600 passages, across all the indexes served.
 CACHE_BYTES = 96 * 1024 * 1024
 
-Key = tuple[int, bytes]
+Digest = bytes  # a passage text's blake2b digest
 
 # Process-wide: set once, where the settings are read (`bot.cli`, `bot.discord_app.client`).
 _index_limit = DEFAULT_INDEX_LIMIT
@@ -72,14 +74,19 @@ def index_limit() -> int:
 
 
 class PassageReadings:
-    """(index, passage text) -> the model's reading, computed on first use; the least recently
-    used are dropped past `budget` bytes, and an index's own when it is freed."""
+    """Passage text -> the model's reading, computed on first use and kept while an index
+    that uses it lives, and a while after: the readings of the index let go of last stay
+    until the next one is let go of, so that the generation that replaced it (a reindex)
+    finds those of the paragraphs it kept. A reading depends on the text alone. The least
+    recently used are dropped past `budget` bytes."""
 
     def __init__(self, read: Callable[[str], Reading], budget: int = CACHE_BYTES) -> None:
         self._read = read
         self._budget = budget
-        self._readings: OrderedDict[Key, Reading] = OrderedDict()
-        self._owned: dict[int, set[Key]] = {}
+        self._readings: OrderedDict[Digest, Reading] = OrderedDict()
+        self._owners: dict[Digest, set[int]] = {}  # the ids of the live indexes that use it
+        self._owned: dict[int, set[Digest]] = {}  # an index's id -> the readings it uses
+        self._retired: set[Digest] = set()  # of the index let go of last; no index uses them
         self._bytes = 0
         self._lock = threading.Lock()
         # Ids of indexes freed since the last look. An index is freed by the garbage
@@ -91,12 +98,27 @@ class PassageReadings:
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
-        """Holds the lock, once the readings of every index freed so far are dropped."""
+        """Holds the lock, once every index freed so far has let go of its readings."""
         with self._lock:
-            while self._freed:
-                for key in self._owned.pop(self._freed.popleft(), set()):
-                    self._bytes -= self._readings.pop(key).nbytes
+            if self._freed:
+                self._retire()
             yield
+
+    def _retire(self) -> None:
+        """The indexes freed let go of their readings: those no live index uses become the
+        retired ones, and the retired before them that no index took up since are dropped."""
+        unused: set[Digest] = set()
+        while self._freed:
+            owner_key = self._freed.popleft()
+            for digest in self._owned.pop(owner_key, set()):
+                owners = self._owners[digest]
+                owners.discard(owner_key)
+                if not owners:
+                    del self._owners[digest]
+                    unused.add(digest)
+        for digest in self._retired - unused:
+            self._bytes -= self._readings.pop(digest).nbytes
+        self._retired = unused
 
     @property
     def nbytes(self) -> int:
@@ -105,50 +127,59 @@ class PassageReadings:
             return self._bytes
 
     def count(self, owner: object) -> int:
-        """How many readings are kept for this index."""
+        """How many of the readings kept this index uses."""
         with self._locked():
             return len(self._owned.get(id(owner), ()))
 
     def of(self, owner: object, texts: Sequence[str]) -> list[Reading]:
-        """One reading per text, in order, remembered with `owner` (an index)."""
-        keys = [
-            (id(owner), hashlib.blake2b(text.encode("utf-8", "replace"), digest_size=16).digest())
+        """One reading per text, in order, kept at least as long as `owner` (an index) lives."""
+        digests = [
+            hashlib.blake2b(text.encode("utf-8", "replace"), digest_size=16).digest()
             for text in texts
         ]
         with self._locked():
-            known = {key: self._readings[key] for key in keys if key in self._readings}
-            for key in known:
-                self._readings.move_to_end(key)
-        first: dict[Key, int] = {}  # each unknown text's first place (a text may come twice)
-        for i, key in enumerate(keys):
-            if key not in known:
-                first.setdefault(key, i)
+            known = {d: self._readings[d] for d in digests if d in self._readings}
+            for digest in known:
+                self._readings.move_to_end(digest)
+                self._use(owner, digest)
+        first: dict[Digest, int] = {}  # each unknown text's first place (a text may come twice)
+        for i, digest in enumerate(digests):
+            if digest not in known:
+                first.setdefault(digest, i)
         if first:
-            fresh = {key: self._read(texts[i]) for key, i in first.items()}
+            fresh = {digest: self._read(texts[i]) for digest, i in first.items()}
             known.update(fresh)
             self._keep(owner, fresh)
-        return [known[key] for key in keys]
+        return [known[digest] for digest in digests]
 
     def _forget(self, owner_key: int) -> None:
-        """The finalizer of an index: its readings are to go (see `_freed`)."""
+        """The finalizer of an index: it lets go of its readings (see `_freed`)."""
         self._freed.append(owner_key)
 
-    def _keep(self, owner: object, fresh: dict[Key, Reading]) -> None:
+    def _use(self, owner: object, digest: Digest) -> None:
+        """Notes that `owner` uses this reading (under the lock)."""
+        if id(owner) not in self._owned:
+            self._owned[id(owner)] = set()
+            # Runs when the index is freed, before its id can be given to another object
+            # (and a new index given the id finds the old one gone, as `_locked` lets go of
+            # it before anything else).
+            weakref.finalize(owner, self._forget, id(owner))
+        self._owned[id(owner)].add(digest)
+        self._owners.setdefault(digest, set()).add(id(owner))
+        self._retired.discard(digest)
+
+    def _keep(self, owner: object, fresh: dict[Digest, Reading]) -> None:
         with self._locked():
-            if id(owner) not in self._owned:
-                self._owned[id(owner)] = set()
-                # Runs when the index is freed, before its id can be given to another object
-                # (and a new index given the id finds the old one's readings dropped, as
-                # `_locked` drops them before anything else).
-                weakref.finalize(owner, self._forget, id(owner))
-            for key, reading in fresh.items():
-                if key not in self._readings:
-                    self._readings[key] = reading
-                    self._owned[id(owner)].add(key)
+            for digest, reading in fresh.items():
+                if digest not in self._readings:  # (another thread may have read it too)
+                    self._readings[digest] = reading
                     self._bytes += reading.nbytes
+                self._use(owner, digest)
             while self._bytes > self._budget and len(self._readings) > 1:
-                key, dropped = self._readings.popitem(last=False)
-                self._owned[key[0]].discard(key)
+                digest, dropped = self._readings.popitem(last=False)
+                for owner_key in self._owners.pop(digest, set()):
+                    self._owned[owner_key].discard(digest)
+                self._retired.discard(digest)
                 self._bytes -= dropped.nbytes
 
 
