@@ -17,8 +17,8 @@ The model's readings of passages are remembered while an index that uses them li
 `CACHE_BYTES` of them in the whole process (the least recently used go first). A reading
 depends on the passage's text alone, so the generation that replaces an index (a reindex)
 takes up the readings of the paragraphs it kept; those it does not take up are dropped when
-the next index is let go of. A process that reindexes all day holds the readings of the
-indexes it serves and of the one it let go of last.
+the next index of the same database is let go of. A process that reindexes all day holds
+the readings of the indexes it serves and of the last generation of each it let go of.
 """
 
 from __future__ import annotations
@@ -73,12 +73,39 @@ def index_limit() -> int:
     return _index_limit
 
 
+class _Retired:
+    """Readings no live index uses, kept by the lineage (`SearchIndex.lineage`: one database
+    across its generations) of the index that let go of them last, until the next index of
+    that lineage is let go of. By lineage, so that one collection's reindex does not drop
+    what another's next generation has yet to take up."""
+
+    def __init__(self) -> None:
+        self._by_lineage: dict[str | None, set[Digest]] = {}
+        self._lineage_of: dict[Digest, str | None] = {}
+
+    def take(self, digest: Digest) -> None:
+        """The reading is used again, or dropped: it is no longer retired."""
+        if digest in self._lineage_of:
+            self._by_lineage[self._lineage_of.pop(digest)].discard(digest)
+
+    def replace(self, lineage: str | None, digests: set[Digest]) -> set[Digest]:
+        """The lineage's retired readings are now `digests`; returns those they replace,
+        which no index took up (to be dropped)."""
+        gone = self._by_lineage.pop(lineage, set()) - digests
+        for digest in gone:
+            del self._lineage_of[digest]
+        if digests:
+            self._by_lineage[lineage] = digests
+        self._lineage_of.update(dict.fromkeys(digests, lineage))
+        return gone
+
+
 class PassageReadings:
     """Passage text -> the model's reading, computed on first use and kept while an index
-    that uses it lives, and a while after: the readings of the index let go of last stay
-    until the next one is let go of, so that the generation that replaced it (a reindex)
-    finds those of the paragraphs it kept. A reading depends on the text alone. The least
-    recently used are dropped past `budget` bytes."""
+    that uses it lives, and a while after: the readings an index let go of stay until the
+    next index of its lineage is let go of, so that the generation that replaced it (a
+    reindex) finds those of the paragraphs it kept. A reading depends on the text alone.
+    The least recently used are dropped past `budget` bytes."""
 
     def __init__(self, read: Callable[[str], Reading], budget: int = CACHE_BYTES) -> None:
         self._read = read
@@ -86,7 +113,8 @@ class PassageReadings:
         self._readings: OrderedDict[Digest, Reading] = OrderedDict()
         self._owners: dict[Digest, set[int]] = {}  # the ids of the live indexes that use it
         self._owned: dict[int, set[Digest]] = {}  # an index's id -> the readings it uses
-        self._retired: set[Digest] = set()  # of the index let go of last; no index uses them
+        self._lineages: dict[int, str | None] = {}  # an index's id -> its lineage
+        self._retired = _Retired()
         self._bytes = 0
         self._lock = threading.Lock()
         # Ids of indexes freed since the last look. An index is freed by the garbage
@@ -105,20 +133,22 @@ class PassageReadings:
             yield
 
     def _retire(self) -> None:
-        """The indexes freed let go of their readings: those no live index uses become the
-        retired ones, and the retired before them that no index took up since are dropped."""
-        unused: set[Digest] = set()
+        """The indexes freed let go of their readings: those no live index uses become their
+        lineage's retired ones, and the lineage's retired before them that no index took up
+        since are dropped."""
+        unused: dict[str | None, set[Digest]] = {}
         while self._freed:
             owner_key = self._freed.popleft()
+            retiring = unused.setdefault(self._lineages.pop(owner_key, None), set())
             for digest in self._owned.pop(owner_key, set()):
                 owners = self._owners[digest]
                 owners.discard(owner_key)
                 if not owners:
                     del self._owners[digest]
-                    unused.add(digest)
-        for digest in self._retired - unused:
-            self._bytes -= self._readings.pop(digest).nbytes
-        self._retired = unused
+                    retiring.add(digest)
+        for lineage, digests in unused.items():
+            for digest in self._retired.replace(lineage, digests):
+                self._bytes -= self._readings.pop(digest).nbytes
 
     @property
     def nbytes(self) -> int:
@@ -160,13 +190,14 @@ class PassageReadings:
         """Notes that `owner` uses this reading (under the lock)."""
         if id(owner) not in self._owned:
             self._owned[id(owner)] = set()
+            self._lineages[id(owner)] = getattr(owner, "lineage", None)
             # Runs when the index is freed, before its id can be given to another object
             # (and a new index given the id finds the old one gone, as `_locked` lets go of
             # it before anything else).
             weakref.finalize(owner, self._forget, id(owner))
         self._owned[id(owner)].add(digest)
         self._owners.setdefault(digest, set()).add(id(owner))
-        self._retired.discard(digest)
+        self._retired.take(digest)
 
     def _keep(self, owner: object, fresh: dict[Digest, Reading]) -> None:
         with self._locked():
@@ -179,7 +210,7 @@ class PassageReadings:
                 digest, dropped = self._readings.popitem(last=False)
                 for owner_key in self._owners.pop(digest, set()):
                     self._owned[owner_key].discard(digest)
-                self._retired.discard(digest)
+                self._retired.take(digest)
                 self._bytes -= dropped.nbytes
 
 
