@@ -14,6 +14,7 @@ because none can be tested here against a real cluster):
   (`citebot-<collection>-<generation>`), an alias per collection pointing at the newest;
   a question resolves the alias once and uses that concrete index for every call below,
   so no answer mixes two generations.
+- `lineage`: the collection's name.
 - `paragraph_count`, `idf_of`: global term statistics (`_termvectors` with
   `term_statistics`, or `search_type=dfs_query_then_fetch`), with BM25 k1/b set to
   citebot's and idf computed by rank-bm25's formula from `doc_freq` and `doc_count`.
@@ -50,6 +51,12 @@ class SearchBackend(Protocol):
     @property
     def paragraph_count(self) -> int:
         """How many paragraphs the collection holds."""
+        ...
+
+    @property
+    def lineage(self) -> str | None:
+        """What stays the same across the collection's generations (None if unknown): the
+        close readings a generation let go of wait for the next one of the same lineage."""
         ...
 
     def idf_of(self, terms: list[str]) -> dict[str, float]:
