@@ -72,7 +72,7 @@ def without_reading_head() -> Iterator[context.PassageReadings]:
     """Candidates ordered as citebot orders them before the head has its say, and every
     passage the model reads for them kept (yielded) to be read from again."""
     original, kept = context._read_closely, context.READINGS
-    context._read_closely = lambda asked, ranked, readings, likelihoods=None: ranked  # type: ignore[assignment]
+    context._read_closely = lambda asked, ranked, readings, closeness, close_readings=None: ranked  # type: ignore[assignment]
     context.READINGS = context.PassageReadings(context._read, budget=1 << 62)
     try:
         yield context.READINGS

@@ -20,8 +20,8 @@ from bot.index.backend import SearchBackend
 from bot.index.search import StoredParagraph
 from bot.paragraph import ParagraphAnalysis
 from bot.rank import question_vector, rank_paragraphs
-from bot.relevance import RelevanceRule, unanswered_by_reading
-from bot.rerank.context import prepare_close_reading
+from bot.relevance import RelevanceRule, unanswered_by_kind, unanswered_by_reading
+from bot.rerank.context import CloseReading, prepare_close_reading
 from bot.rerank.evidence import ParagraphTerms, Sentence, paragraph_terms
 from bot.text import analyze, token_spans
 
@@ -88,22 +88,41 @@ def answer(
         return Answer(question, AnswerStatus.NO_SEARCH_TERMS, (), truncated=truncated)
     weights = term_weights(index, terms)
     rule = question_rule(read)
-    likelihoods: dict[int, float] = {}
-    found = rank_paragraphs(index, terms, k, article_id, read, likelihoods)
+    close_readings: dict[int, CloseReading] = {}
+    found = rank_paragraphs(index, terms, k, article_id, read, close_readings)
     cosines = _cosines(index, rule, [paragraph for paragraph, _ in found])
     candidates = [
         _passage(paragraph, score, weights, rule, cosine)
         for (paragraph, score), cosine in zip(found, cosines, strict=True)
     ]
-    passages = tuple(p for p in candidates if p.relevance >= min_relevance)
+    shown = [
+        (paragraph, passage)
+        for (paragraph, _), passage in zip(found, candidates, strict=True)
+        if passage.relevance >= min_relevance
+    ]
+    passages = tuple(passage for _, passage in shown)
     best = max((p.relevance for p in candidates), default=0.0)
-    if passages and min_relevance > 0 and unanswered_by_reading(list(likelihoods.values()), best):
+    if passages and min_relevance > 0 and _unanswered(read, shown, best, close_readings):
         passages = ()
     if not passages:
         titles = tuple(dict.fromkeys(p.article.title for p, _ in found))[:3]
         return Answer(question, AnswerStatus.NO_RELEVANT_PASSAGE, (), titles, truncated)
     numbered = tuple(replace(p, rank=rank) for rank, p in enumerate(passages, start=1))
     return Answer(question, AnswerStatus.ANSWERED, numbered, truncated=truncated)
+
+
+def _unanswered(
+    question: str,
+    shown: list[tuple[StoredParagraph, Passage]],
+    best_relevance: float,
+    close_readings: dict[int, CloseReading],
+) -> bool:
+    """Whether the passages that reached the bar still do not answer the question: close
+    reading says so (small indexes), or the question asks for a quantity none of them gives."""
+    if unanswered_by_reading(list(close_readings.values()), best_relevance):
+        return True
+    terms = (paragraph_terms(paragraph.text, paragraph.analysis) for paragraph, _ in shown)
+    return unanswered_by_kind(question, terms)
 
 
 def prepare_for_questions(index: SearchBackend) -> None:

@@ -28,7 +28,7 @@ import numpy.typing as npt
 from bot.index.backend import SearchBackend
 from bot.index.search import StoredParagraph
 from bot.meaning import load_embedder
-from bot.rerank.context import reorder_by_context
+from bot.rerank.context import CloseReading, reorder_by_context
 from bot.rerank.evidence import (
     ParagraphTerms,
     kind_share,
@@ -85,11 +85,12 @@ def rank_paragraphs(
     k: int,
     article_id: str | None = None,
     question: str | None = None,
-    likelihoods: dict[int, float] | None = None,
+    close_readings: dict[int, CloseReading] | None = None,
 ) -> list[tuple[StoredParagraph, float]]:
     """The k best paragraphs and their scores, best first (read once, for the answer too).
-    `likelihoods`, if given, receives the reading head's probability that each candidate it
-    read answers the question (`bot.rerank.context`; small indexes only)."""
+    `close_readings`, if given, receives what close reading made of each candidate it read:
+    how likely it answers the question and how close it is to it (`bot.rerank.context`;
+    small indexes only)."""
     first = index.search(terms, max(k, RERANK_DEPTH), article_id)
     meaning = question_vector(question)
     docs = [doc for doc, _ in first]
@@ -113,7 +114,7 @@ def rank_paragraphs(
     ]
     rescored.sort(key=lambda pair: (-pair[1], pair[0].doc))
     if question:
-        rescored = reorder_by_context(question, rescored, index, likelihoods)
+        rescored = reorder_by_context(question, rescored, index, close_readings)
     return rescored[:k]
 
 

@@ -18,15 +18,23 @@ passage does, the answer says nothing in the articles answers the question. The 
 and the bar were fitted on half of each question set's articles and checked on the other
 half (benchmarks/quality.py, fourth round).
 
-On a small index the reading head (`bot.rerank.reading`) can also refuse: when it gives
-none of the best ten candidates even `READING_FLOOR` chance of answering, and no shown
-passage carries `VOUCHED_RELEVANCE` of the question, the question is refused. A question
-on a neighbouring topic shares words and meaning with a passage that does not answer it;
-the head reads whether one does (see `unanswered_by_reading`).
+A question on a neighbouring topic shares words and meaning with a passage that does not
+answer it. Three more checks refuse such a question although a passage reached the bar:
+
+- on a small index, read closely (`bot.rerank.context`), when the reading head gives none
+  of the best ten candidates even `READING_FLOOR` chance of answering and no shown passage
+  carries `VOUCHED_RELEVANCE` of the question;
+- on the same indexes, when the contextual model finds none of those ten about the
+  question (cosine below `CLOSENESS_FLOOR`): a passage that shares a rare name with the
+  question ("this weekend's Indianapolis 500" for "who won the Indianapolis 500") carries
+  most of its information in words and none of its meaning (`unanswered_by_reading`);
+- on any index, when the question asks for a quantity ("how many", "how long") and no
+  shown passage states one (`unanswered_by_kind`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -34,6 +42,9 @@ import numpy as np
 import numpy.typing as npt
 from wordfreq import zipf_frequency
 
+from bot.rerank.answer_type import QuantityAsked
+from bot.rerank.context import CloseReading
+from bot.rerank.evidence import ParagraphTerms
 from bot.text import normalize_token, tokens
 
 # Zipf frequencies run from about 8 ("the") down to 0 (unknown); words at or above the
@@ -49,6 +60,12 @@ COSINE_FULL = 0.6
 # README, and benchmarks/quality.py measures the rule as shipped).
 READING_FLOOR = 0.01
 VOUCHED_RELEVANCE = 0.4
+# The contextual model's cosine below which a candidate is not about the question: the
+# highest floor that refuses at most half a point more of the answerable questions of half
+# A of squadshifts' and natural-nq's articles (0.22 refuses 0.6 more of squadshifts A).
+# On half B it refuses 0.2 and 0.0 points more of them, and 1.4 and 0.1 points more of the
+# questions of articles left out of the index (benchmarks/closeness_floor.py; README).
+CLOSENESS_FLOOR = 0.20
 
 
 @lru_cache(maxsize=1 << 16)
@@ -96,9 +113,24 @@ class RelevanceRule:
         return (1 - MEANING_SHARE) * words + MEANING_SHARE * self.meaning_share(cosine)
 
 
-def unanswered_by_reading(likelihoods: list[float] | None, best_relevance: float) -> bool:
-    """Whether the reading head's probabilities (None: it had no say) and the best shown
-    passage's relevance together say that nothing answers the question."""
-    if not likelihoods:
+def unanswered_by_reading(readings: Sequence[CloseReading], best_relevance: float) -> bool:
+    """Whether close reading (none: the index is not read closely) and the best shown
+    passage's relevance together say that nothing answers the question: the head gives no
+    candidate a chance and no passage vouches for itself, or the contextual model finds none
+    of them about what is asked."""
+    if not readings:
         return False
-    return max(likelihoods) < READING_FLOOR and best_relevance < VOUCHED_RELEVANCE
+    unlikely = max(r.likelihood for r in readings) < READING_FLOOR
+    if unlikely and best_relevance < VOUCHED_RELEVANCE:
+        return True
+    return max(r.closeness for r in readings) < CLOSENESS_FLOOR
+
+
+def unanswered_by_kind(question: str, shown: Iterable[ParagraphTerms]) -> bool:
+    """Whether the question asks for a quantity ("how many", "how long") and none of the
+    passages to be shown states one: a passage about the question's subject that gives no
+    figure does not say how many."""
+    quantity = QuantityAsked.of(question)
+    if quantity is None:
+        return False
+    return not any(quantity.stated_in(s.surface) for p in shown for s in p.sentences)

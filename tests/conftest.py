@@ -51,6 +51,17 @@ def bundled_corpus(tmp_path: Path) -> Path:
     return Path(shutil.copytree(BUNDLED_CORPUS, tmp_path / "bundled"))
 
 
+@pytest.fixture(scope="module")
+def own_words_index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SearchIndex]:
+    """The own-words set's corpus (benchmarks/own_words, in the repository), indexed once
+    for a module's tests: eleven real articles for questions on neighbouring topics."""
+    db = tmp_path_factory.mktemp("own-words") / "index.db"
+    reindex(Path(__file__).parent.parent / "benchmarks" / "own_words" / "corpus", db)
+    index = load_index(db)
+    yield index
+    index.close()
+
+
 @pytest.fixture
 def bundled_index(bundled_corpus: Path, tmp_path: Path) -> Iterator[SearchIndex]:
     """The bundled corpus, indexed into a real SQLite file and loaded."""

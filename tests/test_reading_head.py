@@ -2,7 +2,6 @@
 say in ranking a small index."""
 
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -16,10 +15,9 @@ import bot.rerank.context as context
 import bot.rerank.reading as reading
 from bot.answer import AnswerStatus, answer
 from bot.context_model import ContextModelError, load_context_model
-from bot.index.build import reindex
-from bot.index.search import load_index
 from bot.rank import rank_paragraphs
 from bot.relevance import unanswered_by_reading
+from bot.rerank.context import CloseReading
 from bot.rerank.reading import ReadingHead, load_reading_head
 from bot.text import analyze
 
@@ -108,29 +106,50 @@ def test_without_the_head_small_indexes_are_ranked_by_the_context_model_alone(
     assert [s for _, s in with_head] != [s for _, s in without]
 
 
+def read(*likelihoods: float, closeness: float = 0.5) -> list[CloseReading]:
+    return [CloseReading(likelihood, closeness) for likelihood in likelihoods]
+
+
 def test_the_head_refuses_only_when_it_finds_no_answer_and_the_words_do_not_vouch_for_one():
     floor, vouched = relevance.READING_FLOOR, relevance.VOUCHED_RELEVANCE
-    assert unanswered_by_reading([floor / 2, floor / 5], vouched - 0.1)
-    assert not unanswered_by_reading([floor / 2, floor * 2], vouched - 0.1)  # one may answer
-    assert not unanswered_by_reading([floor / 2], vouched)  # the words vouch for it
-    assert not unanswered_by_reading(None, 0.0)  # the head had no say (a large index)
+    assert unanswered_by_reading(read(floor / 2, floor / 5), vouched - 0.1)
+    assert not unanswered_by_reading(read(floor / 2, floor * 2), vouched - 0.1)  # one may answer
+    assert not unanswered_by_reading(read(floor / 2), vouched)  # the words vouch for it
+    assert not unanswered_by_reading([], 0.0)  # no close reading (a large index)
+
+
+def test_close_reading_refuses_when_no_candidate_is_about_the_question_whatever_the_words():
+    floor = relevance.CLOSENESS_FLOOR
+    likely = [CloseReading(0.9, floor - 0.01), CloseReading(0.9, floor - 0.1)]
+    assert unanswered_by_reading(likely, 1.0)
+    assert not unanswered_by_reading([*likely, CloseReading(0.0, floor)], 1.0)  # one is
 
 
 def test_a_question_on_a_neighbouring_topic_is_refused_because_the_head_reads_no_answer(
-    tmp_path, monkeypatch
+    own_words_index, monkeypatch
 ):
     # The own-words set's HTTPS article shares "https" and much meaning with the question,
     # enough for the relevance bar; none of its passages says how to turn HTTPS on in
     # WordPress. The same index answers a question the article does answer.
-    corpus = Path(__file__).parent.parent / "benchmarks" / "own_words" / "corpus"
-    reindex(corpus, tmp_path / "index.db")
-    index = load_index(tmp_path / "index.db")
-    try:
-        off_topic = "how do i turn on https for my wordpress blog?"
-        assert answer(index, off_topic).status is AnswerStatus.NO_RELEVANT_PASSAGE
-        assert answer(index, "does https make a website slower?").status is AnswerStatus.ANSWERED
-        monkeypatch.setattr(relevance, "READING_FLOOR", 0.0)  # the relevance bar alone
-        assert answer(index, off_topic).status is AnswerStatus.ANSWERED
-        assert answer(index, off_topic, min_relevance=0.0).passages
-    finally:
-        index.close()
+    index = own_words_index
+    off_topic = "how do i turn on https for my wordpress blog?"
+    assert answer(index, off_topic).status is AnswerStatus.NO_RELEVANT_PASSAGE
+    assert answer(index, "does https make a website slower?").status is AnswerStatus.ANSWERED
+    monkeypatch.setattr(relevance, "READING_FLOOR", 0.0)  # the relevance bar alone
+    assert answer(index, off_topic).status is AnswerStatus.ANSWERED
+    assert answer(index, off_topic, min_relevance=0.0).passages
+
+
+def test_a_question_that_only_shares_a_name_with_a_passage_is_refused_as_not_about_it(
+    own_words_index, monkeypatch
+):
+    # The racing-suit paragraph of the own-words set names this weekend's Indianapolis 500:
+    # the question's rarest words are there, so it passes the relevance bar, but the
+    # contextual model finds no candidate about who won the race.
+    index = own_words_index
+    off_topic = "who won the indianapolis 500 this year"
+    assert answer(index, off_topic).status is AnswerStatus.NO_RELEVANT_PASSAGE
+    answerable = "what do racing drivers wear under their gear to stay cool?"
+    assert answer(index, answerable).status is AnswerStatus.ANSWERED
+    monkeypatch.setattr(relevance, "CLOSENESS_FLOOR", -1.0)
+    assert answer(index, off_topic).status is AnswerStatus.ANSWERED

@@ -4,12 +4,20 @@ Crowd-written questions name what they want: "how many" wants a number, "when" a
 "who" and "where" a name. A sentence that holds the question's terms and also a word of
 that kind (one the question does not already contain) is likelier to be the answer. The
 evidence is light on purpose: it only reorders candidates whose terms already match.
+
+A quantity is firmer ground: "how many", "how much" and "how long" are answered only by a
+figure or an amount, so the no-answer rule (`bot.relevance.unanswered_by_kind`) refuses such
+a question when no passage it would show states one (`QuantityAsked`).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from dataclasses import dataclass
 from enum import StrEnum
+
+from bot.text import tokens
 
 
 class AnswerKind(StrEnum):
@@ -50,6 +58,20 @@ DATE_WORDS = frozenset(
     century centuries decade
     """.split()
 )
+# What states a quantity for the no-answer rule (`states_quantity`): a number word, but not
+# "one", which is mostly a pronoun ("one of the", "no one"); or a vague amount, which a
+# reader would accept as an answer ("several weeks").
+QUANTITY_WORDS = (NUMBER_WORDS - {"one"}) | frozenset(
+    "several few many couple numerous dozen".split()
+)
+# A duration or a frequency also answers "how long", "how often" and "how old" ("a week").
+TIME_UNITS = frozenset(
+    """
+    second seconds minute minutes hour hours day days week weeks month months year years
+    decade decades century centuries daily weekly monthly yearly annually
+    """.split()
+)
+_TIME_QUESTION = re.compile(r"\bhow (long|often|old)\b")
 # Capitalised words that start clauses rather than name anything.
 _NOT_NAMES = frozenset(
     "the a an in on it he she they this his her its their there these those".split()
@@ -76,3 +98,28 @@ def kind_words(words: tuple[str, ...], kind: AnswerKind) -> frozenset[str]:
             if position > 0 and w[0].isupper() and low not in _NOT_NAMES
         )
     return frozenset()
+
+
+@dataclass(frozen=True)
+class QuantityAsked:
+    """A question that asks how many, how much or how long, and the words it wrote (a
+    number the question gives is not an answer to it)."""
+
+    asked: frozenset[str]
+    duration: bool  # "how long", "how often", "how old": a time unit also answers
+
+    @classmethod
+    def of(cls, question: str) -> QuantityAsked | None:
+        """The quantity a question asks for, or None when it asks for none."""
+        if answer_kind(question) is not AnswerKind.NUMBER:
+            return None
+        written = frozenset(w.lower() for w in tokens(question))
+        return cls(written, bool(_TIME_QUESTION.search(question.lower())))
+
+    def stated_in(self, words: Iterable[str]) -> bool:
+        """Whether these surface words (a passage's) state a quantity the question did not."""
+        amounts = QUANTITY_WORDS | TIME_UNITS if self.duration else QUANTITY_WORDS
+        return any(
+            word not in self.asked and (word[0].isdigit() or word in amounts)
+            for word in map(str.lower, words)
+        )

@@ -30,6 +30,7 @@ import threading
 import weakref
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.context_model import ContextModelError, Reading, load_context_model
@@ -57,6 +58,17 @@ READING_PRIOR = 2.0
 CACHE_BYTES = 96 * 1024 * 1024
 
 Digest = bytes  # a passage text's blake2b digest
+
+
+@dataclass(frozen=True)
+class CloseReading:
+    """What close reading made of one candidate: the reading head's probability that it
+    answers the question, and the contextual model's cosine of it with the question (how
+    much it is about what is asked). The no-answer rule's evidence (`bot.relevance`)."""
+
+    likelihood: float
+    closeness: float
+
 
 # Process-wide: set once, where the settings are read (`bot.cli`, `bot.discord_app.client`).
 _index_limit = DEFAULT_INDEX_LIMIT
@@ -230,11 +242,11 @@ def reorder_by_context(
     question: str,
     ranked: list[tuple[StoredParagraph, float]],
     index: SearchBackend,
-    likelihoods: dict[int, float] | None = None,
+    close_readings: dict[int, CloseReading] | None = None,
 ) -> list[tuple[StoredParagraph, float]]:
     """`ranked` (best first, from `index`) with its head re-scored by the contextual model and
     the reading head, on a small index; unchanged on a large one or when the model cannot be
-    loaded. `likelihoods`, if given, receives the head's probability for each document it
+    loaded. `close_readings`, if given, receives what close reading made of each document it
     read (the no-answer rule's evidence, computed once)."""
     if index.paragraph_count > _index_limit or not ranked or not question.strip():
         return ranked
@@ -249,15 +261,13 @@ def reorder_by_context(
     readings = {p.doc: r for (p, _), r in zip(head, READINGS.of(index, texts), strict=True)}
     # Scores as a share of the best, so that the weight means the same on every question.
     top = ranked[0][1] if ranked[0][1] > 0 else 1.0
+    closeness = {p.doc: float(readings[p.doc].vector @ asked.vector) for p, _ in head}
     rescored = [
-        (
-            paragraph,
-            score / top + CONTEXT_WEIGHT * float(readings[paragraph.doc].vector @ asked.vector),
-        )
+        (paragraph, score / top + CONTEXT_WEIGHT * closeness[paragraph.doc])
         for paragraph, score in head
     ]
     rescored.sort(key=lambda pair: (-pair[1], pair[0].doc))
-    rescored = _read_closely(asked, rescored, readings, likelihoods)
+    rescored = _read_closely(asked, rescored, readings, closeness, close_readings)
     return rescored + [(paragraph, score / top) for paragraph, score in tail]
 
 
@@ -265,7 +275,8 @@ def _read_closely(
     asked: Reading,
     ranked: list[tuple[StoredParagraph, float]],
     readings: dict[int, Reading],
-    likelihoods: dict[int, float] | None = None,
+    closeness: dict[int, float],
+    close_readings: dict[int, CloseReading] | None = None,
 ) -> list[tuple[StoredParagraph, float]]:
     """`ranked` ordered by the reading head's probability plus the weight of each place."""
     try:
@@ -275,8 +286,11 @@ def _read_closely(
         return ranked
     passages = [readings[paragraph.doc].token_states() for paragraph, _ in ranked]
     answers = reader.likelihoods(asked.token_states(), passages)
-    if likelihoods is not None:
-        likelihoods.update((p.doc, float(a)) for (p, _), a in zip(ranked, answers, strict=True))
+    if close_readings is not None:
+        close_readings.update(
+            (p.doc, CloseReading(float(a), closeness[p.doc]))
+            for (p, _), a in zip(ranked, answers, strict=True)
+        )
     scored = [
         (paragraph, float(answers[place]) + READING_PRIOR * (1 - place / CONTEXT_DEPTH))
         for place, (paragraph, _) in enumerate(ranked)
