@@ -58,7 +58,7 @@ DATE_WORDS = frozenset(
     century centuries decade
     """.split()
 )
-# What states a quantity for the no-answer rule (`states_quantity`): a number word, but not
+# What states a quantity for the no-answer rule (`QuantityAsked`): a number word, but not
 # "one", which is mostly a pronoun ("one of the", "no one"); or a vague amount, which a
 # reader would accept as an answer ("several weeks").
 QUANTITY_WORDS = (NUMBER_WORDS - {"one"}) | frozenset(
