@@ -3,19 +3,22 @@
     python -m benchmarks.closeness_floor --sets name=DIR,... [--every N] [--workdir DIR]
 
 Close reading (indexes small enough to read closely) also refuses a question when the
-contextual model finds none of the best candidates about it: none has a cosine with the
-question of `bot.relevance.CLOSENESS_FLOOR` or more. For each set:
+contextual model finds none of the best candidates about it (none has a cosine with the
+question of `bot.relevance.CLOSENESS_FLOOR` or more) and the reading head gives none of them
+`CLOSENESS_LIKELIHOOD`. For each set:
 
 - answerable: every Nth question against the whole corpus, split by article into half A
   and half B (`benchmarks.quality_sets.halves`): choose the floor on A, check it on B;
+  and, where articles average two paragraphs or more, the same asked of their own article
+  alone (`in article`), as `benchmarks/quality.py` does;
 - off-topic: the set's `off_topic.jsonl` against the whole corpus when it has one;
   otherwise every Nth question of half B's articles against an index of half A's alone,
   which can answer none of them (a stand-in for a question on a neighbouring subject).
 
 Each question is answered as shipped but with the floor off, and the best closeness among
 the candidates read closely is kept; a floor f then refuses what was refused anyway and
-what was answered although its best closeness is below f. Prints, for each floor, the share
-of each group refused.
+what was answered although its best closeness is below f and its best likelihood below
+the head's bar. Prints, for each floor, the share of each group refused.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from pathlib import Path
 from tempfile import TemporaryDirectory
 
 import bot.relevance as relevance
+from benchmarks.quality_run import ARTICLE_SCOPE_MIN_PARAGRAPHS
 from benchmarks.quality_sets import QualitySet, halves, load_set, parse_sets
 from bot.answer import AnswerStatus, answer
 from bot.index.build import reindex
@@ -44,13 +48,18 @@ FLOORS = (0.15, 0.18, 0.2, 0.22, 0.24, 0.26, 0.28, 0.3)
 @dataclass(frozen=True)
 class Asked:
     """One question's outcome with the floor off: refused or not, and its best closeness
-    (None when the index was not read closely)."""
+    and likelihood among the candidates read closely (None when none was)."""
 
     refused: bool
     closeness: float | None
+    likelihood: float | None = None
 
     def refused_at(self, floor: float) -> bool:
-        return self.refused or (self.closeness is not None and self.closeness < floor)
+        """Refused with the floor at `floor` (and the head's bar as shipped)."""
+        if self.refused or self.closeness is None or self.likelihood is None:
+            return self.refused
+        doubted = self.likelihood < relevance.CLOSENESS_LIKELIHOOD
+        return doubted and self.closeness < floor
 
 
 @contextmanager
@@ -63,13 +72,15 @@ def floor_off() -> Iterator[None]:
         relevance.CLOSENESS_FLOOR = kept
 
 
-def ask(index: SearchIndex, question: str) -> Asked:
-    """The question answered as shipped, without the floor, and its best closeness."""
-    refused = answer(index, question).status is not AnswerStatus.ANSWERED
+def ask(index: SearchIndex, question: str, article_id: str | None = None) -> Asked:
+    """The question answered as shipped, without the floor, and its best closeness and
+    likelihood (in one article when `article_id` is given)."""
+    refused = answer(index, question, 3, article_id).status is not AnswerStatus.ANSWERED
     readings: dict[int, CloseReading] = {}
-    rank_paragraphs(index, analyze(question), 3, None, question, readings)  # read already
-    best = max((r.closeness for r in readings.values()), default=None)
-    return Asked(refused, best)
+    rank_paragraphs(index, analyze(question), 3, article_id, question, readings)  # read already
+    closest = max((r.closeness for r in readings.values()), default=None)
+    likeliest = max((r.likelihood for r in readings.values()), default=None)
+    return Asked(refused, closest, likeliest)
 
 
 def indexed(corpus: Path, db: Path) -> SearchIndex:
@@ -92,11 +103,16 @@ def measure(qset: QualitySet, every: int, work: Path) -> dict[str, list[Asked]]:
     try:
         half_a, _ = halves(a.id for a in index.articles)
         sample = qset.questions[::every]
+        in_articles = index.paragraph_count >= ARTICLE_SCOPE_MIN_PARAGRAPHS * len(index.articles)
+        groups: dict[str, list[Asked]] = {}
         with floor_off():
-            groups = {
-                "answerable A": [ask(index, q.question) for q in sample if q.article in half_a],
-                "answerable B": [ask(index, q.question) for q in sample if q.article not in half_a],
-            }
+            for half, label in ((True, "A"), (False, "B")):
+                chosen = [q for q in sample if (q.article in half_a) is half]
+                groups[f"answerable {label}"] = [ask(index, q.question) for q in chosen]
+                if in_articles:
+                    groups[f"in article {label}"] = [
+                        ask(index, q.question, q.article) for q in chosen
+                    ]
             if qset.off_topic:
                 groups["off-topic"] = [ask(index, q) for q in qset.off_topic]
     finally:
@@ -146,7 +162,10 @@ def main(argv: list[str] | None = None) -> int:
         for name, folder in parse_sets(args.sets):
             groups = measure(load_set(name, folder), args.every, work)
             print(table(name, groups, FLOORS), flush=True)
-    print(f"(* the shipped floor, bot/relevance.py CLOSENESS_FLOOR = {relevance.CLOSENESS_FLOOR})")
+    print(
+        f"(* the shipped floor, bot/relevance.py CLOSENESS_FLOOR = {relevance.CLOSENESS_FLOOR},"
+        f" with CLOSENESS_LIKELIHOOD = {relevance.CLOSENESS_LIKELIHOOD})"
+    )
     return 0
 
 

@@ -118,11 +118,12 @@ def test_the_head_refuses_only_when_it_finds_no_answer_and_the_words_do_not_vouc
     assert not unanswered_by_reading([], 0.0)  # no close reading (a large index)
 
 
-def test_close_reading_refuses_when_no_candidate_is_about_the_question_whatever_the_words():
-    floor = relevance.CLOSENESS_FLOOR
-    likely = [CloseReading(0.9, floor - 0.01), CloseReading(0.9, floor - 0.1)]
-    assert unanswered_by_reading(likely, 1.0)
-    assert not unanswered_by_reading([*likely, CloseReading(0.0, floor)], 1.0)  # one is
+def test_close_reading_refuses_when_no_candidate_is_about_the_question_nor_likely_to_answer():
+    floor, doubt = relevance.CLOSENESS_FLOOR, relevance.CLOSENESS_LIKELIHOOD
+    far = [CloseReading(doubt / 2, floor - 0.01), CloseReading(doubt / 3, floor - 0.1)]
+    assert unanswered_by_reading(far, 1.0)  # whatever the words share
+    assert not unanswered_by_reading([*far, CloseReading(0.0, floor)], 1.0)  # one is about it
+    assert not unanswered_by_reading([*far, CloseReading(doubt, 0.0)], 1.0)  # one may answer
 
 
 def test_a_question_on_a_neighbouring_topic_is_refused_because_the_head_reads_no_answer(

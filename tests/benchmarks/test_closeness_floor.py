@@ -12,11 +12,13 @@ import bot.relevance as relevance
 from benchmarks.closeness_floor import FLOORS, Asked, main
 
 
-def test_a_floor_refuses_what_was_refused_anyway_and_what_is_not_close_enough():
-    assert Asked(True, 0.9).refused_at(0.2)
-    assert Asked(False, 0.1).refused_at(0.2)
-    assert not Asked(False, 0.3).refused_at(0.2)
-    assert not Asked(False, None).refused_at(0.2)  # not read closely: the floor has no say
+def test_a_floor_refuses_what_was_refused_anyway_and_what_is_neither_close_nor_likely():
+    doubted = relevance.CLOSENESS_LIKELIHOOD / 2
+    assert Asked(True, 0.9, 0.9).refused_at(0.2)
+    assert Asked(False, 0.1, doubted).refused_at(0.2)
+    assert not Asked(False, 0.1, relevance.CLOSENESS_LIKELIHOOD).refused_at(0.2)
+    assert not Asked(False, 0.3, doubted).refused_at(0.2)
+    assert not Asked(False, None, None).refused_at(0.2)  # not read closely: no say
 
 
 def test_the_benchmark_asks_both_halves_and_the_left_out_articles(tmp_path, capsys):
