@@ -98,7 +98,8 @@ def half_corpus(qset: QualitySet, keep: frozenset[str], folder: Path) -> Path:
 
 
 def measure(qset: QualitySet, every: int, work: Path) -> dict[str, list[Asked]]:
-    """The set's groups of questions (answerable A and B, off-topic), each asked."""
+    """The set's groups of questions, each asked: answerable A and B (and, where articles
+    are long enough, each asked of its own article), and off-topic."""
     index = indexed(qset.corpus, work / f"{qset.name}.db")
     try:
         half_a, _ = halves(a.id for a in index.articles)
